@@ -1,0 +1,17 @@
+//! stackchef: one `stack.yml` in, Chef cookbooks, Packer templates, a CI script and AWS
+//! definitions out; plus a cookbook linter.
+//!
+//! Two pipelines, one per job:
+//! - generate: `stack.yml` → [`spec::Stack`] → [`plan::Plan`] of files (one module per target
+//!   under [`generate`]) → the safe writer in [`plan`];
+//! - lint: cookbook tree → parsed files → rules → diagnostics → reporter (see [`lint`]).
+
+pub mod cli;
+pub mod commands;
+pub mod deploy;
+pub mod diag;
+pub mod generate;
+pub mod lint;
+pub mod plan;
+pub mod spec;
+pub mod templates;

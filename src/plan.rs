@@ -1,0 +1,215 @@
+//! A Plan is every file a `generate` run would write, held in memory. Nothing touches the disk
+//! until the whole plan has rendered and validated; then the writer applies it safely.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::generate::Target;
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedFile {
+    /// Path relative to the output directory, `/`-separated, never absolute, never `..`.
+    pub path: String,
+    pub contents: String,
+    pub executable: bool,
+    /// The generator that owns this file (`generate packer` touches only Packer files).
+    pub target: Target,
+}
+
+impl PlannedFile {
+    pub fn new(target: Target, path: impl Into<String>, contents: impl Into<String>) -> Self {
+        PlannedFile {
+            path: path.into(),
+            contents: contents.into(),
+            executable: false,
+            target,
+        }
+    }
+
+    pub fn executable(mut self) -> Self {
+        self.executable = true;
+        self
+    }
+}
+
+/// The files of one run, keyed by path (so output order is deterministic).
+#[derive(Debug, Default, Clone)]
+pub struct Plan {
+    files: BTreeMap<String, PlannedFile>,
+}
+
+impl Plan {
+    /// Add a file; two generators writing the same path is a bug in stackchef, reported as such.
+    pub fn add(&mut self, file: PlannedFile) -> Result<()> {
+        check_relative(&file.path)?;
+        if let Some(previous) = self.files.get(&file.path) {
+            bail!(
+                "internal error: {} is generated twice (by {:?} and {:?})",
+                file.path,
+                previous.target,
+                file.target
+            );
+        }
+        self.files.insert(file.path.clone(), file);
+        Ok(())
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = &PlannedFile> {
+        self.files.values()
+    }
+
+    pub fn get(&self, path: &str) -> Option<&PlannedFile> {
+        self.files.get(path)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Reject a planned path that is absolute or climbs out of the output directory.
+pub fn check_relative(path: &str) -> Result<()> {
+    let p = Path::new(path);
+    if path.is_empty()
+        || path.contains('\\')
+        || p.components().any(|c| !matches!(c, Component::Normal(_)))
+    {
+        bail!("internal error: generated path {path:?} is not a plain relative path");
+    }
+    Ok(())
+}
+
+/// Resolve `rel` under `root` and make sure no existing ancestor of it is a symlink leading
+/// outside `root`: a generated file must never be written through a link to somewhere else.
+pub fn resolve_inside(root: &Path, rel: &str) -> Result<PathBuf> {
+    check_relative(rel)?;
+    let root_real = root
+        .canonicalize()
+        .with_context(|| format!("resolving output directory {}", root.display()))?;
+    let mut current = root_real.clone();
+    for component in Path::new(rel).components() {
+        current.push(component);
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = current
+                    .canonicalize()
+                    .with_context(|| format!("resolving symlink {}", current.display()))?;
+                if !target.starts_with(&root_real) {
+                    bail!(
+                        "{} is a symlink to {}, outside the output directory; refusing to write through it",
+                        rel,
+                        target.display()
+                    );
+                }
+            }
+            Ok(_) => {}
+            Err(_) => break, // does not exist yet: nothing below it can be a link
+        }
+    }
+    Ok(root.join(rel))
+}
+
+/// Write `contents` to `dest` atomically: a temporary file in the same directory, fsync'd, then
+/// renamed over the destination. Readers see the old file or the new one, never half of one.
+/// An existing file's permissions are kept; a new one gets 0644, or 0755 if `executable`.
+pub fn write_atomic(dest: &Path, contents: &[u8], executable: bool) -> Result<()> {
+    let dir = dest
+        .parent()
+        .with_context(|| format!("{} has no parent directory", dest.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".stackchef-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    tmp.write_all(contents)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("writing {}", dest.display()))?;
+    set_mode(tmp.path(), dest, executable)?;
+    tmp.persist(dest)
+        .map_err(|e| e.error)
+        .with_context(|| format!("replacing {}", dest.display()))?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_mode(tmp: &Path, dest: &Path, executable: bool) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = match std::fs::metadata(dest) {
+        Ok(meta) => {
+            let existing = meta.permissions().mode() & 0o7777;
+            if executable {
+                existing | 0o111
+            } else {
+                existing
+            }
+        }
+        Err(_) if executable => 0o755,
+        Err(_) => 0o644,
+    };
+    std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(mode))
+        .with_context(|| format!("setting permissions of {}", dest.display()))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_tmp: &Path, _dest: &Path, _executable: bool) -> Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_escaping_paths() {
+        for bad in ["", "/etc/passwd", "../x", "a/../../x", "a/./b", "a\\b"] {
+            assert!(check_relative(bad).is_err(), "{bad:?} must be rejected");
+        }
+        assert!(check_relative("cookbooks/x/metadata.rb").is_ok());
+    }
+
+    #[test]
+    fn duplicate_paths_are_an_internal_error() {
+        let mut plan = Plan::default();
+        plan.add(PlannedFile::new(Target::Ci, "ci/build.sh", "a"))
+            .unwrap();
+        assert!(plan
+            .add(PlannedFile::new(Target::Ci, "ci/build.sh", "b"))
+            .is_err());
+    }
+
+    #[test]
+    fn atomic_write_creates_dirs_and_sets_modes() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("a/b/run.sh");
+        write_atomic(&dest, b"#!/bin/sh\n", true).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"#!/bin/sh\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&dest).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o755);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_symlink_out_of_root() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.path().join("packer")).unwrap();
+        let err = resolve_inside(root.path(), "packer/base.pkr.hcl").unwrap_err();
+        assert!(
+            err.to_string().contains("outside the output directory"),
+            "{err}"
+        );
+    }
+}

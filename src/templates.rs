@@ -1,0 +1,127 @@
+//! The template set: tera templates embedded in the binary (so stackchef works from any
+//! directory), overridable file by file from a directory with the same layout.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use include_dir::{include_dir, Dir};
+use serde::Serialize;
+
+static COOKBOOK_TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/cookbook-templates");
+static PACKER_TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/packer-templates");
+static AWS_TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/aws-templates");
+
+/// The embedded template roots; names used for rendering start with these folder names,
+/// e.g. `cookbook-templates/metadata.rb.tera`.
+const ROOTS: [(&str, &Dir<'static>); 3] = [
+    ("cookbook-templates", &COOKBOOK_TEMPLATES),
+    ("packer-templates", &PACKER_TEMPLATES),
+    ("aws-templates", &AWS_TEMPLATES),
+];
+
+/// A loaded template set, ready to render.
+pub struct Templates {
+    tera: tera::Tera,
+    /// Files taken from the override directory, for `--templates` feedback.
+    overridden: Vec<String>,
+}
+
+impl Templates {
+    /// The built-in templates, with every file present in `override_dir` (same layout)
+    /// replacing its built-in twin. A file in the override directory that has no built-in twin
+    /// is an error: it is almost always a typo, and silently ignoring it would hide that.
+    pub fn load(override_dir: Option<&Path>) -> Result<Templates> {
+        let mut files: Vec<(String, String)> = Vec::new();
+        for (root, dir) in ROOTS {
+            collect(dir, root, &mut files);
+        }
+        let mut overridden = Vec::new();
+        if let Some(dir) = override_dir {
+            for (name, body) in files.iter_mut() {
+                let candidate: PathBuf = dir.join(name.as_str());
+                if candidate.is_file() {
+                    *body = std::fs::read_to_string(&candidate).with_context(|| {
+                        format!("reading template override {}", candidate.display())
+                    })?;
+                    overridden.push(name.clone());
+                }
+            }
+            let known: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+            for extra in list_files(dir)? {
+                if !known.contains(&extra.as_str()) {
+                    anyhow::bail!(
+                        "template override {} does not replace any built-in template\n  = help: built-in templates: stackchef's cookbook-templates/, packer-templates/ and aws-templates/ folders; keep the same relative path",
+                        dir.join(&extra).display()
+                    );
+                }
+            }
+        }
+        let mut tera = tera::Tera::default();
+        // Generated files are code, not HTML: never HTML-escape. Every generator escapes values
+        // for its own language with explicit filters.
+        tera.autoescape_on(vec![]);
+        tera.add_raw_templates(files.iter().map(|(n, b)| (n.as_str(), b.as_str())))
+            .context("parsing templates")?;
+        crate::generate::register_filters(&mut tera);
+        Ok(Templates { tera, overridden })
+    }
+
+    /// Render template `name` (e.g. `cookbook-templates/metadata.rb.tera`) with `context`.
+    pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String> {
+        let ctx = tera::Context::from_serialize(context)
+            .with_context(|| format!("building the context for template {name}"))?;
+        self.tera.render(name, &ctx).map_err(|e| {
+            // tera's Display hides the cause; show the whole chain.
+            let mut msg = format!("rendering template {name}: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                msg.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            anyhow::anyhow!(msg)
+        })
+    }
+
+    /// Names of every template, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.tera.get_template_names().collect();
+        names.sort();
+        names
+    }
+
+    /// Templates that were replaced by files from the override directory.
+    pub fn overridden(&self) -> &[String] {
+        &self.overridden
+    }
+}
+
+fn collect(dir: &Dir<'static>, root: &str, out: &mut Vec<(String, String)>) {
+    for file in dir.files() {
+        if let Some(text) = file.contents_utf8() {
+            out.push((
+                format!("{root}/{}", file.path().display()),
+                text.to_string(),
+            ));
+        }
+    }
+    for sub in dir.dirs() {
+        collect(sub, root, out);
+    }
+}
+
+fn list_files(dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(dir) {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
