@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::cli::{CheckArgs, GenerateArgs, InitArgs};
-use crate::spec::{self, SpecError};
+use crate::spec::{self, SpecError, Stack};
 
 /// Success; nothing at or above the fail level; `--check` found the tree fresh.
 pub const EXIT_OK: u8 = 0;
@@ -28,13 +28,168 @@ pub fn render_error(err: &anyhow::Error, color: bool) -> String {
     out
 }
 
-pub fn init(_args: &InitArgs) -> Result<u8> {
-    anyhow::bail!("`init` is not implemented yet")
+/// The commented starter written by `init`; `{{name}}`/`{{zone_name}}` are filled in.
+const STARTER: &str = include_str!("starter.yml");
+
+/// `stackchef init`: write a commented starter stack.yml, never over an existing file.
+pub fn init(args: &InitArgs) -> Result<u8> {
+    let dest = args.dir.join("stack.yml");
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => default_project_name(&args.dir),
+    };
+    let starter = STARTER
+        .replace("{{name}}", &name)
+        .replace("{{zone_name}}", &name.replace('_', "-"));
+    // Validate what we are about to write, so `init --name Bad-Name` fails before writing.
+    if let Err(err) = spec::load_str(&starter, &dest.display().to_string()) {
+        anyhow::bail!(
+            "cannot use `{name}` as the project name\n  = help: use lowercase letters, digits and `_`, starting with a letter, e.g. `stackchef init --name shop`\n{}",
+            err.diagnostics.first().map(|d| d.message.as_str()).unwrap_or("")
+        );
+    }
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("creating {}", args.dir.display()))?;
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true) // atomic "does not exist yet": never overwrite
+        .open(&dest)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            anyhow::bail!(
+                "{} already exists; not overwriting it\n  = help: edit it, or remove it first to start over",
+                dest.display()
+            )
+        }
+        Err(e) => return Err(e).with_context(|| format!("creating {}", dest.display())),
+    };
+    use std::io::Write;
+    file.write_all(starter.as_bytes())
+        .with_context(|| format!("writing {}", dest.display()))?;
+    println!("created {}", dest.display());
+    println!(
+        "next: edit it, then run `stackchef check -f {}`",
+        dest.display()
+    );
+    Ok(EXIT_OK)
 }
 
+/// A project name from a directory name: lowercased, `-`/`.`/spaces to `_`, falling back to
+/// `app` when nothing usable is left.
+fn default_project_name(dir: &Path) -> String {
+    let base = std::fs::canonicalize(dir)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let mut name: String = base
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    name = name.trim_matches('_').to_string();
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) || name.len() > 40 {
+        name = "app".into();
+    }
+    name
+}
+
+/// `stackchef check`: validate and print what would be generated.
 pub fn check(args: &CheckArgs, _color: bool) -> Result<u8> {
-    let _stack = spec::load_file(&args.file)?;
+    let stack = spec::load_file(&args.file)?;
+    print!("{}", summary(&stack));
     Ok(EXIT_OK)
+}
+
+/// A human summary of what `generate` would build from `stack`.
+pub fn summary(stack: &Stack) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} is valid: {} image{}, {} service{}",
+        stack.name,
+        stack.version,
+        stack.images.len(),
+        plural(stack.images.len()),
+        stack.services.len(),
+        plural(stack.services.len())
+    );
+    let _ = writeln!(out, "\nImages (build order):");
+    for image in stack.images_in_build_order() {
+        let from = match &image.from {
+            Some(parent) => format!("from {parent}"),
+            None => format!("from the {} vendor AMI", image.platform.id()),
+        };
+        let launch = if image.count == 0 {
+            "bake only".to_string()
+        } else {
+            format!("{} instance{}", image.count, plural(image.count as usize))
+        };
+        let _ = writeln!(
+            out,
+            "  {:<12} {}, {}, {} GiB, {}; cookbook {}",
+            image.name,
+            from,
+            image.instance_type,
+            image.volume_size,
+            launch,
+            stack.image_cookbook(&image.name)
+        );
+    }
+    let _ = writeln!(out, "\nCookbooks:");
+    let _ = writeln!(
+        out,
+        "  {:<24} resources {}_service, {}_dns_record",
+        stack.common_cookbook(),
+        stack.name,
+        stack.name
+    );
+    for image in stack.images_in_build_order() {
+        let _ = writeln!(out, "  {}", stack.image_cookbook(&image.name));
+    }
+    if !stack.services.is_empty() {
+        let _ = writeln!(out, "\nServices:");
+        for service in stack.services.values() {
+            let port = service
+                .port
+                .map(|p| format!(", port {p}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {:<12} on {}, unit {}.service, user {}{}",
+                service.name,
+                service.image,
+                service.unit_name(&stack.name),
+                service.user,
+                port
+            );
+        }
+    }
+    let names: Vec<(String, &str)> = stack
+        .services
+        .values()
+        .filter_map(|s| stack.service_fqdn(s).map(|fqdn| (fqdn, s.name.as_str())))
+        .collect();
+    if !names.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nDNS names (Route53 private zone {}):",
+            stack.aws.internal_zone
+        );
+        for (fqdn, service) in names {
+            let _ = writeln!(out, "  {fqdn:<32} -> {service}");
+        }
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 pub fn generate(args: &GenerateArgs, _color: bool) -> Result<u8> {

@@ -1,11 +1,15 @@
 //! Loading `stack.yml`: YAML with a source position for every node, walked by hand so every
 //! problem is reported — all of them, not the first — with file:line:column and a hint.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diag::Diagnostic;
+use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
+use marked_yaml::{parse_yaml_with_options, LoadError, LoaderOptions, Marker, Node};
 
-use super::model::Stack;
+use crate::diag::{Diagnostic, Location};
+
+use super::model::{Aws, Chef, ChefClient, Image, License, Platform, Restart, Service, Stack};
 
 /// Keys accepted in each mapping of `stack.yml`. The JSON Schema is checked against these.
 pub mod keys {
@@ -96,10 +100,1221 @@ pub fn load_file(path: &Path) -> Result<Stack, SpecError> {
 }
 
 /// Load and validate `stack.yml` text; `path` is only used in messages.
-pub fn load_str(_src: &str, path: &str) -> Result<Stack, SpecError> {
-    Err(SpecError {
-        path: path.to_string(),
-        source: None,
-        diagnostics: vec![Diagnostic::error("loader not implemented yet", path)],
-    })
+pub fn load_str(src: &str, path: &str) -> Result<Stack, SpecError> {
+    let mut loader = Loader {
+        src,
+        path,
+        errors: Vec::new(),
+        unset_counts: Vec::new(),
+    };
+    let stack = loader.load();
+    // Report in file order, as a reader scans the file; ties keep discovery order.
+    loader
+        .errors
+        .sort_by_key(|d| d.location.map(|l| (l.line, l.column)));
+    match stack {
+        Some(stack) if loader.errors.is_empty() => Ok(stack),
+        _ => Err(SpecError {
+            path: path.to_string(),
+            source: Some(src.to_string()),
+            diagnostics: loader.errors,
+        }),
+    }
+}
+
+/// Error classes, shown as `error[class]` so users (and tests) can tell them apart.
+mod class {
+    pub const SYNTAX: &str = "syntax";
+    pub const UNKNOWN_KEY: &str = "unknown-key";
+    pub const MISSING_KEY: &str = "missing-key";
+    pub const DUPLICATE_KEY: &str = "duplicate-key";
+    pub const TYPE: &str = "type";
+    pub const INVALID_NAME: &str = "invalid-name";
+    pub const INVALID_VALUE: &str = "invalid-value";
+    pub const REFERENCE: &str = "reference";
+    pub const CYCLE: &str = "cycle";
+    pub const DUPLICATE: &str = "duplicate";
+}
+
+struct Loader<'a> {
+    src: &'a str,
+    path: &'a str,
+    errors: Vec<Diagnostic>,
+    /// Images without an explicit `count`: 1 if a service runs on them, else 0 (bake only).
+    unset_counts: Vec<String>,
+}
+
+/// A string value with the place it came from.
+#[derive(Debug, Clone)]
+struct Str {
+    value: String,
+    loc: Location,
+}
+
+impl<'a> Loader<'a> {
+    // ---- positions and errors -------------------------------------------------------------
+
+    /// Location of a scalar: its start, and its length in the source (quotes included).
+    fn scalar_loc(&self, node: &MarkedScalarNode) -> Location {
+        let Some(start) = node.span().start() else {
+            return Location {
+                line: 1,
+                column: 1,
+                len: 1,
+            };
+        };
+        let line_text = self
+            .src
+            .lines()
+            .nth(start.line().saturating_sub(1))
+            .unwrap_or("");
+        let rest: String = line_text
+            .chars()
+            .skip(start.column().saturating_sub(1))
+            .collect();
+        let len = source_len(&rest, node.as_str());
+        Location {
+            line: start.line(),
+            column: start.column(),
+            len,
+        }
+    }
+
+    /// Location of any node: scalars get their full extent, collections their first character.
+    fn node_loc(&self, node: &Node) -> Location {
+        match node {
+            Node::Scalar(s) => self.scalar_loc(s),
+            _ => marker_loc(node.span().start(), 1),
+        }
+    }
+
+    fn error(
+        &mut self,
+        class: &str,
+        message: impl Into<String>,
+        loc: Location,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.errors.push(
+            Diagnostic::error(message, self.path)
+                .with_code(class)
+                .at(loc, label),
+        );
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    // ---- generic readers ------------------------------------------------------------------
+
+    /// Report keys of `map` not in `known`, with a "did you mean" hint.
+    fn check_keys(&mut self, map: &MarkedMappingNode, known: &[&str], context: &str) {
+        for key in map.keys() {
+            if known.contains(&key.as_str()) {
+                continue;
+            }
+            let loc = self.scalar_loc(key);
+            let hint = match did_you_mean(key.as_str(), known) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("{context} accepts: {}", known.join(", ")),
+            };
+            self.error(
+                class::UNKNOWN_KEY,
+                format!("unknown key `{}` in {context}", key.as_str()),
+                loc,
+                "unknown key",
+            )
+            .help
+            .push(hint);
+        }
+    }
+
+    /// The mapping at `node`, or an error. A null value counts as an empty mapping when
+    /// `null_ok` (e.g. `images: { base: }`).
+    fn mapping<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n MarkedMappingNode> {
+        match node {
+            Node::Mapping(m) => Some(m),
+            _ => {
+                let loc = self.node_loc(node);
+                self.error(
+                    class::TYPE,
+                    format!("{what} must be a mapping"),
+                    loc,
+                    "expected `key: value` pairs",
+                );
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, node: &Node, what: &str) -> Option<Str> {
+        match node {
+            Node::Scalar(s) => Some(Str {
+                value: s.as_str().to_string(),
+                loc: self.scalar_loc(s),
+            }),
+            _ => {
+                let loc = self.node_loc(node);
+                self.error(
+                    class::TYPE,
+                    format!("{what} must be a single value"),
+                    loc,
+                    "expected a string, found a list or mapping",
+                );
+                None
+            }
+        }
+    }
+
+    fn opt_string(&mut self, map: &MarkedMappingNode, key: &str, what: &str) -> Option<Str> {
+        let node = map.get_node(key)?;
+        if is_null(node) {
+            return None;
+        }
+        self.string(node, what)
+    }
+
+    fn required_string(
+        &mut self,
+        map: &MarkedMappingNode,
+        key: &str,
+        what: &str,
+        owner_loc: Location,
+    ) -> Option<Str> {
+        match map.get_node(key) {
+            Some(node) if !is_null(node) => self.string(node, what),
+            _ => {
+                self.error(
+                    class::MISSING_KEY,
+                    format!("missing required key `{key}` in {what}"),
+                    owner_loc,
+                    format!("`{key}` is required here"),
+                );
+                None
+            }
+        }
+    }
+
+    fn integer(
+        &mut self,
+        map: &MarkedMappingNode,
+        key: &str,
+        what: &str,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Option<u64> {
+        let s = self.opt_string(map, key, what)?;
+        match s.value.parse::<u64>() {
+            Ok(n) if range.contains(&n) => Some(n),
+            Ok(_) | Err(_) => {
+                let expected = format!("a whole number from {} to {}", range.start(), range.end());
+                self.error(
+                    class::INVALID_VALUE,
+                    format!("{what} must be {expected}, found `{}`", s.value),
+                    s.loc,
+                    "out of range or not a number",
+                );
+                None
+            }
+        }
+    }
+
+    fn string_list(&mut self, map: &MarkedMappingNode, key: &str, what: &str) -> Vec<Str> {
+        let Some(node) = map.get_node(key) else {
+            return Vec::new();
+        };
+        match node {
+            Node::Sequence(seq) => seq
+                .iter()
+                .filter_map(|item| self.string(item, what))
+                .collect(),
+            n if is_null(n) => Vec::new(),
+            n => {
+                let loc = self.node_loc(n);
+                self.error(
+                    class::TYPE,
+                    format!("{what} must be a list"),
+                    loc,
+                    "expected a list, e.g. `[a, b]`",
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// A value from a closed set, with a did-you-mean hint.
+    fn choice<T>(
+        &mut self,
+        s: &Str,
+        what: &str,
+        options: &[&str],
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        if let Some(v) = parse(&s.value) {
+            return Some(v);
+        }
+        let mut help = format!("supported: {}", options.join(", "));
+        if let Some(near) = did_you_mean(&s.value, options) {
+            help = format!("did you mean `{near}`? ({help})");
+        }
+        self.error(
+            class::INVALID_VALUE,
+            format!("unsupported {what} `{}`", s.value),
+            s.loc,
+            format!("not a supported {what}"),
+        )
+        .help
+        .push(help);
+        None
+    }
+
+    /// A name used in cookbook, resource, file and unit names: `[a-z][a-z0-9_]*`.
+    fn check_name(&mut self, s: &Str, what: &str) -> bool {
+        if is_identifier(&s.value) {
+            return true;
+        }
+        let suggestion = suggest_identifier(&s.value);
+        let d = self.error(
+            class::INVALID_NAME,
+            format!("invalid {what} `{}`", escape_for_message(&s.value)),
+            s.loc,
+            "must match [a-z][a-z0-9_]* (at most 40 characters)",
+        );
+        d.help.push(format!(
+            "{what}s become cookbook, resource, file and unit names, so they may hold only lowercase letters, digits and `_`, starting with a letter"
+        ));
+        if let Some(sug) = suggestion {
+            d.help.push(format!("try `{sug}`"));
+        }
+        false
+    }
+
+    // ---- the document ---------------------------------------------------------------------
+
+    fn load(&mut self) -> Option<Stack> {
+        let options = LoaderOptions::default().error_on_duplicate_keys(true);
+        let root = match parse_yaml_with_options(0, self.src, options) {
+            Ok(root) => root,
+            Err(err) => {
+                self.yaml_error(err);
+                return None;
+            }
+        };
+        let top = self.mapping(&root, "the top level of stack.yml")?;
+        self.check_keys(top, keys::TOP, "stack.yml");
+        let top_loc = Location {
+            line: 1,
+            column: 1,
+            len: 1,
+        };
+
+        let name = self.required_string(top, "name", "stack.yml", top_loc);
+        let name_ok = name
+            .as_ref()
+            .map(|n| self.check_name(n, "project name"))
+            .unwrap_or(false);
+
+        let version = self.opt_string(top, "version", "`version`").filter(|v| {
+            let ok = is_semver(&v.value);
+            if !ok {
+                self.error(
+                    class::INVALID_VALUE,
+                    format!("invalid version `{}`", v.value),
+                    v.loc,
+                    "expected MAJOR.MINOR.PATCH",
+                )
+                .help
+                .push("Chef cookbook versions have exactly three numbers, e.g. `0.1.0`".into());
+            }
+            ok
+        });
+
+        let maintainer = self.required_string(top, "maintainer", "stack.yml", top_loc);
+        if let Some(m) = &maintainer {
+            self.check_one_line(m, "`maintainer`");
+        }
+        let email = self.required_string(top, "maintainer_email", "stack.yml", top_loc);
+        if let Some(e) = &email {
+            if !is_email(&e.value) {
+                self.error(
+                    class::INVALID_VALUE,
+                    format!(
+                        "malformed e-mail address `{}`",
+                        escape_for_message(&e.value)
+                    ),
+                    e.loc,
+                    "expected name@domain.tld",
+                )
+                .help
+                .push("it is written into every cookbook's metadata.rb".into());
+            }
+        }
+        let license = match self.opt_string(top, "license", "`license`") {
+            Some(l) => {
+                let ids: Vec<&str> = License::ALL.iter().map(|l| l.id()).collect();
+                self.choice(&l, "license", &ids, License::parse)
+            }
+            None => Some(License::AllRightsReserved),
+        };
+        let platform = self.platform(top).unwrap_or(Platform::Ubuntu2204);
+        let chef = self.chef(top);
+        let project = name.as_ref().map(|n| n.value.clone()).unwrap_or_default();
+        let aws = self.aws(top, &project);
+        let images = self.images(top, platform);
+        let services = self.services(top, &images, &project);
+
+        let (name, maintainer, email, license, chef, aws) =
+            (name?, maintainer?, email?, license?, chef?, aws?);
+        if !name_ok {
+            return None;
+        }
+        let mut images: BTreeMap<String, Image> =
+            images.into_iter().map(|(k, (img, _))| (k, img)).collect();
+        for name in &self.unset_counts {
+            if let Some(img) = images.get_mut(name) {
+                img.count = u32::from(services.values().any(|s| &s.image == name));
+            }
+        }
+        Some(Stack {
+            name: name.value,
+            version: version.map(|v| v.value).unwrap_or_else(|| "0.1.0".into()),
+            maintainer: maintainer.value,
+            maintainer_email: email.value,
+            license,
+            platform,
+            chef,
+            aws,
+            images,
+            services,
+        })
+    }
+
+    fn yaml_error(&mut self, err: LoadError) {
+        match err {
+            LoadError::DuplicateKey(inner) => {
+                let first = self.scalar_loc(&inner.prev_key);
+                let loc = self.scalar_loc(&inner.key);
+                self.error(
+                    class::DUPLICATE_KEY,
+                    format!("duplicate key `{}`", inner.key.as_str()),
+                    loc,
+                    "defined again here",
+                )
+                .help
+                .push(format!(
+                    "first defined at line {}; YAML keeps only one, so remove or merge them",
+                    first.line
+                ));
+            }
+            LoadError::TopLevelMustBeMapping(m) => {
+                self.error(
+                    class::SYNTAX,
+                    "stack.yml must be a mapping of keys to values",
+                    marker_loc(Some(&m), 1),
+                    "expected `name: …`, `images: …`",
+                )
+                .help
+                .push("run `stackchef init` for a commented starter file".into());
+            }
+            LoadError::ScanError(m, e) => {
+                self.error(
+                    class::SYNTAX,
+                    format!("YAML syntax error: {}", e.info()),
+                    marker_loc(Some(&m), 1),
+                    "here",
+                );
+            }
+            LoadError::UnexpectedAnchor(m) => {
+                self.error(
+                    class::SYNTAX,
+                    "YAML anchors and aliases are not supported in stack.yml",
+                    marker_loc(Some(&m), 1),
+                    "anchor",
+                )
+                .help
+                .push("write the values out; stack.yml should read plainly".into());
+            }
+            LoadError::UnexpectedTag(m) => {
+                self.error(
+                    class::SYNTAX,
+                    "YAML tags are not supported in stack.yml",
+                    marker_loc(Some(&m), 1),
+                    "tag",
+                );
+            }
+            LoadError::MappingKeyMustBeScalar(m) => {
+                self.error(
+                    class::SYNTAX,
+                    "mapping keys must be plain values",
+                    marker_loc(Some(&m), 1),
+                    "complex key",
+                );
+            }
+            other => {
+                self.error(
+                    class::SYNTAX,
+                    format!("YAML error: {other}"),
+                    Location {
+                        line: 1,
+                        column: 1,
+                        len: 1,
+                    },
+                    "",
+                );
+            }
+        }
+    }
+
+    fn check_one_line(&mut self, s: &Str, what: &str) -> bool {
+        if s.value.trim().is_empty() {
+            self.error(
+                class::INVALID_VALUE,
+                format!("{what} is empty"),
+                s.loc,
+                "empty",
+            );
+            return false;
+        }
+        if s.value.chars().any(|c| c.is_control()) {
+            self.error(
+                class::INVALID_VALUE,
+                format!("{what} must be a single line"),
+                s.loc,
+                "contains a newline or control character",
+            );
+            return false;
+        }
+        true
+    }
+
+    fn platform(&mut self, map: &MarkedMappingNode) -> Option<Platform> {
+        let s = self.opt_string(map, "platform", "`platform`")?;
+        let ids: Vec<&str> = Platform::ALL.iter().map(|p| p.id()).collect();
+        self.choice(&s, "platform", &ids, Platform::parse)
+    }
+
+    fn chef(&mut self, top: &MarkedMappingNode) -> Option<Chef> {
+        let mut chef = Chef {
+            client: ChefClient::Cinc,
+            version: "18".into(),
+        };
+        let Some(node) = top.get_node("chef").filter(|n| !is_null(n)) else {
+            return Some(chef);
+        };
+        let map = self.mapping(node, "`chef`")?;
+        self.check_keys(map, keys::CHEF, "`chef`");
+        if let Some(c) = self.opt_string(map, "client", "`chef.client`") {
+            chef.client = self.choice(&c, "Chef client", &ChefClient::ALL, |s| match s {
+                "cinc" => Some(ChefClient::Cinc),
+                "chef" => Some(ChefClient::Chef),
+                _ => None,
+            })?;
+        }
+        if let Some(v) = self.opt_string(map, "version", "`chef.version`") {
+            let ok = !v.value.is_empty()
+                && v.value
+                    .split('.')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+                && v.value.split('.').count() <= 3;
+            if !ok {
+                self.error(
+                    class::INVALID_VALUE,
+                    format!("invalid Chef version `{}`", escape_for_message(&v.value)),
+                    v.loc,
+                    "expected a version like 18 or 18.5",
+                );
+                return None;
+            }
+            chef.version = v.value;
+        }
+        Some(chef)
+    }
+
+    fn aws(&mut self, top: &MarkedMappingNode, project: &str) -> Option<Aws> {
+        let mut aws = Aws {
+            region: "us-east-1".into(),
+            vpc_id: None,
+            subnet_ids: Vec::new(),
+            internal_zone: format!("{}.internal", project.replace('_', "-")),
+        };
+        let Some(node) = top.get_node("aws").filter(|n| !is_null(n)) else {
+            return Some(aws);
+        };
+        let map = self.mapping(node, "`aws`")?;
+        self.check_keys(map, keys::AWS, "`aws`");
+        let mut ok = true;
+        if let Some(r) = self.opt_string(map, "region", "`aws.region`") {
+            if is_region(&r.value) {
+                aws.region = r.value;
+            } else {
+                ok = false;
+                self.error(
+                    class::INVALID_VALUE,
+                    format!("malformed AWS region `{}`", escape_for_message(&r.value)),
+                    r.loc,
+                    "expected a region like eu-west-1",
+                )
+                .help
+                .push("regions look like `us-east-1`, `eu-central-1`, `ap-southeast-2`".into());
+            }
+        }
+        if let Some(v) = self.opt_string(map, "vpc_id", "`aws.vpc_id`") {
+            if is_aws_id(&v.value, "vpc") {
+                aws.vpc_id = Some(v.value);
+            } else {
+                ok = false;
+                self.error(
+                    class::INVALID_VALUE,
+                    format!("malformed VPC id `{}`", escape_for_message(&v.value)),
+                    v.loc,
+                    "expected vpc- and 8 or 17 hex digits",
+                );
+            }
+        }
+        for s in self.string_list(map, "subnet_ids", "`aws.subnet_ids`") {
+            if is_aws_id(&s.value, "subnet") {
+                aws.subnet_ids.push(s.value);
+            } else {
+                ok = false;
+                self.error(
+                    class::INVALID_VALUE,
+                    format!("malformed subnet id `{}`", escape_for_message(&s.value)),
+                    s.loc,
+                    "expected subnet- and 8 or 17 hex digits",
+                );
+            }
+        }
+        if let Some(z) = self.opt_string(map, "internal_zone", "`aws.internal_zone`") {
+            if is_zone(&z.value) {
+                aws.internal_zone = z.value.trim_end_matches('.').to_string();
+            } else {
+                ok = false;
+                self.error(
+                    class::INVALID_VALUE,
+                    format!("malformed DNS zone `{}`", escape_for_message(&z.value)),
+                    z.loc,
+                    "expected a lowercase domain like shop.internal",
+                )
+                .help
+                .push("a zone is two or more labels of a-z, 0-9 and `-`, separated by dots".into());
+            }
+        }
+        ok.then_some(aws)
+    }
+
+    /// Images by name, each with the location of its name (for later cross-reference errors).
+    fn images(
+        &mut self,
+        top: &MarkedMappingNode,
+        default_platform: Platform,
+    ) -> BTreeMap<String, (Image, Location)> {
+        let mut out = BTreeMap::new();
+        let top_loc = Location {
+            line: 1,
+            column: 1,
+            len: 1,
+        };
+        let Some(node) = top.get_node("images").filter(|n| !is_null(n)) else {
+            self.error(
+                class::MISSING_KEY,
+                "missing required key `images`",
+                top_loc,
+                "no images declared",
+            )
+            .help
+            .push(
+                "declare at least one image, e.g.\n  images:\n    base:\n      packages: [curl]"
+                    .into(),
+            );
+            return out;
+        };
+        let Some(map) = self.mapping(node, "`images`") else {
+            return out;
+        };
+        if map.is_empty() {
+            let loc = self.node_loc(node);
+            self.error(
+                class::MISSING_KEY,
+                "`images` is empty",
+                loc,
+                "declare at least one image",
+            );
+        }
+        // First pass: each image on its own. `from` and platform inheritance come after.
+        let mut froms: BTreeMap<String, Str> = BTreeMap::new();
+        let mut explicit: BTreeMap<String, (Option<Platform>, Option<u32>)> = BTreeMap::new();
+        for (key, value) in map.iter() {
+            let name = Str {
+                value: key.as_str().to_string(),
+                loc: self.scalar_loc(key),
+            };
+            if !self.check_name(&name, "image name") {
+                continue;
+            }
+            let what = format!("image `{}`", name.value);
+            let empty = MarkedMappingNode::new_empty(*value.span());
+            let fields = if is_null(value) {
+                Some(&empty)
+            } else {
+                self.mapping(value, &what)
+            };
+            let Some(fields) = fields else { continue };
+            self.check_keys(fields, keys::IMAGE, &what);
+            if let Some(from) = self.opt_string(fields, "from", "`from`") {
+                froms.insert(name.value.clone(), from);
+            }
+            let packages: Vec<String> = self
+                .string_list(fields, "packages", "`packages`")
+                .into_iter()
+                .filter(|p| {
+                    let ok = is_package_name(&p.value);
+                    if !ok {
+                        self.error(class::INVALID_VALUE, format!("invalid package name `{}`", escape_for_message(&p.value)), p.loc, "not a package name")
+                            .help.push("package names hold letters, digits and . + - _ : (an optional =version pin is allowed)".into());
+                    }
+                    ok
+                })
+                .map(|p| p.value)
+                .collect();
+            let instance_type = match self.opt_string(fields, "instance_type", "`instance_type`") {
+                Some(t) if is_instance_type(&t.value) => t.value,
+                Some(t) => {
+                    self.error(
+                        class::INVALID_VALUE,
+                        format!("malformed instance type `{}`", escape_for_message(&t.value)),
+                        t.loc,
+                        "expected FAMILY.SIZE, e.g. t3.small",
+                    );
+                    "t3.small".into()
+                }
+                None => "t3.small".into(),
+            };
+            let platform = self.platform(fields);
+            let volume_size = self
+                .integer(fields, "volume_size", "`volume_size`", 8..=16384)
+                .map(|n| n as u32);
+            let count = self
+                .integer(fields, "count", "`count`", 0..=1000)
+                .map(|n| n as u32);
+            explicit.insert(name.value.clone(), (platform, volume_size));
+            if count.is_none() {
+                self.unset_counts.push(name.value.clone());
+            }
+            let image = Image {
+                name: name.value.clone(),
+                from: None,
+                packages,
+                instance_type,
+                platform: platform.unwrap_or(default_platform),
+                volume_size: volume_size.unwrap_or(20),
+                count: count.unwrap_or(0), // an unset count is resolved once services are known
+            };
+            out.insert(name.value.clone(), (image, name.loc));
+        }
+        // Second pass: parents exist, no cycles; inherit platform and volume size.
+        for (child, from) in &froms {
+            if !out.contains_key(&from.value) {
+                let known: Vec<&str> = out.keys().map(String::as_str).collect();
+                let mut help = match did_you_mean(&from.value, &known) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => String::new(),
+                };
+                if help.is_empty() {
+                    help = format!("declared images: {}", known.join(", "));
+                }
+                self.error(
+                    class::REFERENCE,
+                    format!(
+                        "image `{child}` is built from unknown image `{}`",
+                        escape_for_message(&from.value)
+                    ),
+                    from.loc,
+                    "no such image",
+                )
+                .help
+                .push(help);
+                continue;
+            }
+            if let Some((img, _)) = out.get_mut(child) {
+                img.from = Some(from.value.clone());
+            }
+        }
+        let mut reported: Vec<String> = Vec::new();
+        for start in froms.keys() {
+            let mut chain = vec![start.clone()];
+            let mut cur = start.clone();
+            while let Some(parent) = out.get(&cur).and_then(|(i, _)| i.from.clone()) {
+                if parent == *start {
+                    if !chain.iter().any(|c| reported.contains(c)) {
+                        let from = &froms[start];
+                        chain.push(start.clone());
+                        self.error(class::CYCLE, format!("images are built from each other in a cycle: {}", chain.join(" → ")), from.loc, "this `from` closes the cycle")
+                            .help.push("one image in the chain must start from a vendor AMI: remove its `from`".into());
+                        reported.extend(chain.iter().cloned());
+                    }
+                    break;
+                }
+                if chain.contains(&parent) {
+                    break; // a cycle further up; reported from its own start
+                }
+                chain.push(parent.clone());
+                cur = parent;
+            }
+        }
+        if !reported.is_empty() {
+            for name in &reported {
+                if let Some((img, _)) = out.get_mut(name) {
+                    img.from = None; // keep the partial model acyclic
+                }
+            }
+        }
+        // Inheritance, parents first.
+        let names: Vec<String> = out.keys().cloned().collect();
+        for _ in 0..names.len() {
+            for name in &names {
+                let Some(parent) = out.get(name).and_then(|(i, _)| i.from.clone()) else {
+                    continue;
+                };
+                let Some((p_platform, p_volume)) =
+                    out.get(&parent).map(|(p, _)| (p.platform, p.volume_size))
+                else {
+                    continue;
+                };
+                let (own_platform, own_volume) =
+                    explicit.get(name).copied().unwrap_or((None, None));
+                let (img, _) = out.get_mut(name).expect("present");
+                img.platform = p_platform;
+                if own_volume.is_none() {
+                    img.volume_size = p_volume;
+                }
+                let _ = own_platform;
+            }
+        }
+        for name in &names {
+            let (Some(parent), Some((Some(own), _))) = (
+                out.get(name).and_then(|(i, _)| i.from.clone()),
+                explicit.get(name).copied(),
+            ) else {
+                continue;
+            };
+            let parent_platform = out[&parent].0.platform;
+            if own != parent_platform {
+                let loc = self.platform_loc(map, name).unwrap_or(out[name].1);
+                self.error(class::INVALID_VALUE, format!("image `{name}` is on {} but is built from `{parent}`, which is on {}", own.id(), parent_platform.id()), loc, "platform differs from the parent image")
+                    .help.push("a layered image is baked from its parent's AMI, so it has the parent's platform: remove this `platform`".into());
+            }
+            let own_volume = explicit[name].1;
+            let parent_volume = out[&parent].0.volume_size;
+            if let Some(v) = own_volume {
+                if v < parent_volume {
+                    let loc = out[name].1;
+                    self.error(class::INVALID_VALUE, format!("image `{name}` has a {v} GiB volume, smaller than its parent `{parent}` ({parent_volume} GiB)"), loc, "volume smaller than the parent's")
+                        .help.push("an AMI's root volume cannot shrink: use at least the parent's volume_size".into());
+                }
+            }
+        }
+        out
+    }
+
+    fn platform_loc(&self, images: &MarkedMappingNode, image: &str) -> Option<Location> {
+        let fields = images.get_mapping(image)?;
+        let node = fields.get_scalar("platform")?;
+        Some(self.scalar_loc(node))
+    }
+
+    fn services(
+        &mut self,
+        top: &MarkedMappingNode,
+        images: &BTreeMap<String, (Image, Location)>,
+        project: &str,
+    ) -> BTreeMap<String, Service> {
+        let mut out = BTreeMap::new();
+        let Some(node) = top.get_node("services").filter(|n| !is_null(n)) else {
+            return out;
+        };
+        let Some(map) = self.mapping(node, "`services`") else {
+            return out;
+        };
+        let mut dns_seen: BTreeMap<String, (String, Location)> = BTreeMap::new();
+        let mut ports_seen: BTreeMap<(String, u16), String> = BTreeMap::new();
+        for (key, value) in map.iter() {
+            let name = Str {
+                value: key.as_str().to_string(),
+                loc: self.scalar_loc(key),
+            };
+            if !self.check_name(&name, "service name") {
+                continue;
+            }
+            let what = format!("service `{}`", name.value);
+            let Some(fields) = self.mapping(value, &what) else {
+                continue;
+            };
+            self.check_keys(fields, keys::SERVICE, &what);
+            let mut ok = true;
+
+            let image = self.required_string(fields, "image", &what, name.loc);
+            if let Some(img) = &image {
+                if !images.contains_key(&img.value) {
+                    ok = false;
+                    let known: Vec<&str> = images.keys().map(String::as_str).collect();
+                    let help = match did_you_mean(&img.value, &known) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("declared images: {}", known.join(", ")),
+                    };
+                    self.error(
+                        class::REFERENCE,
+                        format!(
+                            "{what} runs on unknown image `{}`",
+                            escape_for_message(&img.value)
+                        ),
+                        img.loc,
+                        "no such image",
+                    )
+                    .help
+                    .push(help);
+                }
+            }
+            let command = self.required_string(fields, "command", &what, name.loc);
+            if let Some(c) = &command {
+                ok &= self.check_one_line(c, "`command`");
+            }
+            let user = self.opt_string(fields, "user", "`user`");
+            if let Some(u) = &user {
+                ok &= self.check_account(u, "user");
+            }
+            let group = self.opt_string(fields, "group", "`group`");
+            if let Some(g) = &group {
+                ok &= self.check_account(g, "group");
+            }
+            let working_directory =
+                self.opt_string(fields, "working_directory", "`working_directory`");
+            if let Some(w) = &working_directory {
+                ok &= self.check_abs_path(w);
+            }
+            let environment = self.environment(fields, &what);
+            let port = self
+                .integer(fields, "port", "`port`", 1..=65535)
+                .map(|p| p as u16);
+            if fields.get_node("port").is_some_and(|n| !is_null(n)) && port.is_none() {
+                ok = false;
+            }
+            let dns = self.opt_string(fields, "dns", "`dns`");
+            if let Some(d) = &dns {
+                if !is_dns_label(&d.value) {
+                    ok = false;
+                    self.error(class::INVALID_VALUE, format!("invalid DNS label `{}`", escape_for_message(&d.value)), d.loc, "not a valid hostname label")
+                        .help.push("a label is 1-63 characters of a-z, 0-9 and `-`, not starting or ending with `-`; the zone is added for you".into());
+                } else if let Some((other, first)) = dns_seen.get(&d.value) {
+                    ok = false;
+                    let first_line = first.line;
+                    let other = other.clone();
+                    self.error(class::DUPLICATE, format!("DNS name `{}` is used by two services", d.value), d.loc, "used again here")
+                        .help.push(format!("service `{other}` already registers `{}` (line {first_line}); each service needs its own name", d.value));
+                } else {
+                    dns_seen.insert(d.value.clone(), (name.value.clone(), d.loc));
+                }
+            }
+            let restart = match self.opt_string(fields, "restart", "`restart`") {
+                Some(r) => self.choice(&r, "restart policy", &Restart::ALL, Restart::parse),
+                None => Some(Restart::OnFailure),
+            };
+            if let (Some(img), Some(p)) = (&image, port) {
+                if let Some(other) = ports_seen.get(&(img.value.clone(), p)) {
+                    ok = false;
+                    let loc = fields
+                        .get_node("port")
+                        .map(|n| self.node_loc(n))
+                        .unwrap_or(name.loc);
+                    let other = other.clone();
+                    self.error(
+                        class::DUPLICATE,
+                        format!("port {p} is used by two services on image `{}`", img.value),
+                        loc,
+                        "port already taken",
+                    )
+                    .help
+                    .push(format!("service `{other}` already listens on {p}"));
+                } else {
+                    ports_seen.insert((img.value.clone(), p), name.value.clone());
+                }
+            }
+            let (Some(image), Some(command), Some(restart), true) = (image, command, restart, ok)
+            else {
+                continue;
+            };
+            let user = user.map(|u| u.value).unwrap_or_else(|| project.to_string());
+            let group = group.map(|g| g.value).unwrap_or_else(|| user.clone());
+            out.insert(
+                name.value.clone(),
+                Service {
+                    name: name.value,
+                    image: image.value,
+                    command: command.value,
+                    user,
+                    group,
+                    working_directory: working_directory.map(|w| w.value),
+                    environment,
+                    port,
+                    dns: dns.map(|d| d.value),
+                    restart,
+                },
+            );
+        }
+        out
+    }
+
+    fn environment(&mut self, fields: &MarkedMappingNode, what: &str) -> BTreeMap<String, String> {
+        let mut env = BTreeMap::new();
+        let Some(node) = fields.get_node("environment").filter(|n| !is_null(n)) else {
+            return env;
+        };
+        let Some(map) = self.mapping(node, &format!("`environment` of {what}")) else {
+            return env;
+        };
+        for (key, value) in map.iter() {
+            let k = Str {
+                value: key.as_str().to_string(),
+                loc: self.scalar_loc(key),
+            };
+            if !is_env_name(&k.value) {
+                self.error(
+                    class::INVALID_NAME,
+                    format!(
+                        "invalid environment variable name `{}`",
+                        escape_for_message(&k.value)
+                    ),
+                    k.loc,
+                    "expected [A-Za-z_][A-Za-z0-9_]*",
+                );
+                continue;
+            }
+            let Some(v) = self.string(value, &format!("environment variable `{}`", k.value)) else {
+                continue;
+            };
+            if v.value.contains('\0') {
+                self.error(
+                    class::INVALID_VALUE,
+                    "environment values cannot contain NUL",
+                    v.loc,
+                    "NUL byte",
+                );
+                continue;
+            }
+            env.insert(k.value, v.value);
+        }
+        env
+    }
+
+    fn check_account(&mut self, s: &Str, what: &str) -> bool {
+        if is_account_name(&s.value) {
+            return true;
+        }
+        self.error(
+            class::INVALID_NAME,
+            format!("invalid {what} name `{}`", escape_for_message(&s.value)),
+            s.loc,
+            "expected [a-z_][a-z0-9_-]* (at most 32 characters)",
+        )
+        .help
+        .push(format!("it becomes a system {what} on the image"));
+        false
+    }
+
+    fn check_abs_path(&mut self, s: &Str) -> bool {
+        let v = &s.value;
+        let problem = if !v.starts_with('/') {
+            Some("must be an absolute path")
+        } else if v.split('/').any(|c| c == ".." || c == ".") {
+            Some("must not contain `.` or `..` components")
+        } else if v
+            .chars()
+            .any(|c| c.is_control() || c == '"' || c == '\'' || c == '\\' || c == ' ')
+        {
+            Some("must not contain spaces, quotes, backslashes or control characters")
+        } else {
+            None
+        };
+        match problem {
+            None => true,
+            Some(p) => {
+                self.error(
+                    class::INVALID_VALUE,
+                    format!("invalid working_directory `{}`", escape_for_message(v)),
+                    s.loc,
+                    p,
+                );
+                false
+            }
+        }
+    }
+}
+
+// ---- helpers --------------------------------------------------------------------------------
+
+fn marker_loc(marker: Option<&Marker>, len: usize) -> Location {
+    match marker {
+        Some(m) => Location {
+            line: m.line().max(1),
+            column: m.column().max(1),
+            len,
+        },
+        None => Location {
+            line: 1,
+            column: 1,
+            len,
+        },
+    }
+}
+
+/// Length in characters of a scalar as written in the source (`rest` starts at the scalar):
+/// the quoted extent for quoted scalars, the value's length for plain ones, clipped to the line.
+fn source_len(rest: &str, value: &str) -> usize {
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(q @ ('"' | '\'')) => {
+            let mut len = 1;
+            let mut escaped = false;
+            for c in chars {
+                len += 1;
+                if escaped {
+                    escaped = false;
+                } else if q == '"' && c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    return len;
+                }
+            }
+            len
+        }
+        Some('|' | '>') => 1,
+        _ => value.chars().count().min(rest.chars().count()).max(1),
+    }
+}
+
+fn is_null(node: &Node) -> bool {
+    matches!(node, Node::Scalar(s) if s.may_coerce() && matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+}
+
+/// The closest of `options` to `input`, if it is close enough to be a likely typo.
+pub(crate) fn did_you_mean<'o>(input: &str, options: &[&'o str]) -> Option<&'o str> {
+    options
+        .iter()
+        .map(|o| {
+            (
+                strsim::jaro_winkler(&input.to_lowercase(), &o.to_lowercase()),
+                *o,
+            )
+        })
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, o)| o)
+}
+
+/// Quote-free rendering of a user value inside a message (control characters made visible).
+fn escape_for_message(s: &str) -> String {
+    s.escape_debug().to_string()
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+        && s.len() <= 40
+}
+
+/// A valid identifier close to `s` (lowercased, `-`/space/`.` to `_`), if there is one.
+fn suggest_identifier(s: &str) -> Option<String> {
+    let candidate: String = s
+        .to_lowercase()
+        .chars()
+        .map(|c| if matches!(c, '-' | ' ' | '.') { '_' } else { c })
+        .collect();
+    (candidate != s && is_identifier(&candidate)).then_some(candidate)
+}
+
+fn is_semver(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 9 && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._%+-".contains(c))
+        && is_zone(domain)
+}
+
+fn is_region(s: &str) -> bool {
+    // e.g. us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5
+    let parts: Vec<&str> = s.split('-').collect();
+    (3..=4).contains(&parts.len())
+        && parts[0].len() == 2
+        && parts
+            .iter()
+            .take(parts.len() - 1)
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn is_aws_id(s: &str, prefix: &str) -> bool {
+    let Some(hex) = s.strip_prefix(prefix).and_then(|r| r.strip_prefix('-')) else {
+        return false;
+    };
+    (hex.len() == 8 || hex.len() == 17) && hex.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'))
+}
+
+fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.chars().all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-'))
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+fn is_zone(s: &str) -> bool {
+    let s = s.strip_suffix('.').unwrap_or(s);
+    let labels: Vec<&str> = s.split('.').collect();
+    s.len() <= 253 && labels.len() >= 2 && labels.iter().all(|l| is_dns_label(l))
+}
+
+fn is_package_name(s: &str) -> bool {
+    let name = s.split_once('=').map_or(s, |(n, _)| n);
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || ".+-_:".contains(c))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".+-_:=~".contains(c))
+}
+
+fn is_instance_type(s: &str) -> bool {
+    let Some((family, size)) = s.split_once('.') else {
+        return false;
+    };
+    matches!(family.chars().next(), Some('a'..='z'))
+        && family
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !size.is_empty()
+        && size
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+fn is_env_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_account_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    s.len() <= 32
+        && matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
