@@ -35,6 +35,13 @@ pub mod keys {
         "volume_size",
         "count",
     ];
+    /// Whether `key` is accepted in some mapping of `stack.yml`.
+    pub fn is_known(key: &str) -> bool {
+        [TOP, CHEF, AWS, IMAGE, SERVICE]
+            .iter()
+            .any(|list| list.contains(&key))
+    }
+
     pub const SERVICE: &[&str] = &[
         "image",
         "command",
@@ -106,6 +113,11 @@ pub fn load_str(src: &str, path: &str) -> Result<Stack, SpecError> {
         path,
         errors: Vec::new(),
         unset_counts: Vec::new(),
+        top_loc: Location {
+            line: 1,
+            column: 1,
+            len: 1,
+        },
     };
     let stack = loader.load();
     // Report in file order, as a reader scans the file; ties keep discovery order.
@@ -142,6 +154,8 @@ struct Loader<'a> {
     errors: Vec<Diagnostic>,
     /// Images without an explicit `count`: 1 if a service runs on them, else 0 (bake only).
     unset_counts: Vec<String>,
+    /// Where errors about the document as a whole point: its first key.
+    top_loc: Location,
 }
 
 /// A string value with the place it came from.
@@ -282,12 +296,19 @@ impl<'a> Loader<'a> {
         match map.get_node(key) {
             Some(node) if !is_null(node) => self.string(node, what),
             _ => {
-                self.error(
-                    class::MISSING_KEY,
-                    format!("missing required key `{key}` in {what}"),
-                    owner_loc,
-                    format!("`{key}` is required here"),
-                );
+                // A misspelt key is already reported as unknown, with this key as the hint;
+                // reporting it as missing too would count one mistake twice.
+                let misspelt = map.keys().any(|k| {
+                    !keys::is_known(k.as_str()) && did_you_mean(k.as_str(), &[key]).is_some()
+                });
+                if !misspelt {
+                    self.error(
+                        class::MISSING_KEY,
+                        format!("missing required key `{key}` in {what}"),
+                        owner_loc,
+                        format!("`{key}` is required here"),
+                    );
+                }
                 None
             }
         }
@@ -399,11 +420,12 @@ impl<'a> Loader<'a> {
         };
         let top = self.mapping(&root, "the top level of stack.yml")?;
         self.check_keys(top, keys::TOP, "stack.yml");
-        let top_loc = Location {
-            line: 1,
-            column: 1,
-            len: 1,
+        // Errors about the document as a whole (a missing key) point at its first key.
+        let top_loc = match top.keys().next() {
+            Some(first) => self.scalar_loc(first),
+            None => self.node_loc(&root),
         };
+        self.top_loc = top_loc;
 
         let name = self.required_string(top, "name", "stack.yml", top_loc);
         let name_ok = name
@@ -706,11 +728,7 @@ impl<'a> Loader<'a> {
         default_platform: Platform,
     ) -> BTreeMap<String, (Image, Location)> {
         let mut out = BTreeMap::new();
-        let top_loc = Location {
-            line: 1,
-            column: 1,
-            len: 1,
-        };
+        let top_loc = self.top_loc;
         let Some(node) = top.get_node("images").filter(|n| !is_null(n)) else {
             self.error(
                 class::MISSING_KEY,
@@ -877,34 +895,31 @@ impl<'a> Loader<'a> {
                 else {
                     continue;
                 };
-                let (own_platform, own_volume) =
-                    explicit.get(name).copied().unwrap_or((None, None));
+                let own_volume = explicit.get(name).and_then(|(_, volume)| *volume);
                 let (img, _) = out.get_mut(name).expect("present");
                 img.platform = p_platform;
                 if own_volume.is_none() {
                     img.volume_size = p_volume;
                 }
-                let _ = own_platform;
             }
         }
         for name in &names {
-            let (Some(parent), Some((Some(own), _))) = (
-                out.get(name).and_then(|(i, _)| i.from.clone()),
-                explicit.get(name).copied(),
-            ) else {
+            let Some(parent) = out.get(name).and_then(|(i, _)| i.from.clone()) else {
                 continue;
             };
+            let (own_platform, own_volume) = explicit.get(name).copied().unwrap_or_default();
             let parent_platform = out[&parent].0.platform;
-            if own != parent_platform {
-                let loc = self.platform_loc(map, name).unwrap_or(out[name].1);
+            if let Some(own) = own_platform.filter(|own| *own != parent_platform) {
+                let loc = self.field_loc(map, name, "platform").unwrap_or(out[name].1);
                 self.error(class::INVALID_VALUE, format!("image `{name}` is on {} but is built from `{parent}`, which is on {}", own.id(), parent_platform.id()), loc, "platform differs from the parent image")
                     .help.push("a layered image is baked from its parent's AMI, so it has the parent's platform: remove this `platform`".into());
             }
-            let own_volume = explicit[name].1;
             let parent_volume = out[&parent].0.volume_size;
             if let Some(v) = own_volume {
                 if v < parent_volume {
-                    let loc = out[name].1;
+                    let loc = self
+                        .field_loc(map, name, "volume_size")
+                        .unwrap_or(out[name].1);
                     self.error(class::INVALID_VALUE, format!("image `{name}` has a {v} GiB volume, smaller than its parent `{parent}` ({parent_volume} GiB)"), loc, "volume smaller than the parent's")
                         .help.push("an AMI's root volume cannot shrink: use at least the parent's volume_size".into());
                 }
@@ -913,9 +928,10 @@ impl<'a> Loader<'a> {
         out
     }
 
-    fn platform_loc(&self, images: &MarkedMappingNode, image: &str) -> Option<Location> {
+    /// Location of `images.<image>.<field>` where it is written out.
+    fn field_loc(&self, images: &MarkedMappingNode, image: &str, field: &str) -> Option<Location> {
         let fields = images.get_mapping(image)?;
-        let node = fields.get_scalar("platform")?;
+        let node = fields.get_scalar(field)?;
         Some(self.scalar_loc(node))
     }
 
@@ -1209,7 +1225,15 @@ pub(crate) fn did_you_mean<'o>(input: &str, options: &[&'o str]) -> Option<&'o s
 
 /// Quote-free rendering of a user value inside a message (control characters made visible).
 fn escape_for_message(s: &str) -> String {
-    s.escape_debug().to_string()
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn is_identifier(s: &str) -> bool {

@@ -15,7 +15,10 @@ pub fn sample_stacks() -> Vec<(String, PathBuf)> {
         let dir = entry.unwrap().path();
         let file = dir.join("stack.yml");
         if file.is_file() {
-            out.push((dir.file_name().unwrap().to_string_lossy().into_owned(), file));
+            out.push((
+                dir.file_name().unwrap().to_string_lossy().into_owned(),
+                file,
+            ));
         }
     }
     out.sort();

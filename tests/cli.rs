@@ -1,0 +1,175 @@
+//! The binary driven as a user would: init → check → exit codes, help, schema, completions.
+
+mod support;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn stackchef() -> Command {
+    let mut cmd = Command::cargo_bin("stackchef").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn init_then_check_then_refuse_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    stackchef()
+        .args(["init", "--name", "shop"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("created"));
+    let file = dir.path().join("stack.yml");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.contains("name: shop"));
+    assert!(
+        written
+            .lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .count()
+            > 5,
+        "the starter is commented"
+    );
+
+    stackchef()
+        .arg("check")
+        .arg("-f")
+        .arg(&file)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("shop 0.1.0 is valid"))
+        .stdout(predicate::str::contains("app.shop.internal"));
+
+    std::fs::write(&file, "# mine\n").unwrap();
+    stackchef()
+        .arg("init")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "# mine\n",
+        "never overwritten"
+    );
+}
+
+#[test]
+fn init_rejects_a_bad_name_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    stackchef()
+        .args(["init", "--name", "Bad-Name"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot use `Bad-Name`"));
+    assert!(!dir.path().join("stack.yml").exists());
+}
+
+#[test]
+fn init_derives_the_name_from_the_directory() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("My-Web.App");
+    std::fs::create_dir(&dir).unwrap();
+    stackchef().arg("init").arg(&dir).assert().success();
+    let written = std::fs::read_to_string(dir.join("stack.yml")).unwrap();
+    assert!(written.contains("name: my_web_app"), "{written}");
+}
+
+#[test]
+fn check_summarises_valid_samples() {
+    for (name, path) in support::sample_stacks() {
+        stackchef()
+            .arg("check")
+            .arg("-f")
+            .arg(&path)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("is valid"))
+            .stdout(predicate::str::contains("Cookbooks:"));
+        let _ = name;
+    }
+}
+
+#[test]
+fn check_exits_2_with_file_line_column_on_invalid_samples() {
+    for entry in std::fs::read_dir(support::root().join("samples/invalid")).unwrap() {
+        let path = entry.unwrap().path();
+        let assert = stackchef()
+            .arg("check")
+            .arg("-f")
+            .arg(&path)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            stderr.contains(&format!("{name}:")),
+            "{name}: no file:line:col in\n{stderr}"
+        );
+        assert!(stderr.contains('^'), "{name}: no caret in\n{stderr}");
+    }
+}
+
+#[test]
+fn check_reports_a_missing_file_with_a_hint() {
+    stackchef()
+        .args(["check", "-f", "does/not/exist.yml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read does/not/exist.yml"))
+        .stderr(predicate::str::contains("stackchef init"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    stackchef().arg("no-such-command").assert().code(2);
+    stackchef()
+        .args(["generate", "--check", "--force"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    for cmd in [
+        "init",
+        "check",
+        "generate",
+        "lint",
+        "explain",
+        "schema",
+        "completions",
+    ] {
+        stackchef()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Example"));
+    }
+    stackchef()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes"));
+    stackchef()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn schema_is_json_and_completions_work() {
+    let out = stackchef().arg("schema").assert().success();
+    let schema: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(schema["title"], "stackchef stack.yml");
+    for shell in ["bash", "zsh", "fish"] {
+        stackchef()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("stackchef"));
+    }
+}
