@@ -6,6 +6,10 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::cli::{CheckArgs, GenerateArgs, InitArgs};
+use crate::generate::Target;
+use crate::plan::manifest::{sha256_hex, Manifest};
+use crate::plan::report;
+use crate::plan::writer::{self, Action};
 use crate::spec::{self, SpecError, Stack};
 
 /// Success; nothing at or above the fail level; `--check` found the tree fresh.
@@ -192,12 +196,52 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-pub fn generate(args: &GenerateArgs, _color: bool) -> Result<u8> {
+/// `stackchef generate`: render everything in memory, compare with the output directory and its
+/// manifest, print a per-file outcome, and (unless `--check`/`--dry-run`) apply it safely.
+pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
+    let input = std::fs::read(&args.file).ok();
     let stack = spec::load_file(&args.file)?;
     let templates = crate::templates::Templates::load(args.templates.as_deref())?;
-    let _plan = crate::generate::plan(&stack, &args.targets, &templates)?;
-    let _ = Path::new(&args.out);
-    anyhow::bail!("writing is not implemented yet")
+    let targets: Vec<Target> = if args.targets.is_empty() {
+        Target::ALL.to_vec()
+    } else {
+        args.targets.clone()
+    };
+    let plan = crate::generate::plan(&stack, &targets, &templates)?;
+    let manifest = Manifest::load(&args.out)?;
+    let changes = writer::reconcile(&args.out, &plan, &targets, &manifest, args.force)?;
+
+    let mut inputs = input.unwrap_or_default();
+    for name in templates.overridden() {
+        inputs.extend_from_slice(name.as_bytes());
+    }
+    let next = writer::next_manifest(&manifest, &changes, &targets, &sha256_hex(&inputs));
+
+    let out = std::io::stdout();
+    let mut out = out.lock();
+    let stdout_color = color && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    report::print_changes(&mut out, &changes, args.check, stdout_color)?;
+    if args.diff {
+        report::print_diffs(&mut out, &changes, stdout_color)?;
+    }
+    let stale = changes.iter().any(|c| c.action.is_stale());
+    let conflicts = changes
+        .iter()
+        .filter(|c| c.action == Action::Conflict)
+        .count();
+    report::print_summary(&mut out, &changes, &args.out, args.check, args.dry_run)?;
+    if args.check {
+        return Ok(if stale { EXIT_FINDINGS } else { EXIT_OK });
+    }
+    if args.dry_run {
+        return Ok(EXIT_OK);
+    }
+    writer::apply(&args.out, &changes, &next)?;
+    Ok(if conflicts > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 pub fn schema() -> Result<u8> {

@@ -9,6 +9,10 @@ use anyhow::{bail, Context, Result};
 
 use crate::generate::Target;
 
+pub mod manifest;
+pub mod report;
+pub mod writer;
+
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedFile {
@@ -141,7 +145,7 @@ pub fn write_atomic(dest: &Path, contents: &[u8], executable: bool) -> Result<()
 }
 
 #[cfg(unix)]
-fn set_mode(tmp: &Path, dest: &Path, executable: bool) -> Result<()> {
+pub(crate) fn set_mode(tmp: &Path, dest: &Path, executable: bool) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mode = match std::fs::metadata(dest) {
         Ok(meta) => {
@@ -160,7 +164,7 @@ fn set_mode(tmp: &Path, dest: &Path, executable: bool) -> Result<()> {
 }
 
 #[cfg(not(unix))]
-fn set_mode(_tmp: &Path, _dest: &Path, _executable: bool) -> Result<()> {
+pub(crate) fn set_mode(_tmp: &Path, _dest: &Path, _executable: bool) -> Result<()> {
     Ok(())
 }
 
