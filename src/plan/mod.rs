@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
@@ -81,11 +81,13 @@ impl Plan {
 
 /// Reject a planned path that is absolute or climbs out of the output directory.
 pub fn check_relative(path: &str) -> Result<()> {
-    let p = Path::new(path);
-    if path.is_empty()
-        || path.contains('\\')
-        || p.components().any(|c| !matches!(c, Component::Normal(_)))
-    {
+    // Split by hand: `Path::components` silently drops `.` in the middle of a path.
+    let plain = !path.is_empty()
+        && !path.contains('\\')
+        && path
+            .split('/')
+            .all(|segment| !matches!(segment, "" | "." | ".."));
+    if !plain {
         bail!("internal error: generated path {path:?} is not a plain relative path");
     }
     Ok(())
