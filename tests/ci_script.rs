@@ -79,7 +79,11 @@ fn ci_files_are_the_script_and_two_examples() {
         let doc = marked_yaml::parse_yaml(0, &example.contents)
             .unwrap_or_else(|e| panic!("{} is not YAML: {e}", example.path));
         let text = format!("{doc:?}");
-        assert!(text.contains("ci/build.sh --validate-only"), "{}", example.path);
+        assert!(
+            text.contains("ci/build.sh --validate-only"),
+            "{}",
+            example.path
+        );
     }
 }
 
@@ -97,9 +101,17 @@ fn every_shell_script_passes_shellcheck_and_dash() {
         let dir = tempfile::tempdir().unwrap();
         write_files(dir.path(), &files);
         let scripts: Vec<&PlannedFile> = files.iter().filter(|f| f.path.ends_with(".sh")).collect();
-        assert_eq!(scripts.len(), 5, "{sample}: build.sh and four provisioning scripts");
+        assert_eq!(
+            scripts.len(),
+            5,
+            "{sample}: build.sh and four provisioning scripts"
+        );
         for script in scripts {
-            assert!(script.contents.starts_with("#!/bin/sh\n"), "{}", script.path);
+            assert!(
+                script.contents.starts_with("#!/bin/sh\n"),
+                "{}",
+                script.path
+            );
             let path = dir.path().join(&script.path);
             let out = Command::new(&shellcheck)
                 .args(["-s", "sh"])
@@ -228,7 +240,10 @@ fn runs_checks_then_builds_parents_first_and_prints_amis() {
                 stack.name
             ));
         }
-        let manifest = format!("{{\n  \"builds\": [\n    {}\n  ]\n}}\n", builds.join(",\n    "));
+        let manifest = format!(
+            "{{\n  \"builds\": [\n    {}\n  ]\n}}\n",
+            builds.join(",\n    ")
+        );
         std::fs::create_dir_all(sandbox.dir.path().join("packer")).unwrap();
         std::fs::write(sandbox.dir.path().join("packer/manifest.json"), manifest).unwrap();
 
@@ -278,7 +293,12 @@ fn a_failing_step_stops_the_script_with_its_exit_status() {
                 ("STANDIN_FAIL_STATUS", &status.to_string()),
             ],
         );
-        assert_eq!(out.status.code(), Some(status), "{step}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(status),
+            "{step}: {}",
+            text(&out.stderr)
+        );
         assert_eq!(sandbox.calls(), steps[..=n], "{step}");
         assert!(
             text(&out.stderr).contains(&format!("failed with exit status {status}")),
@@ -290,7 +310,10 @@ fn a_failing_step_stops_the_script_with_its_exit_status() {
     let sandbox = Sandbox::new(&stack);
     let out = sandbox.run(
         &[],
-        &[("STANDIN_FAIL", "packer build"), ("STANDIN_FAIL_STATUS", "9")],
+        &[
+            ("STANDIN_FAIL", "packer build"),
+            ("STANDIN_FAIL_STATUS", "9"),
+        ],
     );
     assert_eq!(out.status.code(), Some(9));
     let mut expected = checks();
@@ -331,7 +354,10 @@ fn validate_only_one_image_and_dry_run() {
     assert_eq!(sandbox.calls(), ["packer version"]);
     let stderr = text(&out.stderr);
     assert!(stderr.contains("+ stackchef generate --check -f infra/stack.yml -o ."));
-    assert!(stderr.contains(&format!("+ {}", build_call("web"))), "{stderr}");
+    assert!(
+        stderr.contains(&format!("+ {}", build_call("web"))),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -363,5 +389,9 @@ fn usage_errors_missing_and_old_tools() {
     let out = sandbox.run(&[], &[("STANDIN_PACKER_VERSION", "Packer v1.6.6")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("Packer 1.6 is too old"));
-    assert_eq!(sandbox.calls(), ["packer version"], "only the too-old run got that far");
+    assert_eq!(
+        sandbox.calls(),
+        ["packer version"],
+        "only the too-old run got that far"
+    );
 }

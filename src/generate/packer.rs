@@ -22,12 +22,7 @@ use crate::templates::Templates;
 
 /// Provisioning scripts, rendered from `packer-templates/scripts/<name>.tera` to
 /// `packer/scripts/<name>`, in the order the builds run them.
-pub const SCRIPTS: [&str; 4] = [
-    "prepare.sh",
-    "install-chef.sh",
-    "converge.sh",
-    "cleanup.sh",
-];
+pub const SCRIPTS: [&str; 4] = ["prepare.sh", "install-chef.sh", "converge.sh", "cleanup.sh"];
 
 /// Tag keys stackchef puts on AMIs, snapshots and build instances. A layered image finds its
 /// parent by the first two; IAM policies may scope by them.
@@ -250,7 +245,10 @@ mod tests {
     fn hcl_strings_escape_quotes_backslashes_and_interpolation() {
         assert_eq!(hcl_str("plain"), r#""plain""#);
         assert_eq!(hcl_str(r#"it's "q" \ x"#), r#""it's \"q\" \\ x""#);
-        assert_eq!(hcl_str("${var.x} %{if} $HOME 100%"), r#""$${var.x} %%{if} $HOME 100%""#);
+        assert_eq!(
+            hcl_str("${var.x} %{if} $HOME 100%"),
+            r#""$${var.x} %%{if} $HOME 100%""#
+        );
         assert_eq!(hcl_str("a\nb\u{7}"), r#""a\nb\u0007""#);
         assert_eq!(hcl_str("ünï"), "\"ünï\"");
     }
