@@ -2,28 +2,16 @@
 //! script and the Packer provisioning scripts), and runs of `ci/build.sh` against stand-in
 //! `stackchef`/`packer` executables that log their arguments.
 
+mod packer_common;
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use stackchef::generate::{self, Target};
+use packer_common::{generated, samples, set_executable, write_files};
+use stackchef::generate::Target;
 use stackchef::plan::PlannedFile;
 use stackchef::spec::Stack;
-use stackchef::templates::Templates;
-
-fn generated(stack: &Stack, targets: &[Target]) -> Vec<PlannedFile> {
-    let templates = Templates::load(None).unwrap();
-    let plan = generate::plan(stack, targets, &templates).unwrap();
-    plan.files().cloned().collect()
-}
-
-fn samples() -> Vec<(String, Stack)> {
-    support::sample_stacks()
-        .into_iter()
-        .map(|(name, path)| (name, support::load_sample(&path)))
-        .collect()
-}
 
 fn sample(name: &str) -> Stack {
     samples()
@@ -31,22 +19,6 @@ fn sample(name: &str) -> Stack {
         .find(|(n, _)| n == name)
         .unwrap_or_else(|| panic!("no sample {name}"))
         .1
-}
-
-fn write_files(root: &Path, files: &[PlannedFile]) {
-    for file in files {
-        let dest = root.join(&file.path);
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::write(&dest, &file.contents).unwrap();
-        if file.executable {
-            set_executable(&dest);
-        }
-    }
-}
-
-fn set_executable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 #[test]

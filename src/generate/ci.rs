@@ -62,25 +62,16 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
 
 /// Escaping filters this target's templates use.
 pub fn register_filters(tera: &mut tera::Tera) {
-    tera.register_filter("sh_quote", sh_quote_filter);
+    tera.register_filter(
+        "sh_quote",
+        super::packer::string_filter("sh_quote", sh_quote),
+    );
 }
 
 /// `value` as one POSIX shell word: single-quoted, with `'` written as `'\''`. Safe for any
 /// text, including `$`, backquotes, backslashes and newlines.
 pub fn sh_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
-}
-
-fn sh_quote_filter(
-    value: &tera::Value,
-    _args: &std::collections::HashMap<String, tera::Value>,
-) -> tera::Result<tera::Value> {
-    match value {
-        tera::Value::String(s) => Ok(tera::Value::String(sh_quote(s))),
-        other => Err(tera::Error::msg(format!(
-            "sh_quote expects a string, got {other}"
-        ))),
-    }
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
 
 /// Escaping filters this target's templates use.
 pub fn register_filters(tera: &mut tera::Tera) {
-    tera.register_filter("hcl_str", hcl_str_filter);
+    tera.register_filter("hcl_str", string_filter("hcl_str", hcl_str));
 }
 
 /// What every Packer template sees.
@@ -224,16 +224,17 @@ pub fn hcl_str(value: &str) -> String {
     out
 }
 
-fn hcl_str_filter(
-    value: &tera::Value,
-    _args: &std::collections::HashMap<String, tera::Value>,
-) -> tera::Result<tera::Value> {
-    match value {
-        tera::Value::String(s) => Ok(tera::Value::String(hcl_str(s))),
-        tera::Value::Number(n) => Ok(tera::Value::String(hcl_str(&n.to_string()))),
-        other => Err(tera::Error::msg(format!(
-            "hcl_str expects a string, got {other}"
-        ))),
+/// A tera filter applying `escape` to a string value; anything else is a template bug.
+pub(crate) fn string_filter(name: &'static str, escape: fn(&str) -> String) -> impl tera::Filter {
+    move |value: &tera::Value,
+          _args: &std::collections::HashMap<String, tera::Value>|
+          -> tera::Result<tera::Value> {
+        match value {
+            tera::Value::String(s) => Ok(tera::Value::String(escape(s))),
+            other => Err(tera::Error::msg(format!(
+                "{name} expects a string, got {other}"
+            ))),
+        }
     }
 }
 
