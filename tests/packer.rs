@@ -241,17 +241,26 @@ fn generated_hcl_parses_and_has_the_promised_structure() {
                 .filter(|b| b.identifier() == "provisioner")
                 .map(|b| b.labels()[0].as_str())
                 .collect();
-            assert_eq!(kinds, ["shell", "file", "shell"], "{sample}/{image_name}");
-            let provisioners = &build["provisioner"];
-            let upload = &provisioners["file"];
-            let uploaded: Vec<String> = upload["sources"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|s| s.as_str().unwrap().rsplit('/').next().unwrap().to_string())
-                .collect();
             let mut expected = vec![stack.common_cookbook()];
             expected.extend(lineage.iter().cloned());
+            let mut expected_kinds = vec!["shell"];
+            expected_kinds.extend(expected.iter().map(|_| "file"));
+            expected_kinds.push("shell");
+            assert_eq!(kinds, expected_kinds, "{sample}/{image_name}");
+            let provisioners = &build["provisioner"];
+            let uploads: Vec<serde_json::Value> = match &provisioners["file"] {
+                serde_json::Value::Array(many) => many.clone(),
+                one => vec![one.clone()],
+            };
+            let uploaded: Vec<String> = uploads
+                .iter()
+                .map(|u| {
+                    assert_eq!(u["destination"], "/tmp/stackchef/cookbooks/");
+                    let source = u["source"].as_str().unwrap();
+                    assert!(!source.ends_with('/'), "{source}: the directory itself");
+                    source.rsplit('/').next().unwrap().to_string()
+                })
+                .collect();
             assert_eq!(uploaded, expected);
             let env = provisioners["shell"][1]["environment_vars"]
                 .as_array()
