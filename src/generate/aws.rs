@@ -147,8 +147,14 @@ struct AnyResourceRow {
 pub fn all_policies(stack: &Stack) -> Vec<(String, Policy)> {
     let launched: Vec<&Image> = stack.images.values().filter(|i| i.count > 0).collect();
     let mut out = vec![
-        ("packer-builder".to_string(), policies::packer_builder(stack)),
-        ("ci-deployer".to_string(), policies::ci_deployer(stack, &launched)),
+        (
+            "packer-builder".to_string(),
+            policies::packer_builder(stack),
+        ),
+        (
+            "ci-deployer".to_string(),
+            policies::ci_deployer(stack, &launched),
+        ),
     ];
     for image in stack.images_in_build_order() {
         if let Some(p) = policies::instance_role(&image_fqdns(stack, &image.name)) {
@@ -183,9 +189,15 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
             id: logical_id(&image.name),
             role_name: iam_name(&[&stack.name, &image.name], 64)?,
             role_description: if fqdns.is_empty() {
-                format!("Instances of the {} {} image (no AWS permissions needed)", stack.name, image.name)
+                format!(
+                    "Instances of the {} {} image (no AWS permissions needed)",
+                    stack.name, image.name
+                )
             } else {
-                format!("Instances of the {} {} image: publish their DNS names in the private zone", stack.name, image.name)
+                format!(
+                    "Instances of the {} {} image: publish their DNS names in the private zone",
+                    stack.name, image.name
+                )
             },
             count: image.count,
             max_size: image.count + 1,
@@ -215,7 +227,12 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
                     s.why_any_resource.map(|why| AnyResourceRow {
                         file: format!("{name}.json"),
                         sid: s.sid,
-                        actions: s.actions.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "),
+                        actions: s
+                            .actions
+                            .iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         why,
                     })
                 })

@@ -44,7 +44,6 @@ pub fn packer_builder(stack: &Stack) -> Policy {
         Statement::any_resource(
             "PackerDescribe",
             &[
-                "ec2:DescribeImageAttribute",
                 "ec2:DescribeImages",
                 "ec2:DescribeInstanceStatus",
                 "ec2:DescribeInstances",
@@ -60,14 +59,15 @@ pub fn packer_builder(stack: &Stack) -> Policy {
             WHY_DESCRIBE,
         )
         .when("StringEquals", "aws:RequestedRegion", this_region()),
-        // The build instance itself must be tagged as ours when it is launched.
-        Statement::new("PackerLaunchTaggedInstance", &["ec2:RunInstances"], vec![ec2("instance/*")])
-            .when("StringEquals", format!("aws:RequestTag/{STACK_TAG}"), tagged(stack)),
+        // IAM evaluates RunInstances on every resource of the launch (AMI, subnet, security
+        // group, ...), and only the instance and its volumes carry request tags; so the allow
+        // covers them all in this region and a deny guard refuses untagged instances.
         Statement::new(
-            "PackerLaunchFrom",
+            "PackerLaunch",
             &["ec2:RunInstances"],
             vec![
                 ec2_no_account("image/*"),
+                ec2("instance/*"),
                 ec2("key-pair/*"),
                 ec2("network-interface/*"),
                 ec2("security-group/*"),
@@ -75,42 +75,87 @@ pub fn packer_builder(stack: &Stack) -> Policy {
                 ec2("volume/*"),
             ],
         ),
+        Statement::deny(
+            "PackerLaunchOnlyTaggedInstances",
+            &["ec2:RunInstances"],
+            vec![ec2("instance/*")],
+        )
+        .when(
+            "StringNotEquals",
+            format!("aws:RequestTag/{STACK_TAG}"),
+            tagged(stack),
+        ),
         Statement::new(
             "PackerTagAtLaunch",
             &["ec2:CreateTags"],
             vec![ec2("instance/*"), ec2("volume/*")],
         )
-        .when("StringEquals", "ec2:CreateAction", vec!["RunInstances".to_string()]),
+        .when(
+            "StringEquals",
+            "ec2:CreateAction",
+            vec!["RunInstances".to_string()],
+        ),
         Statement::new(
             "PackerManageOwnInstances",
             &[
-                "ec2:CreateImage",
                 "ec2:ModifyInstanceAttribute",
                 "ec2:StopInstances",
                 "ec2:TerminateInstances",
             ],
             vec![ec2("instance/*")],
         )
-        .when("StringEquals", format!("aws:ResourceTag/{STACK_TAG}"), tagged(stack)),
+        .when(
+            "StringEquals",
+            format!("aws:ResourceTag/{STACK_TAG}"),
+            tagged(stack),
+        ),
         // A new AMI and its snapshot have no tags yet when they are created and when Packer sets
-        // the AMI's IMDSv2 attribute; Packer tags them right after, with our tag.
+        // the AMI's IMDSv2 attribute; Packer tags them right after, with our tag. The instance
+        // an AMI is made from must be one of ours (deny guard below).
         Statement::new(
             "PackerCreateImages",
-            &["ec2:CreateImage", "ec2:ModifyImageAttribute"],
-            vec![ec2_no_account("image/*"), ec2_no_account("snapshot/*")],
+            &["ec2:CreateImage"],
+            vec![
+                ec2_no_account("image/*"),
+                ec2("instance/*"),
+                ec2_no_account("snapshot/*"),
+            ],
+        ),
+        Statement::deny(
+            "PackerImageOnlyOwnInstances",
+            &["ec2:CreateImage"],
+            vec![ec2("instance/*")],
+        )
+        .when(
+            "StringNotEquals",
+            format!("aws:ResourceTag/{STACK_TAG}"),
+            tagged(stack),
+        ),
+        Statement::new(
+            "PackerSetImageAttributes",
+            &["ec2:ModifyImageAttribute"],
+            vec![ec2_no_account("image/*")],
         ),
         Statement::new(
             "PackerTagImages",
             &["ec2:CreateTags"],
             vec![ec2_no_account("image/*"), ec2_no_account("snapshot/*")],
         )
-        .when("StringEquals", format!("aws:RequestTag/{STACK_TAG}"), tagged(stack)),
+        .when(
+            "StringEquals",
+            format!("aws:RequestTag/{STACK_TAG}"),
+            tagged(stack),
+        ),
         Statement::new(
             "PackerCleanUpOwnImages",
             &["ec2:DeleteSnapshot", "ec2:DeregisterImage"],
             vec![ec2_no_account("image/*"), ec2_no_account("snapshot/*")],
         )
-        .when("StringEquals", format!("aws:ResourceTag/{STACK_TAG}"), tagged(stack)),
+        .when(
+            "StringEquals",
+            format!("aws:ResourceTag/{STACK_TAG}"),
+            tagged(stack),
+        ),
         // Packer names its temporary key pairs packer_<uuid>.
         Statement::new(
             "PackerTemporaryKeyPair",
@@ -150,9 +195,7 @@ pub fn ci_deployer(stack: &Stack, launched: &[&Image]) -> Policy {
             "arn:${{AWS::Partition}}:cloudformation:${{AWS::Region}}:${{AWS::AccountId}}:stack/${{AWS::StackName}}/*"
         )],
     )];
-    let mut describe = vec![
-        "ec2:DescribeVpcs",
-    ];
+    let mut describe = vec!["ec2:DescribeVpcs"];
     if !launched.is_empty() {
         describe.extend([
             "autoscaling:DescribeAutoScalingGroups",
@@ -179,21 +222,24 @@ pub fn ci_deployer(stack: &Stack, launched: &[&Image]) -> Policy {
                 vec![ec2("launch-template/*")],
             )
             .when("StringEquals", format!("aws:ResourceTag/{STACK_TAG}"), tagged(stack)),
-            // Auto Scaling checks that the caller could launch the template it is given.
-            Statement::new("DeployLaunchFromOwnTemplates", &["ec2:RunInstances"], vec![ec2("launch-template/*")])
-                .when("StringEquals", format!("aws:ResourceTag/{STACK_TAG}"), tagged(stack)),
+            // Auto Scaling checks that the caller could launch the template it is given. IAM
+            // evaluates RunInstances on every resource of a launch, so the allow covers them all
+            // in this region and a deny guard limits it to this stack's launch templates.
             Statement::new(
-                "DeployLaunchInto",
+                "DeployLaunchCheck",
                 &["ec2:RunInstances"],
                 vec![
                     ec2_no_account("image/*"),
                     ec2("instance/*"),
+                    ec2("launch-template/*"),
                     ec2("network-interface/*"),
                     ec2("security-group/*"),
                     ec2("subnet/*"),
                     ec2("volume/*"),
                 ],
             ),
+            Statement::deny("DeployLaunchOnlyOwnTemplates", &["ec2:RunInstances"], vec![ec2("launch-template/*")])
+                .when("StringNotEquals", format!("aws:ResourceTag/{STACK_TAG}"), tagged(stack)),
             Statement::new(
                 "DeployTagAtLaunch",
                 &["ec2:CreateTags"],

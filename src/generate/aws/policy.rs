@@ -19,10 +19,13 @@ pub struct Policy {
     pub statements: Vec<Statement>,
 }
 
-/// One `Allow` statement.
+/// One statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     pub sid: &'static str,
+    /// `Allow`, or `Deny` for the guard rails that make an allow conditional where IAM needs
+    /// the allow itself to cover every resource of a call (e.g. `ec2:RunInstances`).
+    pub effect: &'static str,
     pub actions: Vec<&'static str>,
     pub resources: Vec<SubStr>,
     /// operator → condition key → values
@@ -36,10 +39,19 @@ impl Statement {
     pub fn new(sid: &'static str, actions: &[&'static str], resources: Vec<SubStr>) -> Self {
         Statement {
             sid,
+            effect: "Allow",
             actions: actions.to_vec(),
             resources,
             conditions: BTreeMap::new(),
             why_any_resource: None,
+        }
+    }
+
+    /// A `Deny` statement: used only as a guard on an allow that AWS forces to be broad.
+    pub fn deny(sid: &'static str, actions: &[&'static str], resources: Vec<SubStr>) -> Self {
+        Statement {
+            effect: "Deny",
+            ..Statement::new(sid, actions, resources)
         }
     }
 
@@ -51,7 +63,12 @@ impl Statement {
         }
     }
 
-    pub fn when(mut self, operator: &'static str, key: impl Into<String>, values: Vec<SubStr>) -> Self {
+    pub fn when(
+        mut self,
+        operator: &'static str,
+        key: impl Into<String>,
+        values: Vec<SubStr>,
+    ) -> Self {
         self.conditions
             .entry(operator)
             .or_default()
@@ -124,7 +141,7 @@ impl Policy {
                 .iter()
                 .map(|s| JsonStatement {
                     sid: s.sid,
-                    effect: "Allow",
+                    effect: s.effect,
                     action: s.actions.clone(),
                     resource: OneOrMany::from(s.resources.iter().map(|r| subs.apply(r)).collect()),
                     condition: s
@@ -137,7 +154,9 @@ impl Policy {
                                     .map(|(k, v)| {
                                         (
                                             k.clone(),
-                                            OneOrMany::from(v.iter().map(|x| subs.apply(x)).collect()),
+                                            OneOrMany::from(
+                                                v.iter().map(|x| subs.apply(x)).collect(),
+                                            ),
                                         )
                                     })
                                     .collect(),
@@ -163,7 +182,8 @@ impl Policy {
                 }
             }
             let _ = writeln!(out, "  - Sid: {}", s.sid);
-            out.push_str("    Effect: Allow\n    Action:\n");
+            let _ = writeln!(out, "    Effect: {}", s.effect);
+            out.push_str("    Action:\n");
             for a in &s.actions {
                 let _ = writeln!(out, "      - {a}");
             }
@@ -183,7 +203,9 @@ impl Policy {
 
     /// Every action of every statement.
     pub fn actions(&self) -> impl Iterator<Item = &str> {
-        self.statements.iter().flat_map(|s| s.actions.iter().copied())
+        self.statements
+            .iter()
+            .flat_map(|s| s.actions.iter().copied())
     }
 }
 
@@ -202,6 +224,11 @@ fn yaml_values(out: &mut String, key: &str, values: &[SubStr], item_indent: usiz
 /// A double-quoted YAML scalar, as `!Sub` when it refers to CloudFormation values.
 pub fn yaml_scalar(s: &str) -> String {
     let quoted = yaml_quote(s);
+    if let Some(name) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+        if !name.contains(['$', '{', '}']) {
+            return format!("!Ref {name}");
+        }
+    }
     if s.contains("${") {
         format!("!Sub {quoted}")
     } else {

@@ -1,0 +1,287 @@
+//! The `aws` generator: snapshots of every sample's output, the least-privilege invariants of
+//! every generated policy, and the real validators (cfn-lint, parliament) on all of it.
+
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use stackchef::generate::{self, Target};
+use stackchef::plan::PlannedFile;
+use stackchef::templates::Templates;
+
+fn aws_files(stack: &stackchef::spec::Stack) -> Vec<PlannedFile> {
+    let templates = Templates::load(None).unwrap();
+    let plan = generate::plan(stack, &[Target::Aws], &templates).unwrap();
+    plan.files().cloned().collect()
+}
+
+fn samples() -> Vec<(String, Vec<PlannedFile>)> {
+    let samples = support::sample_stacks();
+    assert!(
+        samples.len() >= 3,
+        "expected the minimal, webapp and large samples"
+    );
+    samples
+        .into_iter()
+        .map(|(name, path)| (name, aws_files(&support::load_sample(&path))))
+        .collect()
+}
+
+#[test]
+fn snapshots_of_every_sample() {
+    for (sample, files) in samples() {
+        for file in files {
+            insta::assert_snapshot!(
+                format!("{sample}__{}", file.path.replace('/', "__")),
+                file.contents
+            );
+        }
+    }
+}
+
+#[test]
+fn dump_for_review() {
+    let Some(dir) = std::env::var_os("STACKCHEF_DUMP") else {
+        return;
+    };
+    for (sample, files) in samples() {
+        for file in files {
+            let dest = std::path::Path::new(&dir).join(&sample).join(&file.path);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::write(dest, file.contents).unwrap();
+        }
+    }
+}
+
+/// Every generated policy document: the standalone JSON files, parsed.
+fn policy_documents() -> Vec<(String, serde_json::Value)> {
+    let mut docs = Vec::new();
+    for (sample, files) in samples() {
+        for file in files {
+            if file.path.starts_with("aws/iam/") && file.path.ends_with(".json") {
+                let doc = serde_json::from_str(&file.contents)
+                    .unwrap_or_else(|e| panic!("{sample}/{}: invalid JSON: {e}", file.path));
+                docs.push((format!("{sample}/{}", file.path), doc));
+            }
+        }
+    }
+    docs
+}
+
+/// Wildcard actions found in one policy document: `*`, `service:*`, or any action containing `*`.
+fn wildcard_actions(doc: &serde_json::Value) -> Vec<String> {
+    let mut found = Vec::new();
+    for statement in doc["Statement"].as_array().expect("Statement is a list") {
+        if statement.get("NotAction").is_some() {
+            found.push("NotAction".to_string());
+        }
+        let actions = match &statement["Action"] {
+            serde_json::Value::String(s) => vec![s.clone()],
+            serde_json::Value::Array(a) => {
+                a.iter().map(|v| v.as_str().unwrap().to_string()).collect()
+            }
+            other => panic!("unexpected Action {other}"),
+        };
+        found.extend(actions.into_iter().filter(|a| a.contains('*')));
+    }
+    found
+}
+
+#[test]
+fn the_wildcard_check_catches_wildcards() {
+    let bad = serde_json::json!({"Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Allow", "Action": ["ec2:*", "s3:Get*", "ec2:DescribeImages"], "Resource": "*"}
+    ]});
+    assert_eq!(wildcard_actions(&bad), ["*", "ec2:*", "s3:Get*"]);
+}
+
+#[test]
+fn no_generated_policy_has_a_wildcard_action() {
+    let docs = policy_documents();
+    assert!(
+        docs.len() >= 6,
+        "expected packer, ci and instance policies, got {}",
+        docs.len()
+    );
+    for (path, doc) in &docs {
+        assert_eq!(wildcard_actions(doc), Vec::<String>::new(), "{path}");
+    }
+}
+
+#[test]
+fn every_resource_star_statement_is_read_only_and_explained() {
+    for (sample, files) in samples() {
+        let template = &files
+            .iter()
+            .find(|f| f.path == "aws/stack.cfn.yaml")
+            .unwrap()
+            .contents;
+        let readme = &files
+            .iter()
+            .find(|f| f.path == "aws/iam/README.md")
+            .unwrap()
+            .contents;
+        for (path, doc) in policy_documents()
+            .into_iter()
+            .filter(|(p, _)| p.starts_with(&format!("{sample}/")))
+        {
+            for statement in doc["Statement"].as_array().unwrap() {
+                if statement["Resource"] != "*" {
+                    continue;
+                }
+                let sid = statement["Sid"].as_str().unwrap();
+                for action in statement["Action"].as_array().unwrap() {
+                    let action = action.as_str().unwrap().split(':').nth(1).unwrap();
+                    assert!(
+                        ["Describe", "List", "Get"]
+                            .iter()
+                            .any(|p| action.starts_with(p)),
+                        "{path} {sid}: {action} on \"*\" is not read-only"
+                    );
+                }
+                assert!(
+                    readme.contains(&format!("| {sid} |")),
+                    "{path}: {sid} missing from the README table"
+                );
+                let at = template.find(&format!("- Sid: {sid}\n")).unwrap();
+                let before = template[..at].trim_end().lines().last().unwrap();
+                assert!(
+                    before.trim_start().starts_with('#'),
+                    "{path}: {sid} has no comment saying why in the template"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn instance_roles_change_only_their_own_names() {
+    let (_, path) = support::sample_stacks()
+        .into_iter()
+        .find(|(n, _)| n == "webapp")
+        .unwrap();
+    let files = aws_files(&support::load_sample(&path));
+    let doc: serde_json::Value = serde_json::from_str(
+        &files
+            .iter()
+            .find(|f| f.path == "aws/iam/instance-web.json")
+            .unwrap()
+            .contents,
+    )
+    .unwrap();
+    let change = &doc["Statement"][0];
+    assert_eq!(
+        change["Action"],
+        serde_json::json!(["route53:ChangeResourceRecordSets"])
+    );
+    assert_eq!(
+        change["Resource"],
+        "arn:aws:route53:::hostedzone/HOSTED_ZONE_ID"
+    );
+    let cond = &change["Condition"]["ForAllValues:StringEquals"];
+    assert_eq!(
+        cond["route53:ChangeResourceRecordSetsNormalizedRecordNames"],
+        serde_json::json!(["api.shop.internal", "www.shop.internal"])
+    );
+    assert_eq!(cond["route53:ChangeResourceRecordSetsRecordTypes"], "A");
+    assert_eq!(cond["route53:ChangeResourceRecordSetsActions"], "UPSERT");
+    // base runs no named service: no policy at all
+    assert!(files.iter().all(|f| f.path != "aws/iam/instance-base.json"));
+}
+
+#[test]
+fn security_groups_never_open_to_the_internet() {
+    for (sample, files) in samples() {
+        let template = &files
+            .iter()
+            .find(|f| f.path == "aws/stack.cfn.yaml")
+            .unwrap()
+            .contents;
+        assert!(!template.contains("0.0.0.0/0"), "{sample}");
+        assert!(!template.contains("::/0"), "{sample}");
+    }
+}
+
+fn run_with_stdin(tool: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child = Command::new(tool)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("running {}: {e}", tool.display()));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// parliament reads the policy on stdin when stdin is not a terminal (its `--file PATH` refuses
+/// to run when stdin is a pipe, as under CI).
+fn parliament(tool: &std::path::Path, policy: &str) -> std::process::Output {
+    run_with_stdin(tool, &[], policy)
+}
+
+#[test]
+fn parliament_is_clean_on_every_policy() {
+    let Some(tool) = support::validator("parliament") else {
+        return;
+    };
+    // A policy parliament must reject, so this test can fail.
+    let bad = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"arn:aws:ec2:us-east-1:*:instance/*"}]}"#;
+    let out = parliament(&tool, bad);
+    assert!(
+        !out.status.success() && !out.stdout.is_empty(),
+        "parliament accepted a mismatched policy"
+    );
+    for (sample, files) in samples() {
+        for file in files.iter().filter(|f| f.path.ends_with(".json")) {
+            let out = parliament(&tool, &file.contents);
+            assert!(
+                out.status.success() && out.stdout.is_empty(),
+                "parliament on {sample}/{}:\n{}{}",
+                file.path,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+#[test]
+fn cfn_lint_is_clean_on_every_template() {
+    let Some(tool) = support::validator("cfn-lint") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // A template cfn-lint must reject, so this test can fail.
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "Resources:\n  Z:\n    Type: AWS::Route53::HostedZone\n    Properties:\n      Nmae: x\n",
+    )
+    .unwrap();
+    let out = Command::new(&tool).arg(&bad).output().unwrap();
+    assert!(!out.status.success(), "cfn-lint accepted a broken template");
+    for (sample, files) in samples() {
+        let file = files
+            .iter()
+            .find(|f| f.path == "aws/stack.cfn.yaml")
+            .unwrap();
+        let path = dir.path().join(format!("{sample}.cfn.yaml"));
+        std::fs::write(&path, &file.contents).unwrap();
+        let out = Command::new(&tool).arg(&path).output().unwrap();
+        assert!(
+            out.status.success(),
+            "cfn-lint on {sample}/{}:\n{}{}",
+            file.path,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
