@@ -1,10 +1,679 @@
 //! `stackchef aws deploy`: apply the generated CloudFormation stack with the AWS CLI.
+//!
+//! The AWS CLI does the work (`aws cloudformation deploy`, the standard idempotent engine);
+//! stackchef supplies what the template asks for and shows the change set before applying it:
+//!
+//! 1. read `aws/stack.cfn.yaml` from the output directory and list its parameters;
+//! 2. resolve every `<Image>AmiId` parameter from `--ami IMAGE=AMI` or the Packer manifest
+//!    (`packer/manifest.json`), refusing to launch an image that has not been built;
+//! 3. check the AWS CLI and credentials, look up the VPC's CIDR for `VpcCidr`;
+//! 4. `aws cloudformation deploy --no-execute-changeset`: nothing to do → "No changes";
+//!    otherwise describe the change set, ask (unless `--yes`), execute it and wait.
 
-use anyhow::Result;
+use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
 
 use crate::cli::DeployArgs;
+use crate::commands::EXIT_OK;
+use crate::generate::aws::{ami_parameter, default_stack_name, TEMPLATE_PATH};
+use crate::spec::{self, Stack};
+
+/// Where the Packer templates' `manifest` post-processor writes, relative to the output directory.
+pub const PACKER_MANIFEST: &str = "packer/manifest.json";
 
 /// Returns the process exit code.
-pub fn run(_args: &DeployArgs) -> Result<u8> {
-    anyhow::bail!("`aws deploy` is not implemented yet")
+pub fn run(args: &DeployArgs) -> Result<u8> {
+    let stack = spec::load_file(&args.file)?;
+    let template_path = args.out.join(TEMPLATE_PATH);
+    let template = std::fs::read_to_string(&template_path).with_context(|| {
+        format!(
+            "reading {}\n  = help: generate it first: stackchef generate aws -f {} -o {}",
+            template_path.display(),
+            args.file.display(),
+            args.out.display()
+        )
+    })?;
+    warn_if_stale(&stack, &template);
+    let parameters = template_parameters(&template);
+    let region = args
+        .region
+        .clone()
+        .unwrap_or_else(|| stack.aws.region.clone());
+    let stack_name = args
+        .stack_name
+        .clone()
+        .unwrap_or_else(|| default_stack_name(&stack));
+
+    // Everything that can be refused without AWS is checked before calling it.
+    let amis = resolve_amis(&stack, args, &parameters, &region)?;
+    let mut overrides: Vec<(String, String)> = amis.into_iter().collect();
+    if parameters.iter().any(|p| p == "VpcId") && stack.aws.vpc_id.is_none() {
+        bail!("stack.yml sets no aws.vpc_id, and the template needs the VPC\n  = help: add `vpc_id: vpc-…` (and `subnet_ids`) under `aws:` in stack.yml, then run `stackchef generate aws`");
+    }
+    if parameters.iter().any(|p| p == "SubnetIds") && stack.aws.subnet_ids.is_empty() {
+        bail!("stack.yml sets no aws.subnet_ids, and the template launches instances into them\n  = help: add `subnet_ids: [subnet-…]` under `aws:` in stack.yml, then run `stackchef generate aws`");
+    }
+    // The template's defaults say the same; passing them explicitly keeps a hand-edited template
+    // in step with stack.yml (and suits emulators that do not split list defaults).
+    if let (true, Some(vpc)) = (parameters.iter().any(|p| p == "VpcId"), &stack.aws.vpc_id) {
+        overrides.push(("VpcId".to_string(), vpc.clone()));
+    }
+    if parameters.iter().any(|p| p == "SubnetIds") {
+        overrides.push(("SubnetIds".to_string(), stack.aws.subnet_ids.join(",")));
+    }
+
+    let aws = AwsCli::find(args, &region)?;
+    let identity = aws.json(&["sts", "get-caller-identity"]).map_err(|e| {
+        if is_credentials_error(&e) {
+            anyhow::anyhow!("no usable AWS credentials: {e}\n  = help: run `aws configure`, pass --profile NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+        } else {
+            e.context("checking the AWS credentials (aws sts get-caller-identity)")
+        }
+    })?;
+    eprintln!(
+        "Deploying stack `{stack_name}` to {region} as {}",
+        identity["Arn"].as_str().unwrap_or("(unknown identity)")
+    );
+
+    if parameters.iter().any(|p| p == "VpcCidr") {
+        let vpc = stack.aws.vpc_id.as_deref().unwrap_or_default();
+        let vpcs = aws
+            .json(&["ec2", "describe-vpcs", "--vpc-ids", vpc])
+            .with_context(|| format!("looking up the CIDR of {vpc} for the security groups"))?;
+        let cidr = vpcs["Vpcs"][0]["CidrBlock"]
+            .as_str()
+            .with_context(|| format!("{vpc} has no IPv4 CIDR block"))?;
+        overrides.push(("VpcCidr".to_string(), cidr.to_string()));
+    }
+    overrides.sort();
+
+    let mut deploy: Vec<String> = ["cloudformation", "deploy", "--template-file"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    deploy.push(template_path.display().to_string());
+    deploy.extend(
+        [
+            "--stack-name",
+            &stack_name,
+            "--capabilities",
+            "CAPABILITY_NAMED_IAM",
+            "--no-fail-on-empty-changeset",
+            "--no-execute-changeset",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    if !overrides.is_empty() {
+        deploy.push("--parameter-overrides".to_string());
+        deploy.extend(overrides.iter().map(|(k, v)| format!("{k}={v}")));
+    }
+    eprintln!("Creating a change set…");
+    let out = aws.run(&deploy)?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    if text.contains("No changes to deploy") {
+        println!("No changes: stack `{stack_name}` is up to date.");
+        return Ok(EXIT_OK);
+    }
+    let Some(change_set) = change_set_arn(&text) else {
+        bail!("`aws cloudformation deploy` did not report a change set:\n{text}");
+    };
+
+    let stack_status = aws.json(&[
+        "cloudformation",
+        "describe-stacks",
+        "--stack-name",
+        &stack_name,
+    ])?["Stacks"][0]["StackStatus"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let creating = stack_status == "REVIEW_IN_PROGRESS";
+    let described = aws.json(&[
+        "cloudformation",
+        "describe-change-set",
+        "--stack-name",
+        &stack_name,
+        "--change-set-name",
+        &change_set,
+    ])?;
+    print!("{}", change_summary(&stack_name, creating, &described));
+
+    let approved = if args.yes {
+        Ok(true)
+    } else {
+        confirm(&stack_name)
+    };
+    if !matches!(approved, Ok(true)) {
+        aws.run_strs(&[
+            "cloudformation",
+            "delete-change-set",
+            "--stack-name",
+            &stack_name,
+            "--change-set-name",
+            &change_set,
+        ])?;
+        if creating {
+            // A stack under review has no resources yet: leave nothing behind.
+            aws.run_strs(&[
+                "cloudformation",
+                "delete-stack",
+                "--stack-name",
+                &stack_name,
+            ])?;
+        }
+        approved?;
+        println!("Nothing applied; the change set was deleted.");
+        return Ok(EXIT_OK);
+    }
+
+    aws.run_strs(&[
+        "cloudformation",
+        "execute-change-set",
+        "--stack-name",
+        &stack_name,
+        "--change-set-name",
+        &change_set,
+    ])?;
+    eprintln!("Applying the change set; waiting for CloudFormation…");
+    let waiter = if creating {
+        "stack-create-complete"
+    } else {
+        "stack-update-complete"
+    };
+    if let Err(e) = aws.run_strs(&[
+        "cloudformation",
+        "wait",
+        waiter,
+        "--stack-name",
+        &stack_name,
+    ]) {
+        let reasons = failure_reasons(&aws, &stack_name);
+        bail!("the change set did not apply: {e}{reasons}");
+    }
+    println!(
+        "Stack `{stack_name}` {}.",
+        if creating { "created" } else { "updated" }
+    );
+    if let Ok(stacks) = aws.json(&[
+        "cloudformation",
+        "describe-stacks",
+        "--stack-name",
+        &stack_name,
+    ]) {
+        print!("{}", outputs_table(&stacks["Stacks"][0]["Outputs"]));
+    }
+    Ok(EXIT_OK)
+}
+
+/// Names of the template's parameters: the keys indented two spaces under the top-level
+/// `Parameters:` key (the layout stackchef generates).
+pub fn template_parameters(template: &str) -> Vec<String> {
+    let mut in_parameters = false;
+    let mut out = Vec::new();
+    for line in template.lines() {
+        if !line.starts_with(' ') && !line.starts_with('#') && !line.trim().is_empty() {
+            in_parameters = line.trim_end() == "Parameters:";
+            continue;
+        }
+        if in_parameters {
+            if let Some(key) = line.strip_prefix("  ").and_then(|l| l.strip_suffix(':')) {
+                if !key.starts_with(' ') && key.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    out.push(key.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn warn_if_stale(stack: &Stack, template: &str) {
+    let fresh = crate::templates::Templates::load(None).and_then(|t| {
+        crate::generate::plan(stack, &[crate::generate::Target::Aws], &t)
+            .map(|plan| plan.get(TEMPLATE_PATH).map(|f| f.contents.clone()))
+    });
+    if let Ok(Some(fresh)) = fresh {
+        if fresh != template {
+            eprintln!("warning: {TEMPLATE_PATH} differs from what stack.yml generates (edited by hand, or stale)\n  = help: `stackchef generate aws` brings it up to date; deploying the file as it is");
+        }
+    }
+}
+
+/// The AMI id for every `<Image>AmiId` parameter of the template.
+fn resolve_amis(
+    stack: &Stack,
+    args: &DeployArgs,
+    parameters: &[String],
+    region: &str,
+) -> Result<BTreeMap<String, String>> {
+    let mut from_flags: BTreeMap<String, String> = BTreeMap::new();
+    for pair in &args.ami {
+        let Some((image, ami)) = pair.split_once('=') else {
+            bail!("--ami {pair}: expected IMAGE=AMI, e.g. --ami web=ami-0123456789abcdef0");
+        };
+        if !stack.images.contains_key(image) {
+            bail!(
+                "--ami {pair}: stack.yml has no image `{image}`\n  = help: images: {}",
+                stack.images.keys().cloned().collect::<Vec<_>>().join(", ")
+            );
+        }
+        if !is_ami_id(ami) {
+            bail!("--ami {pair}: `{ami}` is not an AMI id (ami- followed by 8 or 17 hex digits)");
+        }
+        from_flags.insert(image.to_string(), ami.to_string());
+    }
+    let manifest_path = args.out.join(PACKER_MANIFEST);
+    let manifest =
+        match std::fs::read_to_string(&manifest_path) {
+            Ok(text) => Some(PackerManifest::parse(&text).with_context(|| {
+                format!("reading the Packer manifest {}", manifest_path.display())
+            })?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(e).with_context(|| format!("reading {}", manifest_path.display()));
+            }
+        };
+
+    let mut out = BTreeMap::new();
+    let mut missing = Vec::new();
+    for image in stack.images.values() {
+        let param = ami_parameter(&image.name);
+        if !parameters.contains(&param) {
+            continue;
+        }
+        let found = from_flags.get(&image.name).cloned().or_else(|| {
+            manifest
+                .as_ref()
+                .and_then(|m| m.latest_ami(&stack.name, &image.name, region))
+        });
+        match found {
+            Some(ami) => {
+                out.insert(param, ami);
+            }
+            None => missing.push(image),
+        }
+    }
+    for param in parameters.iter().filter(|p| p.ends_with("AmiId")) {
+        if !out.contains_key(param) && !missing.iter().any(|i| &ami_parameter(&i.name) == param) {
+            bail!("{TEMPLATE_PATH} asks for {param}, which no image of stack.yml matches\n  = help: regenerate it: stackchef generate aws");
+        }
+    }
+    if !missing.is_empty() {
+        let mut msg = String::from("refusing to launch images that have not been built:");
+        for image in &missing {
+            msg.push_str(&format!(
+                "\n  - `{}` (count: {}) has no AMI for {region}",
+                image.name, image.count
+            ));
+        }
+        msg.push_str(&format!(
+            "\n  = note: looked in {} and --ami\n  = help: build them (`ci/build.sh` or `packer build packer/`), or pass --ami IMAGE=ami-…, or set `count: 0` in stack.yml",
+            manifest_path.display()
+        ));
+        bail!(msg);
+    }
+    Ok(out)
+}
+
+fn is_ami_id(s: &str) -> bool {
+    s.strip_prefix("ami-").is_some_and(|hex| {
+        (hex.len() == 8 || hex.len() == 17) && hex.chars().all(|c| c.is_ascii_hexdigit())
+    })
+}
+
+/// The Packer `manifest` post-processor's output: `{"builds": [...], "last_run_uuid": "…"}`,
+/// every build appended as it finishes. Read tolerantly:
+/// - the image of a build is `custom_data.image` (our templates set it), else the build's
+///   `name` (`web`, or the last dot-separated part of `web.amazon-ebs.web`);
+/// - a build whose `custom_data.stack` names another stack is ignored;
+/// - `artifact_id` is `region:ami-…`, comma-separated when copied to several regions; only the
+///   deploy region counts;
+/// - the newest build wins (largest `build_time`, then the later entry).
+pub struct PackerManifest {
+    builds: Vec<ManifestBuild>,
+}
+
+struct ManifestBuild {
+    image: String,
+    stack: Option<String>,
+    build_time: i64,
+    amis: Vec<(String, String)>,
+}
+
+impl PackerManifest {
+    pub fn parse(text: &str) -> Result<PackerManifest> {
+        let doc: Value = serde_json::from_str(text).context("not valid JSON")?;
+        let Some(builds) = doc["builds"].as_array() else {
+            bail!("no `builds` list: is this the output of Packer's manifest post-processor?");
+        };
+        let mut out = Vec::new();
+        for build in builds {
+            let image = build["custom_data"]["image"].as_str().or_else(|| {
+                build["name"]
+                    .as_str()
+                    .map(|n| n.rsplit('.').next().unwrap_or(n))
+            });
+            let Some(image) = image else { continue };
+            let amis = build["artifact_id"]
+                .as_str()
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|pair| pair.trim().split_once(':'))
+                .filter(|(_, ami)| is_ami_id(ami))
+                .map(|(r, a)| (r.to_string(), a.to_string()))
+                .collect();
+            out.push(ManifestBuild {
+                image: image.to_string(),
+                stack: build["custom_data"]["stack"].as_str().map(str::to_string),
+                build_time: build["build_time"].as_i64().unwrap_or(0),
+                amis,
+            });
+        }
+        Ok(PackerManifest { builds: out })
+    }
+
+    /// The newest AMI of `image` in `region`.
+    pub fn latest_ami(&self, stack: &str, image: &str, region: &str) -> Option<String> {
+        self.builds
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.image == image && b.stack.as_deref().is_none_or(|s| s == stack))
+            .filter_map(|(i, b)| {
+                b.amis
+                    .iter()
+                    .find(|(r, _)| r == region)
+                    .map(|(_, ami)| ((b.build_time, i), ami.clone()))
+            })
+            .max_by_key(|(key, _)| *key)
+            .map(|(_, ami)| ami)
+    }
+}
+
+/// The change set's ARN in `aws cloudformation deploy --no-execute-changeset` output.
+fn change_set_arn(text: &str) -> Option<String> {
+    text.split_whitespace()
+        .find(|w| w.starts_with("arn:") && w.contains(":changeSet/"))
+        .map(str::to_string)
+}
+
+fn change_summary(stack_name: &str, creating: bool, described: &Value) -> String {
+    let empty = Vec::new();
+    let changes = described["Changes"].as_array().unwrap_or(&empty);
+    let mut out = format!(
+        "Change set for stack `{stack_name}` ({}, {} change{}):\n",
+        if creating { "new stack" } else { "update" },
+        changes.len(),
+        if changes.len() == 1 { "" } else { "s" }
+    );
+    let width = changes
+        .iter()
+        .filter_map(|c| c["ResourceChange"]["LogicalResourceId"].as_str())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    for change in changes {
+        let rc = &change["ResourceChange"];
+        let action = rc["Action"].as_str().unwrap_or("?");
+        let sign = match action {
+            "Add" => "+",
+            "Remove" => "-",
+            "Modify" => "~",
+            _ => "?",
+        };
+        let replacement = match rc["Replacement"].as_str() {
+            Some("True") => "  (replaced)",
+            Some("Conditional") => "  (may be replaced)",
+            _ => "",
+        };
+        out.push_str(&format!(
+            "  {sign} {:<7} {:<width$}  {}{replacement}\n",
+            action.to_lowercase(),
+            rc["LogicalResourceId"].as_str().unwrap_or("?"),
+            rc["ResourceType"].as_str().unwrap_or("?"),
+        ));
+    }
+    out
+}
+
+fn outputs_table(outputs: &Value) -> String {
+    let Some(outputs) = outputs.as_array() else {
+        return String::new();
+    };
+    let mut rows: Vec<(&str, &str)> = outputs
+        .iter()
+        .filter_map(|o| Some((o["OutputKey"].as_str()?, o["OutputValue"].as_str()?)))
+        .collect();
+    rows.sort();
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    if !rows.is_empty() {
+        out.push_str("Outputs:\n");
+    }
+    for (k, v) in rows {
+        out.push_str(&format!("  {k:<width$}  {v}\n"));
+    }
+    out
+}
+
+fn confirm(stack_name: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!("not applying the change set without confirmation: standard input is not a terminal; nothing was applied and the change set was deleted\n  = help: review the change set above, then run again with --yes");
+    }
+    eprint!("Apply these changes to `{stack_name}`? [y/N] ");
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
+
+/// The first failed resources' reasons from the stack events, for the error message.
+fn failure_reasons(aws: &AwsCli, stack_name: &str) -> String {
+    let Ok(events) = aws.json(&[
+        "cloudformation",
+        "describe-stack-events",
+        "--stack-name",
+        stack_name,
+    ]) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for e in events["StackEvents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .take(50)
+    {
+        let status = e["ResourceStatus"].as_str().unwrap_or_default();
+        if status.ends_with("_FAILED") {
+            out.push_str(&format!(
+                "\n  - {} {}: {}",
+                e["LogicalResourceId"].as_str().unwrap_or("?"),
+                status,
+                e["ResourceStatusReason"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    out
+}
+
+fn is_credentials_error(e: &anyhow::Error) -> bool {
+    let msg = format!("{e:#}");
+    [
+        "Unable to locate credentials",
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "ExpiredToken",
+        "could not be found",
+        "NoCredentialProviders",
+    ]
+    .iter()
+    .any(|needle| msg.contains(needle))
+}
+
+/// The AWS CLI with the options every call shares.
+struct AwsCli {
+    bin: PathBuf,
+    common: Vec<String>,
+}
+
+impl AwsCli {
+    fn find(args: &DeployArgs, region: &str) -> Result<AwsCli> {
+        let Some(bin) = find_on_path("aws") else {
+            bail!("the AWS CLI (`aws`) is not on PATH; `stackchef aws deploy` runs it to apply the stack\n  = help: install it: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html");
+        };
+        let mut common = vec![
+            "--region".to_string(),
+            region.to_string(),
+            "--output".to_string(),
+            "json".to_string(),
+        ];
+        if let Some(profile) = &args.profile {
+            common.extend(["--profile".to_string(), profile.clone()]);
+        }
+        if let Some(url) = &args.endpoint_url {
+            common.extend(["--endpoint-url".to_string(), url.clone()]);
+        }
+        Ok(AwsCli { bin, common })
+    }
+
+    fn run_strs(&self, args: &[&str]) -> Result<Output> {
+        self.run(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    fn run(&self, args: &[String]) -> Result<Output> {
+        let out = Command::new(&self.bin)
+            .args(args)
+            .args(&self.common)
+            .env("AWS_PAGER", "")
+            .stdin(Stdio::null())
+            .output()
+            .with_context(|| format!("running {}", self.bin.display()))?;
+        if !out.status.success() {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            bail!(
+                "`aws {}` failed ({}): {}",
+                args.iter().take(2).cloned().collect::<Vec<_>>().join(" "),
+                out.status,
+                format!("{}\n{}", stdout.trim(), stderr.trim()).trim()
+            );
+        }
+        Ok(out)
+    }
+
+    fn json(&self, args: &[&str]) -> Result<Value> {
+        let out = self.run_strs(args)?;
+        serde_json::from_slice(&out.stdout)
+            .with_context(|| format!("parsing the output of `aws {}`", args.join(" ")))
+    }
+}
+
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(name))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        path.metadata()
+            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            .unwrap_or(false)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = r#"{
+      "builds": [
+        {"name": "web", "builder_type": "amazon-ebs", "build_time": 100,
+         "artifact_id": "eu-west-1:ami-0aaaaaaaaaaaaaaaa", "custom_data": {"stack": "shop", "image": "web"}},
+        {"name": "base", "builder_type": "amazon-ebs", "build_time": 150,
+         "artifact_id": "eu-west-1:ami-0bbbbbbbbbbbbbbbb,us-east-1:ami-0cccccccccccccccc"},
+        {"name": "web", "builder_type": "amazon-ebs", "build_time": 200,
+         "artifact_id": "eu-west-1:ami-0dddddddddddddddd", "custom_data": {"stack": "shop", "image": "web"}},
+        {"name": "web", "builder_type": "amazon-ebs", "build_time": 300,
+         "artifact_id": "eu-west-1:ami-0eeeeeeeeeeeeeeee", "custom_data": {"stack": "other", "image": "web"}},
+        {"name": "db.amazon-ebs.db", "build_time": 10, "artifact_id": "eu-west-1:ami-12345678"}
+      ],
+      "last_run_uuid": "x"
+    }"#;
+
+    #[test]
+    fn manifest_picks_the_newest_build_of_this_stack_in_the_region() {
+        let m = PackerManifest::parse(MANIFEST).unwrap();
+        assert_eq!(
+            m.latest_ami("shop", "web", "eu-west-1").as_deref(),
+            Some("ami-0dddddddddddddddd")
+        );
+        assert_eq!(
+            m.latest_ami("shop", "base", "us-east-1").as_deref(),
+            Some("ami-0cccccccccccccccc")
+        );
+        assert_eq!(
+            m.latest_ami("shop", "db", "eu-west-1").as_deref(),
+            Some("ami-12345678")
+        );
+        assert_eq!(m.latest_ami("shop", "web", "us-west-2"), None);
+        assert_eq!(m.latest_ami("shop", "cache", "eu-west-1"), None);
+    }
+
+    #[test]
+    fn manifest_errors_are_clear() {
+        assert!(PackerManifest::parse("{").is_err());
+        let err = PackerManifest::parse("{}").err().unwrap().to_string();
+        assert!(err.contains("builds"), "{err}");
+    }
+
+    #[test]
+    fn ami_ids() {
+        assert!(is_ami_id("ami-12345678"));
+        assert!(is_ami_id("ami-0123456789abcdef0"));
+        assert!(!is_ami_id("ami-123"));
+        assert!(!is_ami_id("i-0123456789abcdef0"));
+        assert!(!is_ami_id("ami-0123456789abcdefg"));
+    }
+
+    #[test]
+    fn parameters_of_a_template() {
+        let t = "# c\nParameters:\n  VpcId:\n    Type: x\n    Default: \"a\"\n  WebAmiId:\n    Type: y\n\nResources:\n  HostedZone:\n    Type: z\n";
+        assert_eq!(template_parameters(t), ["VpcId", "WebAmiId"]);
+    }
+
+    #[test]
+    fn change_set_arn_from_cli_output() {
+        let out = "\nWaiting for changeset to be created..\nChangeset created successfully. Run the following command to review changes:\naws cloudformation describe-change-set --change-set-name arn:aws:cloudformation:eu-west-1:123456789012:changeSet/awscli-x/5968e62f\n";
+        assert_eq!(
+            change_set_arn(out).as_deref(),
+            Some("arn:aws:cloudformation:eu-west-1:123456789012:changeSet/awscli-x/5968e62f")
+        );
+    }
+
+    #[test]
+    fn summary_lists_every_change() {
+        let described = serde_json::json!({"Changes": [
+            {"ResourceChange": {"Action": "Add", "LogicalResourceId": "HostedZone", "ResourceType": "AWS::Route53::HostedZone"}},
+            {"ResourceChange": {"Action": "Modify", "LogicalResourceId": "WebLaunchTemplate", "ResourceType": "AWS::EC2::LaunchTemplate", "Replacement": "False"}},
+            {"ResourceChange": {"Action": "Modify", "LogicalResourceId": "WebSecurityGroup", "ResourceType": "AWS::EC2::SecurityGroup", "Replacement": "True"}}
+        ]});
+        let s = change_summary("shop-stackchef", false, &described);
+        assert_eq!(
+            s,
+            "Change set for stack `shop-stackchef` (update, 3 changes):\n  + add     HostedZone         AWS::Route53::HostedZone\n  ~ modify  WebLaunchTemplate  AWS::EC2::LaunchTemplate\n  ~ modify  WebSecurityGroup   AWS::EC2::SecurityGroup  (replaced)\n"
+        );
+    }
 }
