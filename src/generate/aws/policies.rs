@@ -272,8 +272,10 @@ pub fn ci_deployer(stack: &Stack, launched: &[&Image]) -> Policy {
 }
 
 /// The instance role of one image: publish the DNS names of the services it runs (its own and
-/// its parents', since a layered AMI runs both) in the private zone, and nothing else. `None`
-/// when the image registers no name.
+/// its parents', since a layered AMI runs both) in the private zone, and nothing else. The
+/// boot-time DNS script of the generated cookbooks makes exactly two calls: it finds the zone
+/// by name and UPSERTs one A record per name; it does not wait for the change (no GetChange).
+/// `None` when the image registers no name.
 pub fn instance_role(fqdns: &[String]) -> Option<Policy> {
     if fqdns.is_empty() {
         return None;
@@ -298,11 +300,6 @@ pub fn instance_role(fqdns: &[String]) -> Option<Policy> {
             "ForAllValues:StringEquals",
             "route53:ChangeResourceRecordSetsActions",
             vec!["UPSERT".to_string()],
-        ),
-        Statement::new(
-            "WaitForOwnChanges",
-            &["route53:GetChange"],
-            vec!["arn:${AWS::Partition}:route53:::change/*".to_string()],
         ),
         Statement::any_resource(
             "FindZoneByName",
