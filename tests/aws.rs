@@ -40,20 +40,6 @@ fn snapshots_of_every_sample() {
     }
 }
 
-#[test]
-fn dump_for_review() {
-    let Some(dir) = std::env::var_os("STACKCHEF_DUMP") else {
-        return;
-    };
-    for (sample, files) in samples() {
-        for file in files {
-            let dest = std::path::Path::new(&dir).join(&sample).join(&file.path);
-            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-            std::fs::write(dest, file.contents).unwrap();
-        }
-    }
-}
-
 /// Every generated policy document: the standalone JSON files, parsed.
 fn policy_documents() -> Vec<(String, serde_json::Value)> {
     let mut docs = Vec::new();
@@ -108,6 +94,56 @@ fn no_generated_policy_has_a_wildcard_action() {
     for (path, doc) in &docs {
         assert_eq!(wildcard_actions(doc), Vec::<String>::new(), "{path}");
     }
+    // The same policies inside the CloudFormation templates: every `Action` list item.
+    for (sample, files) in samples() {
+        let template = &files
+            .iter()
+            .find(|f| f.path == "aws/stack.cfn.yaml")
+            .unwrap()
+            .contents;
+        let actions = template_actions(template);
+        assert!(actions.len() > 20, "{sample}: found only {actions:?}");
+        let wild: Vec<&String> = actions.iter().filter(|a| a.contains('*')).collect();
+        assert!(wild.is_empty(), "{sample}: wildcard actions {wild:?}");
+    }
+}
+
+/// The values of every `Action:` key of a template (scalar or block list).
+fn template_actions(template: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut lines = template.lines().peekable();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let Some(rest) = trimmed
+            .strip_prefix("Action:")
+            .or_else(|| trimmed.strip_prefix("- Action:"))
+        else {
+            continue;
+        };
+        if !rest.trim().is_empty() {
+            out.push(rest.trim().trim_matches('"').to_string());
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        while let Some(item) = lines.peek() {
+            let item_trimmed = item.trim_start();
+            if item.len() - item_trimmed.len() <= indent || !item_trimmed.starts_with("- ") {
+                break;
+            }
+            out.push(item_trimmed[2..].trim().trim_matches('"').to_string());
+            lines.next();
+        }
+    }
+    out
+}
+
+#[test]
+fn the_template_action_reader_sees_wildcards() {
+    let t = "      Action:\n        - ec2:DescribeImages\n        - \"ec2:*\"\n      Resource: x\n    Action: sts:AssumeRole\n    - Action: \"*\"\n";
+    assert_eq!(
+        template_actions(t),
+        ["ec2:DescribeImages", "ec2:*", "sts:AssumeRole", "*"]
+    );
 }
 
 #[test]

@@ -312,6 +312,54 @@ mod tests {
         assert_eq!(logical_id("web_api_2"), "WebApi2");
     }
 
+    fn render(yaml: &str) -> Result<Vec<PlannedFile>> {
+        let stack = crate::spec::load_str(yaml, "stack.yml")
+            .map_err(|e| anyhow::anyhow!(e.render(false)))?;
+        files(&stack, &Templates::load(None)?)
+    }
+
+    const HEAD: &str = "maintainer: Ops\nmaintainer_email: ops@x.example\n";
+
+    #[test]
+    fn colliding_logical_ids_are_an_error() {
+        let err = render(&format!(
+            "name: x\n{HEAD}images:\n  web_1: {{}}\n  web1: {{}}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("same CloudFormation logical id `Web1`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn iam_names_over_the_limit_are_an_error() {
+        let long = "a".repeat(40);
+        let err = render(&format!("name: {long}\n{HEAD}images:\n  {long}: {{}}\n")).unwrap_err();
+        assert!(err.to_string().contains("IAM allows 64"), "{err}");
+    }
+
+    #[test]
+    fn count_zero_images_get_no_instances_and_no_ami_parameter() {
+        let files = render(&format!("name: x\n{HEAD}images:\n  base:\n    count: 0\n")).unwrap();
+        let t = &files
+            .iter()
+            .find(|f| f.path == TEMPLATE_PATH)
+            .unwrap()
+            .contents;
+        assert!(t.contains("BaseRole:") && t.contains("BaseSecurityGroup:"));
+        for absent in [
+            "AmiId",
+            "LaunchTemplate:",
+            "AutoScalingGroup:",
+            "SubnetIds",
+            "VpcCidr",
+        ] {
+            assert!(!t.contains(absent), "{absent} in\n{t}");
+        }
+    }
+
     #[test]
     fn yaml_str_escapes_quotes_and_backslashes() {
         assert_eq!(policy::yaml_quote("a\"b\\c"), r#""a\"b\\c""#);
