@@ -85,15 +85,26 @@ pub fn packer_builder(stack: &Stack) -> Policy {
             format!("aws:RequestTag/{STACK_TAG}"),
             tagged(stack),
         ),
+        // Tags given in the creating call itself (TagSpecifications): the build instance and
+        // its volumes, and, with newer Packer plugins, the temporary key pair and security group.
         Statement::new(
-            "PackerTagAtLaunch",
+            "PackerTagAtCreation",
             &["ec2:CreateTags"],
-            vec![ec2("instance/*"), ec2("volume/*")],
+            vec![
+                ec2("instance/*"),
+                ec2("key-pair/*"),
+                ec2("security-group/*"),
+                ec2("volume/*"),
+            ],
         )
         .when(
             "StringEquals",
             "ec2:CreateAction",
-            vec!["RunInstances".to_string()],
+            vec![
+                "CreateKeyPair".to_string(),
+                "CreateSecurityGroup".to_string(),
+                "RunInstances".to_string(),
+            ],
         ),
         Statement::new(
             "PackerManageOwnInstances",
@@ -137,9 +148,13 @@ pub fn packer_builder(stack: &Stack) -> Policy {
             vec![ec2_no_account("image/*")],
         ),
         Statement::new(
-            "PackerTagImages",
+            "PackerTagOwnResources",
             &["ec2:CreateTags"],
-            vec![ec2_no_account("image/*"), ec2_no_account("snapshot/*")],
+            vec![
+                ec2_no_account("image/*"),
+                ec2_no_account("snapshot/*"),
+                ec2("volume/*"),
+            ],
         )
         .when(
             "StringEquals",
@@ -189,7 +204,6 @@ pub fn ci_deployer(stack: &Stack, launched: &[&Image]) -> Policy {
             "cloudformation:DescribeStackEvents",
             "cloudformation:DescribeStacks",
             "cloudformation:ExecuteChangeSet",
-            "cloudformation:GetTemplate",
         ],
         vec![format!(
             "arn:${{AWS::Partition}}:cloudformation:${{AWS::Region}}:${{AWS::AccountId}}:stack/${{AWS::StackName}}/*"
@@ -203,6 +217,7 @@ pub fn ci_deployer(stack: &Stack, launched: &[&Image]) -> Policy {
             "ec2:DescribeImages",
             "ec2:DescribeLaunchTemplateVersions",
             "ec2:DescribeLaunchTemplates",
+            "ec2:DescribeSubnets",
         ]);
     }
     describe.sort();
