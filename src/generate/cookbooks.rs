@@ -40,13 +40,19 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
         ("common/resources/service.rb", "resources/service.rb"),
         ("common/resources/dns_record.rb", "resources/dns_record.rb"),
         ("common/files/dns_record.py", "files/dns_record.py"),
-        ("common/templates/environment.erb", "templates/environment.erb"),
+        (
+            "common/templates/environment.erb",
+            "templates/environment.erb",
+        ),
         ("common/README.md", "README.md"),
         (
             "common/test/integration/default/default_test.rb",
             "test/integration/default/default_test.rb",
         ),
-        ("common/test/fixtures/metadata.rb", &common.fixture_path("metadata.rb")),
+        (
+            "common/test/fixtures/metadata.rb",
+            &common.fixture_path("metadata.rb"),
+        ),
         (
             "common/test/fixtures/recipes/default.rb",
             &common.fixture_path("recipes/default.rb"),
@@ -330,10 +336,7 @@ fn instance_size_rank(instance_type: &str) -> usize {
         "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge",
     ];
     let size = instance_type.split('.').nth(1).unwrap_or("");
-    SIZES
-        .iter()
-        .position(|s| *s == size)
-        .unwrap_or(SIZES.len())
+    SIZES.iter().position(|s| *s == size).unwrap_or(SIZES.len())
 }
 
 fn supports(platforms: &[Platform]) -> Vec<Supports> {

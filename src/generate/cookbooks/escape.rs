@@ -62,11 +62,7 @@ pub fn yaml_str(s: &str) -> String {
 /// A Markdown code span: a backtick fence longer than any run of backticks inside, padded when
 /// the text starts or ends with a backtick, and `|` escaped so a table cell is not split.
 pub fn md_code(s: &str) -> String {
-    let longest = s
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let body = s.replace('|', "\\|");
     if s.starts_with('`') || s.ends_with('`') {
@@ -82,8 +78,7 @@ pub fn ruby_list(items: &[String], indent: usize) -> String {
     let pad = " ".repeat(indent);
     let plain = |s: &String| {
         !s.is_empty()
-            && s
-                .chars()
+            && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "._+:@/-".contains(c))
     };
     if items.iter().all(plain) {

@@ -1,0 +1,857 @@
+//! The `cookbooks` generator: snapshots of every sample, in-process Ruby parsing (ruby-prism),
+//! escaping round trips through a real Ruby, and the external validators (`ruby -wc`, ERB,
+//! RuboCop with a Cookstyle-like configuration, Python for the boot script).
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use proptest::prelude::*;
+use stackchef::generate::cookbooks;
+use stackchef::plan::PlannedFile;
+use stackchef::spec::{self, Stack};
+use stackchef::templates::Templates;
+
+/// A stack whose free-text values hold everything that needs escaping somewhere: quotes of both
+/// kinds, Ruby interpolation look-alikes, `%` (systemd specifiers), `$` (systemd and shell
+/// expansion), backslashes, backticks, ERB delimiters, spaces and unicode.
+const ESCAPING_STACK: &str = r##"
+name: esc
+maintainer: "Zoë O'Brien \"ops\" #{team} 100% $USER"
+maintainer_email: ops@esc.example
+license: all-rights-reserved
+chef: { client: chef, version: "18" }
+aws:
+  region: us-east-1
+  internal_zone: esc.internal
+images:
+  base:
+    platform: amazonlinux-2023
+    packages: [curl, g++]
+services:
+  tricky:
+    image: base
+    command: "/usr/bin/env printf '%s\\n' \"it's #{x}\" $HOME 100% \\\\back ünïcødé 日本 `id` <%= 1 %>"
+    user: esc
+    working_directory: /srv/esc
+    environment:
+      QUOTES: "it's \"double\" and 'single'"
+      INTERP: "#{ENV['HOME']} #@x #$y \\#{z}"
+      PERCENT: "100% %n %%"
+      DOLLAR: "$HOME ${PATH} $$"
+      SPACES: "  leading and trailing  "
+      UNICODE: "café ☕ 日本語"
+      BACKSLASH: "C:\\path\\to\\n \\\\ end\\"
+      ERB: "<%= 1 + 1 %> %> -%>"
+      BACKTICK: "`id` and $(id)"
+    port: 8080
+    dns: tricky
+"##;
+
+fn templates() -> Templates {
+    Templates::load(None).expect("built-in templates load")
+}
+
+fn escaping_stack() -> Stack {
+    spec::load_str(ESCAPING_STACK, "escaping.yml").unwrap_or_else(|e| panic!("{}", e.render(false)))
+}
+
+/// Every stack the file-level tests run on: the samples plus the escaping stack.
+fn all_stacks() -> Vec<(String, Stack)> {
+    let mut out: Vec<(String, Stack)> = support::sample_stacks()
+        .into_iter()
+        .map(|(name, path)| (name, support::load_sample(&path)))
+        .collect();
+    out.push(("escaping".to_string(), escaping_stack()));
+    out
+}
+
+fn generate(stack: &Stack) -> Vec<PlannedFile> {
+    let mut files = cookbooks::files(stack, &templates()).expect("cookbooks generate");
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// The whole tree as one text: every path, then its contents.
+fn tree_text(files: &[PlannedFile]) -> String {
+    let mut out = String::new();
+    for f in files {
+        out.push_str(&format!("==> {} <==\n{}\n", f.path, f.contents));
+    }
+    out
+}
+
+fn write_tree(files: &[PlannedFile]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in files {
+        let path = dir.path().join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &f.contents).unwrap();
+    }
+    dir
+}
+
+// ---------------------------------------------------------------------------------------------
+// In-process checks, shared by the sample tests and the property test.
+
+/// Parse Ruby with prism; every error and warning, with its line.
+fn prism_problems(source: &str) -> Vec<String> {
+    let result = ruby_prism::parse(source.as_bytes());
+    let mut out = Vec::new();
+    for (kind, diags) in [("error", result.errors()), ("warning", result.warnings())] {
+        for d in diags {
+            out.push(format!(
+                "{kind} at line {}: {}",
+                d.location().start_line(),
+                String::from_utf8_lossy(d.message())
+            ));
+        }
+    }
+    out
+}
+
+/// Compile an ERB template to Ruby the way `erb -x` does (text appended to a buffer, `<%= %>`
+/// appended as `.to_s`, `<% %>` inlined, `<%# %>` dropped, `-%>` eating the next newline).
+fn erb_to_ruby(template: &str) -> String {
+    let mut ruby = String::from("_buf = +''\n");
+    let mut rest = template;
+    while let Some(start) = rest.find("<%") {
+        let (text, tag) = rest.split_at(start);
+        ruby.push_str(&format!("_buf << {:?}\n", text));
+        let end = tag.find("%>").expect("unterminated ERB tag");
+        let inner = &tag[2..end];
+        let mut after = &tag[end + 2..];
+        let trimmed = inner.strip_suffix('-').unwrap_or(inner);
+        if inner.ends_with('-') {
+            after = after.strip_prefix('\n').unwrap_or(after);
+        }
+        if let Some(expr) = trimmed.strip_prefix('=') {
+            ruby.push_str(&format!("_buf << ({}).to_s\n", expr.trim()));
+        } else if !trimmed.starts_with('#') {
+            ruby.push_str(trimmed.trim());
+            ruby.push('\n');
+        }
+        rest = after;
+    }
+    ruby.push_str(&format!("_buf << {:?}\n", rest));
+    ruby
+}
+
+/// Everything the in-process checks find wrong with one generated tree.
+fn in_process_problems(files: &[PlannedFile]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for f in files {
+        let mut report = |what: String| problems.push(format!("{}: {what}", f.path));
+        if f.path.ends_with(".rb") {
+            for p in prism_problems(&f.contents) {
+                report(p);
+            }
+        }
+        if f.path.ends_with(".erb") {
+            for p in prism_problems(&erb_to_ruby(&f.contents)) {
+                report(format!("compiled ERB: {p}"));
+            }
+        }
+        if !f.contents.ends_with('\n') || f.contents.ends_with("\n\n") {
+            report("does not end with exactly one newline".into());
+        }
+        let mut previous = "";
+        for (n, line) in f.contents.lines().enumerate() {
+            // Continuation lines may align with the first argument (RuboCop's default).
+            let continuation = previous.ends_with([',', '\\', '{', '(', '[']);
+            previous = line;
+            if line != line.trim_end() {
+                report(format!("line {}: trailing whitespace", n + 1));
+            }
+            if line.contains('\t') {
+                report(format!("line {}: tab", n + 1));
+            }
+            let indent = line.len() - line.trim_start().len();
+            let code = [".rb", ".yml", ".erb"].iter().any(|e| f.path.ends_with(e));
+            if code && indent % 2 != 0 && !continuation {
+                report(format!(
+                    "line {}: indentation is not a multiple of 2",
+                    n + 1
+                ));
+            }
+        }
+        if f.path.contains("..") || f.path.starts_with('/') {
+            report("path escapes the output directory".into());
+        }
+    }
+    problems
+}
+
+// ---------------------------------------------------------------------------------------------
+// Samples
+
+#[test]
+fn snapshot_of_every_sample_tree() {
+    for (name, stack) in all_stacks() {
+        let files = generate(&stack);
+        insta::assert_snapshot!(format!("tree-{name}"), tree_text(&files));
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    for (name, stack) in all_stacks() {
+        assert_eq!(
+            tree_text(&generate(&stack)),
+            tree_text(&generate(&stack)),
+            "{name}: two runs differ"
+        );
+    }
+}
+
+#[test]
+fn every_generated_file_passes_the_in_process_checks() {
+    let mut checked_rb = 0;
+    for (name, stack) in all_stacks() {
+        let files = generate(&stack);
+        checked_rb += files.iter().filter(|f| f.path.ends_with(".rb")).count();
+        let problems = in_process_problems(&files);
+        assert!(problems.is_empty(), "{name}:\n{}", problems.join("\n"));
+    }
+    assert!(checked_rb > 40, "only {checked_rb} Ruby files checked");
+}
+
+#[test]
+fn the_in_process_checks_catch_broken_files() {
+    let bad = |path: &str, contents: &str| {
+        in_process_problems(&[PlannedFile::new(
+            stackchef::generate::Target::Cookbooks,
+            path,
+            contents,
+        )])
+    };
+    assert!(
+        !bad("a.rb", "package 'x\n").is_empty(),
+        "unterminated string"
+    );
+    assert!(!bad("a.rb", "if true\n").is_empty(), "missing end");
+    assert!(!bad("a.rb", "x = 1 \n").is_empty(), "trailing whitespace");
+    assert!(
+        !bad("a.rb", "x do\n   y\nend\n").is_empty(),
+        "odd indentation"
+    );
+    assert!(!bad("a.erb", "<% if x %>\n").is_empty(), "ERB without end");
+    assert!(bad("a.erb", "<% if x -%>\ny <%= z %>\n<% end -%>\n").is_empty());
+}
+
+/// Every cookbook is complete and the file set is what the issue promises.
+#[test]
+fn every_cookbook_has_its_files() {
+    for (name, stack) in all_stacks() {
+        let files = generate(&stack);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let mut cookbooks = vec![stack.common_cookbook()];
+        cookbooks.extend(stack.images.keys().map(|i| stack.image_cookbook(i)));
+        for cb in &cookbooks {
+            for file in [
+                "metadata.rb",
+                "Policyfile.rb",
+                "kitchen.yml",
+                "README.md",
+                "CHANGELOG.md",
+                "LICENSE",
+                "chefignore",
+                ".rubocop.yml",
+            ] {
+                let want = format!("cookbooks/{cb}/{file}");
+                assert!(paths.contains(&want.as_str()), "{name}: missing {want}");
+            }
+            assert!(
+                paths
+                    .iter()
+                    .any(|p| p.starts_with(&format!("cookbooks/{cb}/test/integration/"))),
+                "{name}: {cb} has no InSpec tests"
+            );
+        }
+        for image in stack.images.keys() {
+            let cb = stack.image_cookbook(image);
+            assert!(paths.contains(&format!("cookbooks/{cb}/recipes/default.rb").as_str()));
+            assert!(
+                !paths
+                    .iter()
+                    .any(|p| p.starts_with(&format!("cookbooks/{cb}/attributes"))),
+                "{name}: {cb} has attributes"
+            );
+        }
+        for f in &files {
+            assert!(
+                !f.contents.contains("include_recipe"),
+                "{name}: {} includes a recipe",
+                f.path
+            );
+        }
+    }
+}
+
+#[test]
+fn layered_policyfiles_run_the_parents_first() {
+    let policy = file_ending(&generate(&sample("large")), "/bigcorp_worker/Policyfile.rb");
+    assert!(
+        policy.contains(
+            "run_list 'bigcorp_base::default', 'bigcorp_app::default', 'bigcorp_worker::default'"
+        ),
+        "{policy}"
+    );
+    for source in [
+        "'bigcorp_worker', path: '.'",
+        "'bigcorp_app', path: '../bigcorp_app'",
+    ] {
+        assert!(policy.contains(source), "{policy}");
+    }
+}
+
+/// The contents of the generated file whose path ends with `suffix`.
+fn file_ending(files: &[PlannedFile], suffix: &str) -> String {
+    files
+        .iter()
+        .find(|f| f.path.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no file ends with {suffix}"))
+        .contents
+        .clone()
+}
+
+fn sample(name: &str) -> Stack {
+    support::load_sample(&support::root().join(format!("samples/{name}/stack.yml")))
+}
+
+#[test]
+fn licenses_are_the_real_texts() {
+    let apache = file_ending(&generate(&sample("webapp")), "shop_web/LICENSE");
+    assert!(apache.contains("TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION"));
+    assert!(apache.contains("END OF TERMS AND CONDITIONS"));
+    let mit = file_ending(&generate(&sample("large")), "bigcorp_app/LICENSE");
+    assert!(mit.starts_with("MIT License\n\nCopyright (c) BigCorp Platform Team\n"));
+    assert!(mit.contains("THE SOFTWARE IS PROVIDED \"AS IS\""));
+    let reserved = file_ending(&generate(&escaping_stack()), "esc_base/LICENSE");
+    assert!(reserved.contains("All rights reserved."));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escaping: run the generated Ruby in a real Ruby with a stub DSL and compare values.
+
+/// Evaluate a recipe (or metadata.rb) with every DSL call recorded; returns the calls as JSON.
+const STUB_DSL: &str = r#"
+require 'json'
+$calls = []
+class Call
+  def initialize(kind, args)
+    @h = { 'kind' => kind, 'args' => args }
+  end
+
+  def method_missing(name, *args)
+    @h[name.to_s] = args.length == 1 ? args[0] : args
+    nil
+  end
+
+  def respond_to_missing?(*)
+    true
+  end
+
+  def to_h
+    @h
+  end
+end
+
+def method_missing(kind, *args, &block)
+  call = Call.new(kind.to_s, args)
+  call.instance_eval(&block) if block
+  $calls << call.to_h
+  nil
+end
+
+load ARGV[0]
+puts JSON.generate($calls)
+"#;
+
+/// Run `ruby` with `args`; its standard output, after asserting it succeeded.
+fn run_ruby(ruby: &Path, args: &[&std::ffi::OsStr]) -> Vec<u8> {
+    let out = Command::new(ruby).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "ruby failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// The escaping stack and its generated tree on disk.
+fn escaping_tree() -> (Stack, tempfile::TempDir) {
+    let stack = escaping_stack();
+    let dir = write_tree(&generate(&stack));
+    (stack, dir)
+}
+
+fn ruby_calls(ruby: &Path, file: &Path) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let stub = dir.path().join("stub.rb");
+    std::fs::write(&stub, STUB_DSL).unwrap();
+    serde_json::from_slice(&run_ruby(ruby, &[stub.as_os_str(), file.as_os_str()])).unwrap()
+}
+
+#[test]
+fn free_text_survives_ruby_unchanged() {
+    let Some(ruby) = support::validator("ruby") else {
+        return;
+    };
+    let (stack, dir) = escaping_tree();
+    let service = &stack.services["tricky"];
+
+    let calls = ruby_calls(
+        &ruby,
+        &dir.path().join("cookbooks/esc_base/recipes/default.rb"),
+    );
+    let svc = calls
+        .iter()
+        .find(|c| c["kind"] == "esc_service")
+        .expect("the recipe declares the service");
+    assert_eq!(svc["args"][0], "esc-tricky");
+    assert_eq!(svc["command"], service.command.as_str());
+    let env: BTreeMap<String, String> = serde_json::from_value(svc["environment"].clone()).unwrap();
+    assert_eq!(env, service.environment);
+
+    let meta = ruby_calls(&ruby, &dir.path().join("cookbooks/esc_base/metadata.rb"));
+    let maintainer = meta.iter().find(|c| c["kind"] == "maintainer").unwrap();
+    assert_eq!(maintainer["args"][0], stack.maintainer.as_str());
+}
+
+/// Parse a systemd EnvironmentFile line `KEY="value"` the way systemd does: inside double
+/// quotes a backslash before one of \ " ` $ yields that character; other characters are kept.
+fn parse_systemd_env_line(line: &str) -> (String, String) {
+    let (key, raw) = line.split_once('=').unwrap();
+    let inner = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("value not double-quoted: {line}"));
+    let mut value = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            let next = chars.next().expect("dangling backslash");
+            if !"\\\"`$".contains(next) {
+                value.push('\\');
+            }
+            value.push(next);
+        } else {
+            assert_ne!(c, '"', "unescaped quote in {line}");
+            value.push(c);
+        }
+    }
+    (key.to_string(), value)
+}
+
+#[test]
+fn environment_file_round_trips_through_erb_and_systemd_quoting() {
+    let Some(ruby) = support::validator("ruby") else {
+        return;
+    };
+    let (stack, dir) = escaping_tree();
+    let service = &stack.services["tricky"];
+    let template = dir
+        .path()
+        .join("cookbooks/esc_common/templates/environment.erb");
+    let env_json = dir.path().join("env.json");
+    std::fs::write(
+        &env_json,
+        serde_json::to_string(&service.environment).unwrap(),
+    )
+    .unwrap();
+    // Chef renders templates with Erubis-compatible trim mode '-'.
+    let script = "require 'erb'; require 'json'; @unit = 'esc-tricky.service'; \
+                  @environment = JSON.parse(File.read(ARGV[1])); \
+                  print ERB.new(File.read(ARGV[0]), trim_mode: '-').result(binding)";
+    let out = run_ruby(
+        &ruby,
+        &[
+            "-e".as_ref(),
+            script.as_ref(),
+            template.as_os_str(),
+            env_json.as_os_str(),
+        ],
+    );
+    let text = String::from_utf8(out).unwrap();
+    let parsed: BTreeMap<String, String> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(parse_systemd_env_line)
+        .collect();
+    assert_eq!(parsed, service.environment, "rendered:\n{text}");
+}
+
+/// Load the service resource's `action_class` into a plain Ruby object and ask it for the unit
+/// it would write, with the escaping stack's command.
+#[test]
+fn exec_start_escapes_specifiers_and_variables() {
+    let Some(ruby) = support::validator("ruby") else {
+        return;
+    };
+    let (stack, dir) = escaping_tree();
+    let service = &stack.services["tricky"];
+    let resource = dir.path().join("cookbooks/esc_common/resources/service.rb");
+    let script = r#"
+require 'json'
+class ResourceDsl
+  def self.method_missing(*) = nil
+  def self.respond_to_missing?(*) = true
+  def self.action_class(&block) = (@action_class = block)
+  def self.action_class_block = @action_class
+end
+ResourceDsl.class_eval(File.read(ARGV[0]), ARGV[0])
+Props = Struct.new(:service_name, :command, :user, :group, :working_directory, :environment,
+                   :unit_description, :restart, :restart_delay, :after, :limit_nofile,
+                   :read_write_paths, :capabilities, :sandbox, :protect_system, keyword_init: true)
+helper = Class.new do
+  define_method(:new_resource) do
+    Props.new(service_name: 'esc-tricky', command: ARGV[1], user: 'esc', group: 'esc',
+              working_directory: '/srv/100%', environment: { 'A' => 'b' },
+              unit_description: '100% tricky', restart: 'always', restart_delay: 5,
+              after: ['network-online.target'], limit_nofile: nil, read_write_paths: [],
+              capabilities: [], sandbox: true, protect_system: 'full')
+  end
+  def platform_family?(family) = family == 'rhel'
+end
+helper.class_eval(&ResourceDsl.action_class_block)
+puts JSON.generate(helper.new.unit_content)
+"#;
+    let out = run_ruby(
+        &ruby,
+        &[
+            "-e".as_ref(),
+            script.as_ref(),
+            resource.as_os_str(),
+            service.command.as_ref(),
+        ],
+    );
+    let unit: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let exec = unit["Service"]["ExecStart"].as_str().unwrap();
+    assert!(!exec.replace("%%", "").contains('%'), "lone % in {exec}");
+    assert!(!exec.replace("$$", "").contains('$'), "lone $ in {exec}");
+    assert_eq!(exec.replace("%%", "%").replace("$$", "$"), service.command);
+    assert_eq!(unit["Service"]["WorkingDirectory"], "/srv/100%%");
+    assert_eq!(unit["Unit"]["Description"], "100%% tricky");
+    assert_eq!(unit["Service"]["NoNewPrivileges"], "yes");
+    assert_eq!(
+        unit["Service"]["EnvironmentFile"],
+        "/etc/sysconfig/esc-tricky"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// External validators
+
+fn all_trees() -> Vec<(String, tempfile::TempDir, Vec<PlannedFile>)> {
+    all_stacks()
+        .into_iter()
+        .map(|(name, stack)| {
+            let files = generate(&stack);
+            (name, write_tree(&files), files)
+        })
+        .collect()
+}
+
+fn files_with_ext<'a>(files: &'a [PlannedFile], ext: &str) -> Vec<&'a PlannedFile> {
+    files.iter().filter(|f| f.path.ends_with(ext)).collect()
+}
+
+#[test]
+fn ruby_wc_reports_no_errors_or_warnings() {
+    let Some(ruby) = support::validator("ruby") else {
+        return;
+    };
+    for (name, dir, files) in all_trees() {
+        for f in files_with_ext(&files, ".rb") {
+            let out = Command::new(&ruby)
+                .arg("-wc")
+                .arg(dir.path().join(&f.path))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success() && stderr.trim().is_empty(),
+                "{name}: ruby -wc {}:\n{stderr}",
+                f.path
+            );
+        }
+    }
+}
+
+#[test]
+fn erb_templates_compile_to_valid_ruby() {
+    let (Some(erb), Some(ruby)) = (support::validator("erb"), support::validator("ruby")) else {
+        return;
+    };
+    for (name, dir, files) in all_trees() {
+        let templates = files_with_ext(&files, ".erb");
+        assert!(!templates.is_empty());
+        for f in templates {
+            let compiled = Command::new(&erb)
+                .args(["-x", "-T", "-"])
+                .arg(dir.path().join(&f.path))
+                .output()
+                .unwrap();
+            assert!(compiled.status.success(), "{name}: erb -x {}", f.path);
+            let src = dir.path().join("compiled.rb");
+            std::fs::write(&src, &compiled.stdout).unwrap();
+            let out = Command::new(&ruby).arg("-c").arg(&src).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{name}: {} does not compile:\n{}",
+                f.path,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+fn rubocop_config() -> PathBuf {
+    support::root().join("tests/cookbooks.rubocop.yml")
+}
+
+fn rubocop(rubocop: &Path, dir: &Path) -> (bool, String) {
+    let out = Command::new(rubocop)
+        .arg("--config")
+        .arg(rubocop_config())
+        .args(["--format", "emacs", "--no-color", "--cache", "false", "."])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn rubocop_with_cookstyle_settings_passes() {
+    let Some(rubocop_bin) = support::validator("rubocop") else {
+        return;
+    };
+    for (name, dir, _) in all_trees() {
+        let (ok, output) = rubocop(&rubocop_bin, dir.path());
+        assert!(ok, "{name}: RuboCop found offenses:\n{output}");
+    }
+}
+
+#[test]
+fn rubocop_configuration_is_not_toothless() {
+    let Some(rubocop_bin) = support::validator("rubocop") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("recipes")).unwrap();
+    std::fs::write(
+        dir.path().join("recipes/default.rb"),
+        "package \"curl\"\nx = { a: 1,\n  b: 2 }\n",
+    )
+    .unwrap();
+    let (ok, output) = rubocop(&rubocop_bin, dir.path());
+    assert!(!ok, "RuboCop accepted bad code:\n{output}");
+    assert!(output.contains("Style/StringLiterals"), "{output}");
+}
+
+#[test]
+fn boot_script_compiles_with_python3() {
+    let Some(python) = support::validator("python3") else {
+        return;
+    };
+    for (name, dir, files) in all_trees() {
+        for f in files_with_ext(&files, ".py") {
+            let out = Command::new(&python)
+                .args([
+                    "-c",
+                    "import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])",
+                ])
+                .arg(dir.path().join(&f.path))
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{name}: {}:\n{}",
+                f.path,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property test: many generated stacks, same guarantees.
+
+const PLATFORMS: [&str; 4] = [
+    "ubuntu-22.04",
+    "ubuntu-24.04",
+    "debian-12",
+    "amazonlinux-2023",
+];
+const COMMAND_BITS: [&str; 8] = [
+    "--flag",
+    "'single quoted'",
+    "\\\"double\\\"",
+    "#{interp}",
+    "100%",
+    "$HOME",
+    "ünï",
+    "\\\\",
+];
+
+#[derive(Debug, Clone)]
+struct GenImage {
+    platform: usize,
+    parent: Option<usize>,
+    packages: usize,
+    count: u32,
+}
+
+#[derive(Debug, Clone)]
+struct GenService {
+    image: usize,
+    command_bits: Vec<usize>,
+    env_bits: Vec<usize>,
+    /// Some(true): a privileged port (below 1024); ports are unique per stack.
+    port: Option<bool>,
+    dns: bool,
+}
+
+fn gen_stack() -> impl Strategy<Value = (String, bool, bool, Vec<GenImage>, Vec<GenService>)> {
+    let images = prop::collection::vec(
+        (0..4usize, prop::option::of(0..8usize), 0..4usize, 0..4u32),
+        1..5,
+    )
+    .prop_map(|raw| {
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, (platform, parent, packages, count))| GenImage {
+                platform,
+                // Only earlier images can be parents, so there are no cycles.
+                parent: parent.filter(|p| *p < i),
+                packages,
+                count,
+            })
+            .collect::<Vec<_>>()
+    });
+    let services = prop::collection::vec(
+        (
+            0..8usize,
+            prop::collection::vec(0..8usize, 0..4),
+            prop::collection::vec(0..8usize, 0..3),
+            prop::option::of(any::<bool>()),
+            any::<bool>(),
+        )
+            .prop_map(|(image, command_bits, env_bits, port, dns)| GenService {
+                image,
+                command_bits,
+                env_bits,
+                port,
+                dns,
+            }),
+        0..5,
+    );
+    (
+        "[a-z][a-z0-9_]{0,8}",
+        any::<bool>(),
+        any::<bool>(),
+        images,
+        services,
+    )
+}
+
+fn yaml_quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
+fn stack_yaml(
+    name: &str,
+    cinc: bool,
+    mit: bool,
+    images: &[GenImage],
+    services: &[GenService],
+) -> String {
+    let mut y = format!(
+        "name: {name}\nmaintainer: \"Ops {name}\"\nmaintainer_email: ops@example.com\nlicense: {}\nchef: {{ client: {}, version: \"18\" }}\nimages:\n",
+        if mit { "MIT" } else { "Apache-2.0" },
+        if cinc { "cinc" } else { "chef" },
+    );
+    for (i, img) in images.iter().enumerate() {
+        y.push_str(&format!("  img{i}:\n"));
+        match img.parent {
+            Some(p) => y.push_str(&format!("    from: img{p}\n")),
+            None => y.push_str(&format!("    platform: {}\n", PLATFORMS[img.platform])),
+        }
+        let pkgs: Vec<String> = (0..img.packages).map(|k| format!("pkg{k}")).collect();
+        y.push_str(&format!(
+            "    packages: [{}]\n    count: {}\n",
+            pkgs.join(", "),
+            img.count
+        ));
+    }
+    if !services.is_empty() {
+        y.push_str("services:\n");
+    }
+    for (i, s) in services.iter().enumerate() {
+        let image = s.image % images.len();
+        let mut command = format!("/usr/bin/svc{i}");
+        for b in &s.command_bits {
+            command.push(' ');
+            command.push_str(COMMAND_BITS[*b]);
+        }
+        y.push_str(&format!(
+            "  svc{i}:\n    image: img{image}\n    command: \"{command}\"\n    user: user{i}\n"
+        ));
+        if !s.env_bits.is_empty() {
+            y.push_str("    environment:\n");
+            for (k, b) in s.env_bits.iter().enumerate() {
+                let value = COMMAND_BITS[*b].replace("\\\"", "\"").replace("\\\\", "\\");
+                y.push_str(&format!("      VAR_{k}: {}\n", yaml_quote(&value)));
+            }
+        }
+        if let Some(privileged) = s.port {
+            let port = if privileged { 80 + i } else { 8000 + i };
+            y.push_str(&format!("    port: {port}\n"));
+        }
+        if s.dns {
+            y.push_str(&format!("    dns: svc{i}\n"));
+        }
+    }
+    y
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_stacks_stay_valid((name, cinc, mit, images, services) in gen_stack()) {
+        let yaml = stack_yaml(&name, cinc, mit, &images, &services);
+        let stack = match spec::load_str(&yaml, "generated.yml") {
+            Ok(stack) => stack,
+            Err(e) => panic!("generated stack is invalid:\n{yaml}\n{}", e.render(false)),
+        };
+        let files = generate(&stack);
+        let problems = in_process_problems(&files);
+        prop_assert!(problems.is_empty(), "{}\n{}", yaml, problems.join("\n"));
+        // One library plus one cookbook per image, each with its own metadata.
+        let metadata = files.iter().filter(|f| f.path.ends_with("/metadata.rb") && !f.path.contains("/test/")).count();
+        prop_assert_eq!(metadata, images.len() + 1);
+        // Every service and DNS record is declared in its image's recipe.
+        for svc in stack.services.values() {
+            let recipe = files.iter().find(|f| f.path == format!("cookbooks/{}/recipes/default.rb", stack.image_cookbook(&svc.image))).unwrap();
+            let declaration = format!("{}_service '{}' do", stack.name, svc.unit_name(&stack.name));
+            prop_assert!(recipe.contents.contains(&declaration), "{}", recipe.contents);
+            if let Some(fqdn) = stack.service_fqdn(svc) {
+                let dns_declaration = format!("{}_dns_record '{fqdn}' do", stack.name);
+                prop_assert!(recipe.contents.contains(&dns_declaration), "{}", recipe.contents);
+            }
+        }
+        // Deterministic.
+        prop_assert_eq!(tree_text(&files), tree_text(&generate(&stack)));
+    }
+}
