@@ -826,7 +826,7 @@ fn stack_yaml(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn generated_stacks_stay_valid((name, cinc, mit, images, services) in gen_stack()) {
@@ -853,5 +853,187 @@ proptest! {
         }
         // Deterministic.
         prop_assert_eq!(tree_text(&files), tree_text(&generate(&stack)));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The DNS boot script against a local Route53 (moto) and a fake IMDSv2.
+
+/// Starts moto_server and a fake IMDSv2 (tokens required), creates a private and a public zone
+/// with the same name, runs the boot script twice, and prints the zone's A records as JSON.
+const DNS_DRIVER: &str = r#"
+import http.server, json, os, socket, subprocess, sys, threading, time, urllib.request
+
+script, moto = sys.argv[1], sys.argv[2]
+NS = "https://route53.amazonaws.com/doc/2013-04-01/"
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    return port
+
+class Imds(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+    def reply(self, code, body):
+        self.send_response(code); self.end_headers(); self.wfile.write(body.encode())
+    def do_PUT(self):
+        ok = self.path == "/latest/api/token" and self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
+        self.reply(200 if ok else 400, "tok")
+    def do_GET(self):
+        if self.headers.get("X-aws-ec2-metadata-token") != "tok":
+            return self.reply(401, "")
+        answers = {
+            "/latest/meta-data/local-ipv4": "10.1.2.3",
+            "/latest/meta-data/iam/security-credentials/": "esc-role",
+            "/latest/meta-data/iam/security-credentials/esc-role": json.dumps(
+                {"AccessKeyId": "AKIDEXAMPLE", "SecretAccessKey": "secret", "Token": "session"}),
+        }
+        self.reply(200, answers[self.path]) if self.path in answers else self.reply(404, "")
+
+imds = http.server.HTTPServer(("127.0.0.1", 0), Imds)
+threading.Thread(target=imds.serve_forever, daemon=True).start()
+port = free_port()
+server = subprocess.Popen([moto, "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    endpoint = "http://127.0.0.1:%d" % port
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(endpoint + "/moto-api/", timeout=1); break
+        except Exception:
+            time.sleep(0.1)
+
+    def call(method, path, body=None):
+        # moto routes a request to a service by the credential scope of its Authorization header.
+        auth = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/route53/aws4_request, SignedHeaders=host, Signature=0"
+        req = urllib.request.Request(endpoint + path, data=body and body.encode(), method=method,
+                                     headers={"Authorization": auth, "Content-Type": "application/xml"})
+        with urllib.request.urlopen(req) as r:
+            return r.read().decode()
+
+    def create_zone(ref, private):
+        vpc = "<VPC><VPCRegion>us-east-1</VPCRegion><VPCId>vpc-12345678</VPCId></VPC>" if private else ""
+        answer = call("POST", "/2013-04-01/hostedzone",
+            '<CreateHostedZoneRequest xmlns="%s"><Name>esc.internal.</Name><CallerReference>%s</CallerReference>'
+            '<HostedZoneConfig><PrivateZone>%s</PrivateZone></HostedZoneConfig>%s</CreateHostedZoneRequest>'
+            % (NS, ref, "true" if private else "false", vpc))
+        return answer.split("<Id>/hostedzone/")[1].split("<")[0]
+
+    create_zone("public", False)
+    zone = create_zone("private", True)
+    env = dict(os.environ, IMDS_ENDPOINT="http://127.0.0.1:%d" % imds.server_port, ROUTE53_ENDPOINT=endpoint)
+    runs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, script, "--zone", "esc.internal", "--name", "tricky.esc.internal"],
+                              env=env, capture_output=True, text=True, timeout=120)
+        runs.append({"code": done.returncode, "stdout": done.stdout, "stderr": done.stderr})
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(call("GET", "/2013-04-01/hostedzone/%s/rrset" % zone))
+    records = [
+        {"name": rr.findtext("{%s}Name" % NS), "ttl": rr.findtext("{%s}TTL" % NS),
+         "values": [v.text for v in rr.iter("{%s}Value" % NS)]}
+        for rr in root.iter("{%s}ResourceRecordSet" % NS) if rr.findtext("{%s}Type" % NS) == "A"
+    ]
+    print(json.dumps({"runs": runs, "records": records}))
+finally:
+    server.terminate(); server.wait()
+"#;
+
+#[test]
+fn dns_boot_script_upserts_the_record_idempotently() {
+    let (Some(python), Some(moto)) = (
+        support::validator("python3"),
+        support::validator("moto_server"),
+    ) else {
+        return;
+    };
+    let (_, dir) = escaping_tree();
+    let script = dir.path().join("cookbooks/esc_common/files/dns_record.py");
+    let out = Command::new(python)
+        .args(["-c", DNS_DRIVER])
+        .arg(&script)
+        .arg(&moto)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "driver failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for run in result["runs"].as_array().unwrap() {
+        assert_eq!(run["code"], 0, "boot script failed: {run}");
+        assert!(
+            run["stdout"]
+                .as_str()
+                .unwrap()
+                .contains("tricky.esc.internal A 10.1.2.3"),
+            "{run}"
+        );
+    }
+    let records = result["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0]["name"], "tricky.esc.internal.");
+    assert_eq!(records[0]["ttl"], "60");
+    assert_eq!(records[0]["values"], serde_json::json!(["10.1.2.3"]));
+}
+
+/// The boot script's SigV4 signer against two vectors of AWS's published SigV4 test suite
+/// (`get-vanilla` and `get-vanilla-query-order-key-case`).
+#[test]
+fn dns_boot_script_signs_like_the_aws_sigv4_test_suite() {
+    let Some(python) = support::validator("python3") else {
+        return;
+    };
+    let (_, dir) = escaping_tree();
+    let script = dir.path().join("cookbooks/esc_common/files/dns_record.py");
+    let driver = r#"
+import datetime, importlib.util, sys
+spec = importlib.util.spec_from_file_location("dns_record", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+creds = ("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "")
+when = datetime.datetime(2015, 8, 30, 12, 36, 0)
+for query in ({}, {"Param2": "value2", "Param1": "value1"}):
+    headers = module.signed_headers(creds, "GET", "/", query, b"", now=when, service="service")
+    print(headers["authorization"].rsplit("Signature=", 1)[1])
+"#;
+    let out = Command::new(python)
+        .args(["-c", driver])
+        .arg(&script)
+        .env("ROUTE53_ENDPOINT", "https://example.amazonaws.com")
+        .env("ROUTE53_SIGNING_REGION", "us-east-1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31\n\
+         b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500\n"
+    );
+}
+
+/// The README's recipe excerpt is what the generator writes for samples/webapp.
+#[test]
+fn readme_recipe_excerpt_is_current() {
+    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
+    let section = readme
+        .split("## Cookbooks")
+        .nth(1)
+        .expect("README has a Cookbooks section");
+    let excerpt = section
+        .split("```ruby\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("the Cookbooks section has a Ruby excerpt");
+    let recipe = file_ending(&generate(&sample("webapp")), "shop_web/recipes/default.rb");
+    for block in excerpt.split("\n\n") {
+        assert!(
+            recipe.contains(block.trim_end()),
+            "README excerpt block not in the generated recipe:\n{block}\n---\n{recipe}"
+        );
     }
 }
