@@ -1037,3 +1037,72 @@ fn readme_recipe_excerpt_is_current() {
         );
     }
 }
+
+/// kitchen.yml goes through ERB and then YAML in Test Kitchen: do the same and check the
+/// provisioner honours `chef.client`, one suite per cookbook, IMDSv2 required.
+#[test]
+fn kitchen_yml_survives_erb_and_yaml() {
+    let Some(ruby) = support::validator("ruby") else {
+        return;
+    };
+    let script = "require 'erb'; require 'yaml'; require 'json'; \
+                  puts JSON.generate(YAML.safe_load(ERB.new(File.read(ARGV[0]), trim_mode: '-').result))";
+    for (name, stack) in all_stacks() {
+        let files = generate(&stack);
+        let dir = write_tree(&files);
+        for f in files.iter().filter(|f| f.path.ends_with("/kitchen.yml")) {
+            let path = dir.path().join(&f.path);
+            let out = run_ruby(&ruby, &["-e".as_ref(), script.as_ref(), path.as_os_str()]);
+            let kitchen: serde_json::Value = serde_json::from_slice(&out).unwrap();
+            let provisioner = &kitchen["provisioner"];
+            assert_eq!(provisioner["name"], "chef_infra", "{name}: {}", f.path);
+            assert_eq!(provisioner["product_name"], stack.chef.client.as_str());
+            assert_eq!(provisioner["enforce_idempotency"], true);
+            assert_eq!(
+                kitchen["driver"]["metadata_options"]["http_tokens"],
+                "required"
+            );
+            assert_eq!(kitchen["suites"].as_array().unwrap().len(), 1);
+            assert!(!kitchen["platforms"].as_array().unwrap().is_empty());
+        }
+    }
+}
+
+/// Every metadata.rb (evaluated by a real Ruby) declares what Supermarket and Cookstyle expect.
+#[test]
+fn metadata_declares_versions_platforms_and_dependencies() {
+    let Some(ruby) = support::validator("ruby") else {
+        return;
+    };
+    for (name, stack) in all_stacks() {
+        let files = generate(&stack);
+        let dir = write_tree(&files);
+        for f in files.iter().filter(|f| f.path.ends_with("/metadata.rb")) {
+            let calls = ruby_calls(&ruby, &dir.path().join(&f.path));
+            let kinds: Vec<&str> = calls.iter().filter_map(|c| c["kind"].as_str()).collect();
+            for required in [
+                "name",
+                "maintainer",
+                "maintainer_email",
+                "license",
+                "description",
+                "version",
+                "chef_version",
+                "supports",
+            ] {
+                assert!(
+                    kinds.contains(&required),
+                    "{name}: {} lacks {required}",
+                    f.path
+                );
+            }
+            let is_library = f.path == format!("cookbooks/{}/metadata.rb", stack.common_cookbook());
+            assert_eq!(
+                kinds.contains(&"depends"),
+                !is_library,
+                "{name}: {} depends",
+                f.path
+            );
+        }
+    }
+}
