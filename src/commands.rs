@@ -181,8 +181,9 @@ pub fn summary(stack: &Stack) -> String {
             "\nDNS names (Route53 private zone {}):",
             stack.aws.internal_zone
         );
-        for (fqdn, service) in names {
-            let _ = writeln!(out, "  {fqdn:<32} -> {service}");
+        let width = names.iter().map(|(fqdn, _)| fqdn.len()).max().unwrap_or(0);
+        for (fqdn, service) in &names {
+            let _ = writeln!(out, "  {fqdn:<width$} -> {service}");
         }
     }
     out
