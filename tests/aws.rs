@@ -219,7 +219,7 @@ fn instance_roles_change_only_their_own_names() {
     let cond = &change["Condition"]["ForAllValues:StringEquals"];
     assert_eq!(
         cond["route53:ChangeResourceRecordSetsNormalizedRecordNames"],
-        serde_json::json!(["api.shop.internal", "www.shop.internal"])
+        serde_json::json!(["admin.shop.internal", "api.shop.internal"])
     );
     assert_eq!(cond["route53:ChangeResourceRecordSetsRecordTypes"], "A");
     assert_eq!(cond["route53:ChangeResourceRecordSetsActions"], "UPSERT");
