@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use anyhow::{bail, Context, Result};
@@ -523,7 +523,7 @@ struct AwsCli {
 
 impl AwsCli {
     fn find(args: &DeployArgs, region: &str) -> Result<AwsCli> {
-        let Some(bin) = find_on_path("aws") else {
+        let Some(bin) = crate::which::find_executable("aws") else {
             bail!("the AWS CLI (`aws`) is not on PATH; `stackchef aws deploy` runs it to apply the stack\n  = help: install it: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html");
         };
         let mut common = vec![
@@ -570,27 +570,6 @@ impl AwsCli {
         let out = self.run_strs(args)?;
         serde_json::from_slice(&out.stdout)
             .with_context(|| format!("parsing the output of `aws {}`", args.join(" ")))
-    }
-}
-
-fn find_on_path(name: &str) -> Option<PathBuf> {
-    let paths = std::env::var_os("PATH")?;
-    std::env::split_paths(&paths)
-        .map(|dir| dir.join(name))
-        .find(|p| is_executable(p))
-}
-
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        path.metadata()
-            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-            .unwrap_or(false)
-    }
-    #[cfg(not(unix))]
-    {
-        path.is_file()
     }
 }
 

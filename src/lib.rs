@@ -15,3 +15,4 @@ pub mod lint;
 pub mod plan;
 pub mod spec;
 pub mod templates;
+pub mod which;

@@ -131,23 +131,38 @@ pub fn write_atomic(dest: &Path, contents: &[u8], executable: bool) -> Result<()
         .parent()
         .with_context(|| format!("{} has no parent directory", dest.display()))?;
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".stackchef-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    tmp.write_all(contents)
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("writing {}", dest.display()))?;
-    set_mode(tmp.path(), dest, executable)?;
-    tmp.persist(dest)
+    stage(dest, contents, executable)?
+        .persist(dest)
         .map_err(|e| e.error)
         .with_context(|| format!("replacing {}", dest.display()))?;
     Ok(())
 }
 
+/// The first half of an atomic write: `contents` in a synced temporary file beside `dest`
+/// (whose directory must exist), with `dest`'s final permissions. Persisting it is the second
+/// half; dropping it removes it.
+pub(crate) fn stage(
+    dest: &Path,
+    contents: &[u8],
+    executable: bool,
+) -> Result<tempfile::NamedTempFile> {
+    let dir = dest
+        .parent()
+        .with_context(|| format!("{} has no parent directory", dest.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".stackchef-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    tmp.write_all(contents)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("writing {}", dest.display()))?;
+    set_mode(tmp.path(), dest, executable)?;
+    Ok(tmp)
+}
+
 #[cfg(unix)]
-pub(crate) fn set_mode(tmp: &Path, dest: &Path, executable: bool) -> Result<()> {
+fn set_mode(tmp: &Path, dest: &Path, executable: bool) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let mode = match std::fs::metadata(dest) {
         Ok(meta) => {
@@ -166,7 +181,7 @@ pub(crate) fn set_mode(tmp: &Path, dest: &Path, executable: bool) -> Result<()> 
 }
 
 #[cfg(not(unix))]
-pub(crate) fn set_mode(_tmp: &Path, _dest: &Path, _executable: bool) -> Result<()> {
+fn set_mode(_tmp: &Path, _dest: &Path, _executable: bool) -> Result<()> {
     Ok(())
 }
 

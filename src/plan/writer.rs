@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::manifest::{sha256_hex, Manifest, ManifestEntry, MANIFEST_PATH};
-use super::{resolve_inside, write_atomic, Plan};
+use super::{resolve_inside, stage, write_atomic, Plan};
 use crate::generate::Target;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -231,21 +231,6 @@ fn read_current(out_dir: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
-}
-
-fn stage(dest: &Path, contents: &[u8], executable: bool) -> Result<tempfile::NamedTempFile> {
-    use std::io::Write;
-    let dir = dest.parent().expect("has a parent");
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".stackchef-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    tmp.write_all(contents)
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("writing {}", dest.display()))?;
-    super::set_mode(tmp.path(), dest, executable)?;
-    Ok(tmp)
 }
 
 fn create_dirs_recording(dir: &Path, created: &mut Vec<PathBuf>) -> Result<()> {

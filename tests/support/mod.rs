@@ -29,11 +29,7 @@ pub fn sample_stacks() -> Vec<(String, PathBuf)> {
 /// unless `STACKCHEF_REQUIRE_VALIDATORS=1` (set by `scripts/test` and CI), where a missing
 /// validator fails the test.
 pub fn validator(name: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(name))
-            .find(|candidate| is_executable(candidate))
-    });
+    let found = stackchef::which::find_executable(name);
     if found.is_none() {
         if std::env::var("STACKCHEF_REQUIRE_VALIDATORS").as_deref() == Ok("1") {
             panic!("validator `{name}` is required (STACKCHEF_REQUIRE_VALIDATORS=1) but not on PATH; run scripts/test, which installs it");
@@ -41,20 +37,6 @@ pub fn validator(name: &str) -> Option<PathBuf> {
         eprintln!("SKIPPED: validator `{name}` not found on PATH (scripts/test installs it)");
     }
     found
-}
-
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        path.metadata()
-            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-            .unwrap_or(false)
-    }
-    #[cfg(not(unix))]
-    {
-        path.is_file()
-    }
 }
 
 /// Load a sample through the real loader (panics with the rendered error if it is invalid).
