@@ -10,6 +10,7 @@ use marked_yaml::{parse_yaml_with_options, LoadError, LoaderOptions, Marker, Nod
 use crate::diag::{Diagnostic, Location};
 
 use super::model::{Aws, Chef, ChefClient, Image, License, Platform, Restart, Service, Stack};
+use super::validate::*;
 
 /// Keys accepted in each mapping of `stack.yml`. The JSON Schema is checked against these.
 pub mod keys {
@@ -1234,111 +1235,4 @@ fn escape_for_message(s: &str) -> String {
             }
         })
         .collect()
-}
-
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some('a'..='z'))
-        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
-        && s.len() <= 40
-}
-
-/// A valid identifier close to `s` (lowercased, `-`/space/`.` to `_`), if there is one.
-fn suggest_identifier(s: &str) -> Option<String> {
-    let candidate: String = s
-        .to_lowercase()
-        .chars()
-        .map(|c| if matches!(c, '-' | ' ' | '.') { '_' } else { c })
-        .collect();
-    (candidate != s && is_identifier(&candidate)).then_some(candidate)
-}
-
-fn is_semver(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('.').collect();
-    parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 9 && p.chars().all(|c| c.is_ascii_digit()))
-}
-
-fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && local
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._%+-".contains(c))
-        && is_zone(domain)
-}
-
-fn is_region(s: &str) -> bool {
-    // e.g. us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5
-    let parts: Vec<&str> = s.split('-').collect();
-    (3..=4).contains(&parts.len())
-        && parts[0].len() == 2
-        && parts
-            .iter()
-            .take(parts.len() - 1)
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
-        && parts
-            .last()
-            .is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.chars().all(|c| c.is_ascii_digit()))
-}
-
-fn is_aws_id(s: &str, prefix: &str) -> bool {
-    let Some(hex) = s.strip_prefix(prefix).and_then(|r| r.strip_prefix('-')) else {
-        return false;
-    };
-    (hex.len() == 8 || hex.len() == 17) && hex.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'))
-}
-
-fn is_dns_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.chars().all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-'))
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-}
-
-fn is_zone(s: &str) -> bool {
-    let s = s.strip_suffix('.').unwrap_or(s);
-    let labels: Vec<&str> = s.split('.').collect();
-    s.len() <= 253 && labels.len() >= 2 && labels.iter().all(|l| is_dns_label(l))
-}
-
-fn is_package_name(s: &str) -> bool {
-    let name = s.split_once('=').map_or(s, |(n, _)| n);
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || ".+-_:".contains(c))
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || ".+-_:=~".contains(c))
-}
-
-fn is_instance_type(s: &str) -> bool {
-    let Some((family, size)) = s.split_once('.') else {
-        return false;
-    };
-    matches!(family.chars().next(), Some('a'..='z'))
-        && family
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !size.is_empty()
-        && size
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-}
-
-fn is_env_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-fn is_account_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    s.len() <= 32
-        && matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }

@@ -3,6 +3,7 @@
 mod load;
 pub mod model;
 pub mod schema;
+pub mod validate;
 
 pub use load::{load_file, load_str, SpecError};
 pub use model::*;
