@@ -1,20 +1,316 @@
 //! The cookbook linter: cookbook tree → parsed files → rules → diagnostics → reporter.
+//!
+//! - [`repo`] walks the lint paths (honouring `.gitignore` and `chefignore`), reads and parses
+//!   every file once, in parallel, into owned [`facts`], and groups them into cookbooks;
+//! - [`rules`] holds one file per rule; rules run in parallel over the whole repo model, so a
+//!   rule can look across files and cookbooks;
+//! - [`report`] holds one file per output format.
 
-use anyhow::Result;
+pub mod config;
+pub mod erb;
+pub mod facts;
+pub mod repo;
+pub mod report;
+pub mod rule;
+pub mod rules;
+pub mod ruby;
+pub mod suppress;
 
-use crate::cli::{ExplainArgs, LintArgs, RulesArgs};
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+
+use crate::cli::{ExplainArgs, LintArgs, LintFormat, RulesArgs};
+use crate::commands::{EXIT_FINDINGS, EXIT_OK};
+use crate::diag::{Diagnostic, Severity};
+
+pub use config::{LintConfig, Settings};
+pub use repo::Repo;
+pub use rule::Rule;
+pub use rules::RULES;
+
+/// Which rules run, at which level, with which thresholds; and what fails the run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Enabled rules with their effective level.
+    pub rules: Vec<(&'static Rule, Severity)>,
+    pub settings: Settings,
+    pub fail_level: Severity,
+}
+
+impl Options {
+    /// Resolve a configuration plus command-line `--select`/`--ignore`/`--fail-level` (which
+    /// take precedence) into the set of rules to run. Unknown selectors are errors.
+    pub fn resolve(
+        config: &LintConfig,
+        select: &[String],
+        ignore: &[String],
+        fail_level: Option<&str>,
+    ) -> Result<Options> {
+        let select = if select.is_empty() {
+            &config.select
+        } else {
+            select
+        };
+        let ignore: Vec<&String> = config.ignore.iter().chain(ignore).collect();
+        for sel in select.iter().chain(ignore.iter().copied()) {
+            check_selector(sel)?;
+        }
+        let mut levels: Vec<(&String, Option<Severity>)> = Vec::new();
+        for (sel, level) in &config.severity {
+            check_selector(sel)?;
+            let level = match level.as_str() {
+                "off" => None,
+                other => Some(Severity::parse(other).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "invalid level `{other}` for `{sel}` in [lint.severity]: use error, warning, info or off"
+                    )
+                })?),
+            };
+            levels.push((sel, level));
+        }
+        let fail_level = fail_level.or(config.fail_level.as_deref()).unwrap_or("warning");
+        let fail_level = Severity::parse(fail_level).ok_or_else(|| {
+            anyhow::anyhow!("invalid fail level `{fail_level}`: use error, warning or info")
+        })?;
+        let mut rules = Vec::new();
+        for &rule in RULES {
+            let selected = select.is_empty() || select.iter().any(|s| rule.matches(s));
+            if !selected || ignore.iter().any(|s| rule.matches(s)) {
+                continue;
+            }
+            // The most specific matching [lint.severity] entry wins (code > family > all).
+            let level = levels
+                .iter()
+                .filter(|(sel, _)| rule.matches(sel))
+                .max_by_key(|(sel, _)| specificity(rule, sel))
+                .map_or(Some(rule.level), |(_, l)| *l);
+            if let Some(level) = level {
+                rules.push((rule, level));
+            }
+        }
+        Ok(Options {
+            rules,
+            settings: config.settings.clone(),
+            fail_level,
+        })
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options::resolve(&LintConfig::default(), &[], &[], None).expect("defaults are valid")
+    }
+}
+
+fn specificity(rule: &Rule, selector: &str) -> usize {
+    if selector.eq_ignore_ascii_case("all") {
+        0
+    } else if selector.eq_ignore_ascii_case(rule.name) {
+        usize::MAX
+    } else {
+        selector.len()
+    }
+}
+
+/// Look a rule up by code or name (case-insensitive).
+pub fn find_rule(selector: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| {
+        r.code.eq_ignore_ascii_case(selector) || r.name.eq_ignore_ascii_case(selector)
+    })
+}
+
+fn check_selector(selector: &str) -> Result<()> {
+    if RULES.iter().any(|r| r.matches(selector)) {
+        return Ok(());
+    }
+    let mut msg = format!("unknown rule selector `{selector}`");
+    if let Some(best) = suggest(selector) {
+        msg.push_str(&format!(" (did you mean `{best}`?)"));
+    }
+    msg.push_str("; `stackchef rules` lists codes, names and families");
+    anyhow::bail!(msg)
+}
+
+fn suggest(selector: &str) -> Option<String> {
+    let lower = selector.to_ascii_lowercase();
+    RULES
+        .iter()
+        .flat_map(|r| [r.code.to_string(), r.name.to_string()])
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// The result of a lint run: the repo model (sources included, for snippets) and the sorted
+/// findings.
+#[derive(Debug)]
+pub struct Outcome {
+    pub repo: Repo,
+    pub diagnostics: Vec<Diagnostic>,
+    pub options: Options,
+}
+
+impl Outcome {
+    /// Whether any finding is at or above the fail level.
+    pub fn failed(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity >= self.options.fail_level)
+    }
+
+    /// The text of a linted file, by display path.
+    pub fn source(&self, path: &str) -> Option<&str> {
+        self.repo
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| self.repo.files[i].text.as_str())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// Findings per rule code, in code order.
+    pub fn statistics(&self) -> BTreeMap<&str, usize> {
+        let mut stats = BTreeMap::new();
+        for d in &self.diagnostics {
+            *stats.entry(d.code.as_deref().unwrap_or("")).or_default() += 1;
+        }
+        stats
+    }
+}
+
+/// Lint `paths` with `options`. `Err` only when a path does not exist.
+pub fn lint_paths(paths: &[PathBuf], options: Options) -> Result<Outcome> {
+    let repo = Repo::load(paths)?;
+    let diagnostics = check(&repo, &options);
+    Ok(Outcome {
+        repo,
+        diagnostics,
+        options,
+    })
+}
+
+/// Run the enabled rules over a loaded repo, in parallel; findings sorted by path, position
+/// and code.
+pub fn check(repo: &Repo, options: &Options) -> Vec<Diagnostic> {
+    let ctx = rule::Context {
+        repo,
+        settings: &options.settings,
+    };
+    let mut diagnostics: Vec<Diagnostic> = options
+        .rules
+        .par_iter()
+        .flat_map_iter(|&(rule, level)| {
+            let mut sink = rule::Sink::new(rule, level);
+            (rule.check)(&ctx, &mut sink);
+            sink.out
+        })
+        .collect();
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.location, &a.code, &a.message).cmp(&(&b.path, b.location, &b.code, &b.message))
+    });
+    diagnostics
+}
 
 /// `stackchef lint`: returns the process exit code (0 clean, 1 findings at or above the fail level).
-pub fn run(_args: &LintArgs, _color: bool) -> Result<u8> {
-    anyhow::bail!("`lint` is not implemented yet")
+pub fn run(args: &LintArgs, color: bool) -> Result<u8> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (config, _) = config::load(args.config.as_deref(), &paths[0])?;
+    let options = Options::resolve(
+        &config,
+        &args.select,
+        &args.ignore,
+        args.fail_level.as_deref(),
+    )?;
+    let outcome = lint_paths(&paths, options)?;
+    let to_file = args.output.is_some();
+    let mut text = report::render(args.format, &outcome, color && !to_file);
+    if args.statistics && args.format == LintFormat::Human {
+        text = report::human::statistics(&outcome);
+    }
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("writing the report to {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes()).ok();
+        }
+    }
+    Ok(if outcome.failed() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 /// `stackchef rules`.
-pub fn list_rules(_args: &RulesArgs) -> Result<u8> {
-    anyhow::bail!("`rules` is not implemented yet")
+pub fn list_rules(args: &RulesArgs) -> Result<u8> {
+    if args.json {
+        let rules: Vec<serde_json::Value> = RULES
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "code": r.code,
+                    "name": r.name,
+                    "level": r.level.as_str(),
+                    "summary": r.summary,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rules)?);
+        return Ok(EXIT_OK);
+    }
+    print!("{}", rules_table());
+    Ok(EXIT_OK)
+}
+
+/// The `stackchef rules` table.
+pub fn rules_table() -> String {
+    let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    let mut out = format!("{:<8} {:<width$} {:<8} {}\n", "CODE", "NAME", "LEVEL", "SUMMARY");
+    for r in RULES {
+        out.push_str(&format!(
+            "{:<8} {:<width$} {:<8} {}\n",
+            r.code,
+            r.name,
+            r.level.as_str(),
+            r.summary
+        ));
+    }
+    out.push_str("\n`stackchef explain CODE` shows a rule's documentation.\n");
+    out
+}
+
+/// The text `stackchef explain` prints for a rule.
+pub fn explanation(rule: &Rule) -> String {
+    format!(
+        "# {} {}\n\nDefault level: {}. {}.\n\n{}\n",
+        rule.code,
+        rule.name,
+        rule.level.as_str(),
+        rule.summary,
+        rule.doc_markdown()
+    )
 }
 
 /// `stackchef explain`.
-pub fn explain(_args: &ExplainArgs) -> Result<u8> {
-    anyhow::bail!("`explain` is not implemented yet")
+pub fn explain(args: &ExplainArgs) -> Result<u8> {
+    let Some(rule) = find_rule(&args.rule) else {
+        let mut msg = format!("no rule `{}`", args.rule);
+        if let Some(best) = suggest(&args.rule) {
+            msg.push_str(&format!(" (did you mean `{best}`?)"));
+        }
+        msg.push_str("; `stackchef rules` lists them all");
+        anyhow::bail!(msg);
+    };
+    print!("{}", explanation(rule));
+    Ok(EXIT_OK)
 }

@@ -1,0 +1,205 @@
+//! What the linter knows about one parsed file: owned, thread-safe facts extracted in a single
+//! walk over the prism syntax tree. Rules read these facts; nothing re-parses or re-reads a file.
+
+use crate::diag::Location;
+
+/// A place in a file: 1-based line and column in characters, length in characters (clamped to
+/// the line when rendered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub line: u32,
+    pub col: u32,
+    pub len: u32,
+}
+
+impl Span {
+    pub fn location(self) -> Location {
+        Location {
+            line: self.line as usize,
+            column: self.col as usize,
+            len: self.len as usize,
+        }
+    }
+}
+
+/// A literal argument, as far as the linter cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lit {
+    Str(String),
+    Sym(String),
+    Int(i64),
+    Bool(bool),
+    Nil,
+    /// An array of literals (`[:enable, :start]`).
+    Array(Vec<Lit>),
+    /// A string with `#{...}` interpolation.
+    Interpolated,
+    /// Anything else (a variable, a method call, a hash …).
+    Other,
+}
+
+impl Lit {
+    /// The text of a string or symbol literal.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Lit::Str(s) | Lit::Sym(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// One key of an attribute path: a literal, or something computed at run time.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Key {
+    Lit(String),
+    Dynamic,
+}
+
+/// An attribute path such as `['nginx']['port']`. `keys` stops at the first dynamic key;
+/// `partial` says whether there was one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct AttrPath {
+    pub keys: Vec<String>,
+    pub partial: bool,
+}
+
+impl AttrPath {
+    pub fn from_keys(keys: impl IntoIterator<Item = Key>) -> Self {
+        let mut path = AttrPath::default();
+        for key in keys {
+            match key {
+                Key::Lit(k) => path.keys.push(k),
+                Key::Dynamic => {
+                    path.partial = true;
+                    break;
+                }
+            }
+        }
+        path
+    }
+
+    /// The first key: the namespace, by convention the owning cookbook's name.
+    pub fn namespace(&self) -> Option<&str> {
+        self.keys.first().map(String::as_str)
+    }
+
+    /// `['a']['b']`, with `[…]` for a dynamic tail.
+    pub fn display(&self) -> String {
+        let mut out: String = self.keys.iter().map(|k| format!("['{k}']")).collect();
+        if self.partial {
+            out.push_str("[…]");
+        }
+        out
+    }
+
+    /// Whether a read of `self` can observe a definition of `other` (or the other way round):
+    /// one path is a prefix of the other, where a dynamic tail matches anything.
+    pub fn overlaps(&self, other: &AttrPath) -> bool {
+        let n = self.keys.len().min(other.keys.len());
+        self.keys[..n] == other.keys[..n]
+    }
+}
+
+/// The precedence level an attribute is written at (`default`, `override`, `normal`, `set`, …,
+/// `force_default`, `default_unless`, …) — the method name as written.
+pub type Level = String;
+
+/// `default['a']['b'] = value` (in an attributes file) or `node.default['a'] = value` (anywhere).
+#[derive(Debug, Clone)]
+pub struct AttrWrite {
+    pub level: Level,
+    /// Written through `node.` (`node.default[...]`) rather than the attributes-file DSL.
+    pub via_node: bool,
+    pub path: AttrPath,
+    pub span: Span,
+    /// The assigned value when it is a literal.
+    pub value: Lit,
+    /// Indexes into [`Facts::reads`] of the attribute reads inside the assigned value.
+    pub value_reads: std::ops::Range<u32>,
+}
+
+/// `node['a']['b']`, `node.read('a', 'b')`, or `default['a']` read inside an attributes file.
+#[derive(Debug, Clone)]
+pub struct AttrRead {
+    pub path: AttrPath,
+    pub span: Span,
+}
+
+/// The target of an `include_recipe`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IncludeTarget {
+    /// `cookbook::recipe` (`recipe` is `default` when omitted; `cookbook` is empty for `::recipe`).
+    Static { cookbook: String, recipe: String },
+    /// `include_recipe "#{cookbook_name}::#{x}"` or a variable.
+    Dynamic,
+}
+
+#[derive(Debug, Clone)]
+pub struct Include {
+    pub target: IncludeTarget,
+    pub span: Span,
+}
+
+/// A method call without a receiver (the Chef DSL: resources, their properties, metadata
+/// keywords, `include_recipe`, …) or on `node`.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub name: String,
+    /// Set for calls on `node` (`node.set`, `node.normal`, …).
+    pub on_node: bool,
+    pub args: Vec<Lit>,
+    /// Keyword arguments with a literal key (`path: '../x'`).
+    pub kwargs: Vec<(String, Lit)>,
+    pub span: Span,
+    pub has_block: bool,
+    /// Index into [`Facts::resources`] of the resource block this call sits directly in.
+    pub resource: Option<u32>,
+}
+
+/// A resource declaration: `package 'nginx' do … end`.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub kind: String,
+    /// The name when it is a literal.
+    pub name: Lit,
+    pub span: Span,
+    /// Indexes into [`Facts::calls`] of the property calls in its block.
+    pub props: Vec<u32>,
+}
+
+/// A top-level statement of the file, for rules about what a recipe consists of.
+#[derive(Debug, Clone, Copy)]
+pub struct Stmt {
+    /// The statement is a plain, unconditional `include_recipe` call.
+    pub is_include: bool,
+    pub span: Span,
+}
+
+/// Everything extracted from one Ruby file (or the Ruby inside an ERB template).
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub stmts: Vec<Stmt>,
+    pub includes: Vec<Include>,
+    pub writes: Vec<AttrWrite>,
+    pub reads: Vec<AttrRead>,
+    pub calls: Vec<Call>,
+    pub resources: Vec<Resource>,
+    /// `data_bag`, `data_bag_item`, `search`, `Chef::EncryptedDataBagItem.load`, …
+    pub data_bag_reads: Vec<Span>,
+    /// The first syntax error, if any (the tree is still walked: prism recovers).
+    pub syntax_error: Option<(Span, String)>,
+}
+
+impl Facts {
+    /// Calls with this name that are not inside any resource block.
+    pub fn top_calls<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Call> + 'a {
+        self.calls
+            .iter()
+            .filter(move |c| c.name == name && c.resource.is_none() && !c.on_node)
+    }
+
+    /// The property calls of a resource.
+    pub fn props<'a>(&'a self, resource: &'a Resource) -> impl Iterator<Item = &'a Call> + 'a {
+        resource.props.iter().map(|&i| &self.calls[i as usize])
+    }
+}

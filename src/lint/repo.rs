@@ -1,0 +1,579 @@
+//! The repo model: find the files under the lint paths (honouring `.gitignore` and `chefignore`),
+//! read and parse each once, in parallel, then group them into cookbooks, roles and lock files.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::facts::{Call, Facts, Lit, Span};
+use super::suppress::Suppressions;
+use super::{erb, ruby};
+
+/// What a file is, from where it sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    Metadata,
+    MetadataJson,
+    Recipe,
+    Attributes,
+    Resource,
+    Provider,
+    Definition,
+    Library,
+    Template,
+    Role,
+    RoleJson,
+    Policyfile,
+    PolicyLock,
+    BerksLock,
+    /// Any other Ruby file (specs, tests, Berksfile, …): parsed for syntax errors only.
+    Other,
+}
+
+impl FileKind {
+    pub fn is_ruby(self) -> bool {
+        !matches!(
+            self,
+            FileKind::MetadataJson
+                | FileKind::RoleJson
+                | FileKind::PolicyLock
+                | FileKind::BerksLock
+                | FileKind::Template
+        )
+    }
+}
+
+/// Why a file could not be linted.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub message: String,
+    pub help: String,
+}
+
+/// One file, read and parsed once.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// As shown to the user: the lint path as given, joined with the path below it.
+    pub path: String,
+    /// Relative to the cookbook root (or the lint root outside cookbooks), `/`-separated.
+    pub rel: String,
+    pub kind: FileKind,
+    pub cookbook: Option<usize>,
+    /// Empty when the file could not be read.
+    pub text: String,
+    pub facts: Facts,
+    pub suppress: Suppressions,
+    pub problem: Option<Problem>,
+}
+
+impl SourceFile {
+    /// The file name without extension (a recipe's name).
+    pub fn stem(&self) -> &str {
+        let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
+        name.split('.').next().unwrap_or(name)
+    }
+}
+
+#[derive(Debug)]
+pub struct Dependency {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub struct Cookbook {
+    pub name: String,
+    /// Display path of the cookbook folder.
+    pub dir: String,
+    /// The metadata file (`metadata.rb`, else `metadata.json`).
+    pub metadata: Option<usize>,
+    pub depends: Vec<Dependency>,
+    /// Recipe name → file index.
+    pub recipes: BTreeMap<String, usize>,
+    pub files: Vec<usize>,
+}
+
+impl Cookbook {
+    pub fn depends_on(&self, name: &str) -> bool {
+        self.depends.iter().any(|d| d.name == name)
+    }
+}
+
+/// A walk error: a symlink loop, an unreadable directory, a bad ignore file.
+#[derive(Debug)]
+pub struct WalkError {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Repo {
+    /// Sorted by display path.
+    pub files: Vec<SourceFile>,
+    /// Sorted by folder.
+    pub cookbooks: Vec<Cookbook>,
+    by_name: HashMap<String, usize>,
+    /// Cookbooks named in lock files and Policyfiles; `None` when the repo has none.
+    pub locked: Option<BTreeSet<String>>,
+    pub walk_errors: Vec<WalkError>,
+}
+
+impl Repo {
+    pub fn cookbook(&self, name: &str) -> Option<&Cookbook> {
+        self.by_name.get(name).map(|&i| &self.cookbooks[i])
+    }
+
+    pub fn cookbook_of(&self, file: &SourceFile) -> Option<&Cookbook> {
+        file.cookbook.map(|i| &self.cookbooks[i])
+    }
+
+    /// Files of a kind, with their cookbook.
+    pub fn files_of(&self, kind: FileKind) -> impl Iterator<Item = (&SourceFile, &Cookbook)> {
+        self.files
+            .iter()
+            .filter(move |f| f.kind == kind && f.problem.is_none())
+            .filter_map(|f| Some((f, self.cookbook_of(f)?)))
+    }
+
+    /// Build the model of everything under `roots`. `Err` only for a lint path that does not
+    /// exist; everything else becomes a problem on a file or a walk error.
+    pub fn load(roots: &[PathBuf]) -> anyhow::Result<Repo> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut found: Vec<(PathBuf, String)> = Vec::new();
+        let mut walk_errors = Vec::new();
+        for root in roots {
+            if std::fs::symlink_metadata(root).is_err() {
+                anyhow::bail!("lint path `{}` does not exist", root.display());
+            }
+            let base = display_base(root, &cwd);
+            walk(root, &base, &mut found, &mut walk_errors);
+        }
+        found.sort_by(|a, b| a.1.cmp(&b.1));
+        found.dedup_by(|a, b| a.1 == b.1);
+
+        // A cookbook is a folder with metadata.rb or metadata.json.
+        let mut cookbook_dirs: BTreeMap<String, Option<usize>> = BTreeMap::new();
+        for (_, display) in &found {
+            let (dir, name) = split_parent(display);
+            if name == "metadata.rb" || name == "metadata.json" {
+                cookbook_dirs.entry(dir.to_string()).or_default();
+            }
+        }
+        let dirs: Vec<String> = cookbook_dirs.keys().cloned().collect();
+        let placed: Vec<(Option<usize>, String, FileKind)> = found
+            .iter()
+            .map(|(_, display)| classify(display, &dirs))
+            .collect();
+
+        let files: Vec<SourceFile> = found
+            .par_iter()
+            .zip(placed.into_par_iter())
+            .map(|((path, display), (cookbook, rel, kind))| {
+                load_file(path, display.clone(), rel, kind, cookbook)
+            })
+            .collect();
+
+        let mut repo = Repo {
+            files,
+            walk_errors,
+            ..Repo::default()
+        };
+        repo.index(&dirs);
+        Ok(repo)
+    }
+
+    fn index(&mut self, dirs: &[String]) {
+        for dir in dirs {
+            self.cookbooks.push(Cookbook {
+                name: String::new(),
+                dir: dir.clone(),
+                metadata: None,
+                depends: Vec::new(),
+                recipes: BTreeMap::new(),
+                files: Vec::new(),
+            });
+        }
+        let mut locked: Option<BTreeSet<String>> = None;
+        for (i, file) in self.files.iter().enumerate() {
+            if matches!(
+                file.kind,
+                FileKind::PolicyLock | FileKind::BerksLock | FileKind::Policyfile
+            ) {
+                let set = locked.get_or_insert_with(BTreeSet::new);
+                for call in file.facts.top_calls("cookbook") {
+                    if let Some(name) = call.args.first().and_then(Lit::text) {
+                        set.insert(name.to_string());
+                    }
+                }
+            }
+            let Some(c) = file.cookbook else { continue };
+            let cookbook = &mut self.cookbooks[c];
+            cookbook.files.push(i);
+            match file.kind {
+                FileKind::Metadata => cookbook.metadata = Some(i),
+                FileKind::MetadataJson if cookbook.metadata.is_none() => {
+                    cookbook.metadata = Some(i)
+                }
+                FileKind::Recipe => {
+                    cookbook.recipes.insert(file.stem().to_string(), i);
+                }
+                _ => {}
+            }
+        }
+        for cookbook in &mut self.cookbooks {
+            let facts = cookbook.metadata.map(|m| &self.files[m].facts);
+            let declared = facts
+                .and_then(|f| f.top_calls("name").next())
+                .and_then(|c| c.args.first().and_then(Lit::text));
+            cookbook.name = match declared {
+                Some(name) => name.to_string(),
+                None => split_parent(&cookbook.dir).1.to_string(),
+            };
+            for call in facts.into_iter().flat_map(|f| f.top_calls("depends")) {
+                if let Some(name) = call.args.first().and_then(Lit::text) {
+                    cookbook.depends.push(Dependency {
+                        name: name.to_string(),
+                        span: call.span,
+                    });
+                }
+            }
+        }
+        for (i, cookbook) in self.cookbooks.iter().enumerate() {
+            self.by_name.entry(cookbook.name.clone()).or_insert(i);
+        }
+        self.locked = locked;
+    }
+}
+
+/// The lint path as the user typed it (without `./`), or relative to the current directory
+/// when it was absolute and below it; empty for `.`.
+fn display_base(root: &Path, cwd: &Path) -> String {
+    let rel = if root.is_absolute() {
+        root.strip_prefix(cwd).unwrap_or(root)
+    } else {
+        root
+    };
+    let parts: Vec<String> = rel
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let mut out = parts.join("/");
+    if rel.is_absolute() && !out.starts_with('/') {
+        out = format!("/{}", out.trim_start_matches('/'));
+    }
+    out
+}
+
+fn join(base: &str, rel: &str) -> String {
+    match (base.is_empty(), rel.is_empty()) {
+        (true, _) => rel.to_string(),
+        (_, true) => base.to_string(),
+        _ => format!("{}/{}", base.trim_end_matches('/'), rel),
+    }
+}
+
+fn split_parent(path: &str) -> (&str, &str) {
+    match path.rsplit_once('/') {
+        Some((dir, name)) => (dir, name),
+        None => ("", path),
+    }
+}
+
+fn wanted(name: &str) -> bool {
+    name.ends_with(".rb")
+        || name.ends_with(".erb")
+        || name.ends_with(".json")
+        || name == "Berksfile.lock"
+}
+
+fn walk(
+    root: &Path,
+    base: &str,
+    found: &mut Vec<(PathBuf, String)>,
+    errors: &mut Vec<WalkError>,
+) {
+    let walker = ignore::WalkBuilder::new(root)
+        .follow_links(true)
+        .require_git(false)
+        .add_custom_ignore_filename("chefignore")
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                let name = entry.file_name().to_string_lossy();
+                if !is_file || !wanted(&name) {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let display = if rel.is_empty() {
+                    base.to_string()
+                } else {
+                    join(base, &rel)
+                };
+                found.push((entry.into_path(), display));
+            }
+            Err(err) => {
+                let path = error_path(&err)
+                    .map(|p| {
+                        let rel = p.strip_prefix(root).unwrap_or(&p);
+                        join(base, &rel.to_string_lossy())
+                    })
+                    .unwrap_or_else(|| base.to_string());
+                errors.push(WalkError {
+                    path,
+                    message: error_message(&err),
+                });
+            }
+        }
+    }
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.first().and_then(error_path),
+        _ => None,
+    }
+}
+
+fn error_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Loop { .. } => "symbolic link loop: this folder links back to one of its parents".to_string(),
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            error_message(err)
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Which cookbook a file belongs to, its path within it, and its kind.
+fn classify(display: &str, cookbook_dirs: &[String]) -> (Option<usize>, String, FileKind) {
+    let cookbook = cookbook_dirs
+        .iter()
+        .enumerate()
+        .filter(|(_, dir)| {
+            dir.is_empty()
+                || display
+                    .strip_prefix(dir.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .max_by_key(|(_, dir)| dir.len())
+        .map(|(i, _)| i);
+    let rel = match cookbook {
+        Some(i) if !cookbook_dirs[i].is_empty() => display[cookbook_dirs[i].len() + 1..].to_string(),
+        _ => display.to_string(),
+    };
+    let parts: Vec<&str> = rel.split('/').collect();
+    let name = *parts.last().unwrap_or(&"");
+    let ruby = name.ends_with(".rb");
+    let kind = if cookbook.is_some() {
+        match (parts.as_slice(), ruby) {
+            (["metadata.rb"], _) => FileKind::Metadata,
+            (["metadata.json"], _) => FileKind::MetadataJson,
+            (["recipes", _], true) => FileKind::Recipe,
+            (["attributes", _], true) => FileKind::Attributes,
+            (["resources", ..], true) => FileKind::Resource,
+            (["providers", ..], true) => FileKind::Provider,
+            (["definitions", ..], true) => FileKind::Definition,
+            (["libraries", ..], true) => FileKind::Library,
+            (["templates", ..], _) if name.ends_with(".erb") => FileKind::Template,
+            (_, true) => FileKind::Other,
+            _ => FileKind::Other,
+        }
+    } else if name == "Berksfile.lock" {
+        FileKind::BerksLock
+    } else if name.ends_with(".lock.json") {
+        FileKind::PolicyLock
+    } else if parts.iter().rev().skip(1).any(|p| *p == "roles") && (ruby || name.ends_with(".json")) {
+        if ruby {
+            FileKind::Role
+        } else {
+            FileKind::RoleJson
+        }
+    } else if ruby && (name.starts_with("Policyfile") || parts.contains(&"policyfiles")) {
+        FileKind::Policyfile
+    } else {
+        FileKind::Other
+    };
+    (cookbook, rel, kind)
+}
+
+fn problem(message: impl Into<String>, help: impl Into<String>) -> Option<Problem> {
+    Some(Problem {
+        message: message.into(),
+        help: help.into(),
+    })
+}
+
+fn load_file(
+    path: &Path,
+    display: String,
+    rel: String,
+    kind: FileKind,
+    cookbook: Option<usize>,
+) -> SourceFile {
+    let mut file = SourceFile {
+        path: display,
+        rel,
+        kind,
+        cookbook,
+        text: String::new(),
+        facts: Facts::default(),
+        suppress: Suppressions::default(),
+        problem: None,
+    };
+    // Other JSON files (kitchen, package.json, …) are not ours to read.
+    let json = file.rel.ends_with(".json");
+    if json && !matches!(kind, FileKind::MetadataJson | FileKind::RoleJson | FileKind::PolicyLock)
+    {
+        file.kind = FileKind::Other;
+        return file;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            file.problem = problem(
+                format!("cannot read this file: {err}"),
+                "check its permissions, or exclude it with .gitignore or chefignore",
+            );
+            return file;
+        }
+    };
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+        file.problem = problem(
+            "binary file where source code was expected",
+            "remove it, or exclude it with chefignore",
+        );
+        return file;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            file.problem = problem(
+                format!(
+                    "not valid UTF-8 (first bad byte at offset {})",
+                    err.utf8_error().valid_up_to()
+                ),
+                "Chef reads cookbook files as UTF-8: re-encode this file",
+            );
+            return file;
+        }
+    };
+    file.suppress = Suppressions::scan(&text);
+    file.facts = match file.kind {
+        FileKind::Template => ruby::extract(&erb::ruby_of(text.as_bytes()), &text),
+        FileKind::MetadataJson | FileKind::RoleJson | FileKind::PolicyLock => json_facts(&text, kind),
+        FileKind::BerksLock => berks_facts(&text),
+        _ => ruby::extract(text.as_bytes(), &text),
+    };
+    file.text = text;
+    file
+}
+
+fn call(name: &str, arg: &str, span: Span) -> Call {
+    Call {
+        name: name.to_string(),
+        on_node: false,
+        args: vec![Lit::Str(arg.to_string())],
+        kwargs: Vec::new(),
+        span,
+        has_block: false,
+        resource: None,
+    }
+}
+
+/// The span of the first occurrence of `"needle"` in a JSON text (line 1 if absent).
+fn json_span(text: &str, needle: &str) -> Span {
+    let quoted = format!("\"{needle}\"");
+    let at = text.find(&quoted).unwrap_or(0);
+    ruby::LineIndex::new(text).span(at, at + quoted.len())
+}
+
+/// `metadata.json` (name, dependencies), a JSON role (run list, attributes) or a Policyfile lock
+/// (cookbook_locks), as facts.
+fn json_facts(text: &str, kind: FileKind) -> Facts {
+    let mut facts = Facts::default();
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(err) => {
+            let span = ruby::LineIndex::new(text).span(0, 0);
+            let span = Span {
+                line: err.line().max(1) as u32,
+                col: err.column().max(1) as u32,
+                ..span
+            };
+            facts.syntax_error = Some((span, format!("invalid JSON: {err}")));
+            return facts;
+        }
+    };
+    let keys = |field: &str| -> Vec<String> {
+        value
+            .get(field)
+            .and_then(|v| v.as_object())
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    match kind {
+        FileKind::MetadataJson => {
+            if let Some(name) = value.get("name").and_then(|v| v.as_str()) {
+                facts.calls.push(call("name", name, json_span(text, "name")));
+            }
+            for dep in keys("dependencies") {
+                let span = json_span(text, &dep);
+                facts.calls.push(call("depends", &dep, span));
+            }
+        }
+        FileKind::PolicyLock => {
+            for name in keys("cookbook_locks") {
+                let span = json_span(text, &name);
+                facts.calls.push(call("cookbook", &name, span));
+            }
+        }
+        FileKind::RoleJson => {
+            for item in value
+                .get("run_list")
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str())
+            {
+                facts.calls.push(call("run_list", item, json_span(text, item)));
+            }
+        }
+        _ => {}
+    }
+    facts
+}
+
+/// Cookbook names from a `Berksfile.lock` (`GRAPH` entries are indented two spaces).
+fn berks_facts(text: &str) -> Facts {
+    let mut facts = Facts::default();
+    let index = ruby::LineIndex::new(text);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if let Some(entry) = trimmed.strip_prefix("  ") {
+            if !entry.starts_with(' ') {
+                let name = entry.split_whitespace().next().unwrap_or("");
+                if !name.is_empty() {
+                    let span = index.span(offset + 2, offset + 2 + name.len());
+                    facts.calls.push(call("cookbook", name, span));
+                }
+            }
+        }
+        offset += line.len();
+    }
+    facts
+}

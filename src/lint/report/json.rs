@@ -1,0 +1,107 @@
+//! The JSON format. Its schema is stable (fields are only ever added, `version` changes if one
+//! is removed or changes meaning):
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "tool": { "name": "stackchef", "version": "0.1.0" },
+//!   "summary": { "files": 14, "findings": 3, "errors": 1, "warnings": 2, "info": 0,
+//!                "fail_level": "warning", "failed": true },
+//!   "findings": [
+//!     { "code": "INC001", "name": "include-only-recipe", "severity": "warning",
+//!       "message": "…", "path": "cookbooks/web/recipes/default.rb",
+//!       "line": 1, "column": 1, "end_line": 1, "end_column": 26,
+//!       "label": "…", "help": ["…"] }
+//!   ]
+//! }
+//! ```
+//! `path` is relative to the current directory (as the lint path was given); `line` and
+//! `column` are 1-based, columns count characters, `end_column` is exclusive; all four are
+//! `null` for findings about a whole file. Findings are sorted by path, line, column, code.
+
+use serde::Serialize;
+
+use super::{counts, rule_name};
+use crate::lint::Outcome;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    tool: Tool,
+    summary: Summary,
+    findings: Vec<Finding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    info: usize,
+    fail_level: &'static str,
+    failed: bool,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    code: &'a str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    path: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    label: &'a str,
+    help: &'a [String],
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let (errors, warnings, info) = counts(outcome);
+    let report = Report {
+        version: VERSION,
+        tool: Tool {
+            name: "stackchef",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            files: outcome.repo.files.len(),
+            findings: outcome.diagnostics.len(),
+            errors,
+            warnings,
+            info,
+            fail_level: outcome.options.fail_level.as_str(),
+            failed: outcome.failed(),
+        },
+        findings: outcome
+            .diagnostics
+            .iter()
+            .map(|d| Finding {
+                code: d.code.as_deref().unwrap_or(""),
+                name: rule_name(d.code.as_deref()),
+                severity: d.severity.as_str(),
+                message: &d.message,
+                path: &d.path,
+                line: d.location.map(|l| l.line),
+                column: d.location.map(|l| l.column),
+                end_line: d.location.map(|l| l.line),
+                end_column: d.location.map(|l| l.column + l.len.max(1)),
+                label: &d.label,
+                help: &d.help,
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&report).expect("plain data serialises");
+    out.push('\n');
+    out
+}

@@ -1,0 +1,616 @@
+//! One walk over a prism syntax tree that extracts [`Facts`]: attribute reads and writes,
+//! `include_recipe` targets, resource declarations with their properties, DSL calls and data bag
+//! reads. The tree never leaves the thread that parsed it; only the owned facts do.
+
+use ruby_prism::{
+    visit_call_node, ArgumentsNode, CallNode, IndexAndWriteNode, IndexOperatorWriteNode,
+    IndexOrWriteNode, Node, Visit,
+};
+
+use super::facts::{
+    AttrPath, AttrRead, AttrWrite, Call, Facts, Include, IncludeTarget, Key, Lit, Resource, Span,
+    Stmt,
+};
+
+/// Precedence levels that can start an attribute write (`default['a'] = 1` in an attributes
+/// file, `node.default['a'] = 1` anywhere).
+pub const LEVELS: &[&str] = &[
+    "default",
+    "override",
+    "normal",
+    "set",
+    "force_default",
+    "force_override",
+    "default_unless",
+    "override_unless",
+    "normal_unless",
+    "set_unless",
+];
+
+/// Receiverless DSL methods that take a name and maybe a block but are not resources.
+const NOT_RESOURCES: &[&str] = &[
+    "include_recipe",
+    "require",
+    "require_relative",
+    "raise",
+    "puts",
+    "print",
+    "p",
+    "lazy",
+    "search",
+    "data_bag",
+    "data_bag_item",
+    "tag",
+    "untag",
+    "tagged?",
+    "platform?",
+    "platform_family?",
+    "value_for_platform",
+    "value_for_platform_family",
+    "attribute?",
+    "depends",
+    "supports",
+    "name",
+    "version",
+    "maintainer",
+    "maintainer_email",
+    "license",
+    "description",
+    "long_description",
+    "chef_version",
+    "issues_url",
+    "source_url",
+    "gem",
+    "provides",
+    "resource_name",
+    "property",
+    "attribute",
+    "action",
+    "actions",
+    "default_action",
+    "unified_mode",
+    "load_current_value",
+    "action_class",
+    "notifies",
+    "subscribes",
+    "not_if",
+    "only_if",
+    "run_list",
+    "cookbook",
+    "default_source",
+    "named_run_list",
+    "default_attributes",
+    "override_attributes",
+    "env_run_lists",
+    "include_policy",
+    "extend",
+    "include",
+    "private",
+    "attr_accessor",
+    "attr_reader",
+    "define_method",
+    "module_function",
+    "loop",
+    "proc",
+    "lambda",
+    "format",
+    "sprintf",
+    "sleep",
+    "warn",
+    "fail",
+    "catch",
+    "throw",
+    "with_run_context",
+    "declare_resource",
+    "edit_resource",
+    "find_resource",
+    "delete_resource",
+    "resources",
+];
+
+/// Chef's built-in resources that are commonly declared without a block.
+const BLOCKLESS_RESOURCES: &[&str] = &[
+    "package",
+    "apt_package",
+    "yum_package",
+    "dnf_package",
+    "service",
+    "directory",
+    "file",
+    "cookbook_file",
+    "template",
+    "remote_file",
+    "link",
+    "user",
+    "group",
+    "execute",
+    "bash",
+    "log",
+    "systemd_unit",
+    "apt_update",
+    "git",
+    "cron",
+    "mount",
+    "route",
+    "ohai",
+    "reboot",
+    "chef_gem",
+    "gem_package",
+    "ruby_block",
+    "sysctl",
+    "timezone",
+    "hostname",
+];
+
+/// Byte offsets of line starts, for turning prism's byte offsets into line/column spans.
+pub struct LineIndex<'s> {
+    src: &'s str,
+    starts: Vec<usize>,
+}
+
+impl<'s> LineIndex<'s> {
+    pub fn new(src: &'s str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
+        LineIndex { src, starts }
+    }
+
+    /// The span of bytes `start..end`, clamped to the line it starts on.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let start = start.min(self.src.len());
+        let line = self.starts.partition_point(|&s| s <= start) - 1;
+        let line_start = self.starts[line];
+        let line_end = self
+            .starts
+            .get(line + 1)
+            .map_or(self.src.len(), |&s| s - 1)
+            .max(start);
+        let end = end.clamp(start, line_end);
+        let chars = |a: usize, b: usize| {
+            self.src
+                .get(a..b)
+                .map_or(b.saturating_sub(a), |s| s.chars().count())
+        };
+        Span {
+            line: (line + 1) as u32,
+            col: (chars(line_start, start) + 1) as u32,
+            len: chars(start, end).max(1) as u32,
+        }
+    }
+}
+
+/// Parse `ruby` (whose byte offsets equal those of `display_src`, which is what spans are
+/// computed against — the same text for a `.rb` file, the template for ERB) and extract facts.
+pub fn extract(ruby: &[u8], display_src: &str) -> Facts {
+    let result = ruby_prism::parse(ruby);
+    let lines = LineIndex::new(display_src);
+    let mut collector = Collector {
+        lines: &lines,
+        facts: Facts::default(),
+        resource: None,
+    };
+    if let Some(err) = result.errors().next() {
+        let loc = err.location();
+        collector.facts.syntax_error = Some((
+            lines.span(loc.start() as usize, loc.end() as usize),
+            String::from_utf8_lossy(err.message()).into_owned(),
+        ));
+    }
+    let root = result.node();
+    if let Some(program) = root.as_program_node() {
+        for stmt in program.statements().body().iter() {
+            let is_include = stmt.as_call_node().is_some_and(|c| {
+                c.receiver().is_none() && c.name().as_slice() == b"include_recipe"
+            });
+            let span = collector.span_of(&stmt.location());
+            collector.facts.stmts.push(Stmt { is_include, span });
+        }
+    }
+    collector.visit(&root);
+    collector.facts
+}
+
+struct Collector<'a, 's> {
+    lines: &'a LineIndex<'s>,
+    facts: Facts,
+    /// The resource block we are directly inside, if any.
+    resource: Option<u32>,
+}
+
+/// Where an index chain like `node['a']['b']` starts.
+enum Root {
+    /// `node[...]`
+    Node,
+    /// `default[...]` (attributes-file DSL) or `node.default[...]`
+    Level { level: String, via_node: bool },
+}
+
+impl<'a, 's> Collector<'a, 's> {
+    fn span_of(&self, loc: &ruby_prism::Location<'_>) -> Span {
+        self.lines.span(loc.start() as usize, loc.end() as usize)
+    }
+
+    fn call_span(&self, call: &CallNode<'_>) -> Span {
+        let start = call.location().start();
+        let end = call
+            .closing_loc()
+            .map(|l| l.end())
+            .or_else(|| call.arguments().map(|a| a.location().end()))
+            .or_else(|| call.message_loc().map(|l| l.end()))
+            .unwrap_or_else(|| call.location().end());
+        self.lines.span(start as usize, end as usize)
+    }
+
+    /// `node`, `default`, `node.default`, … at the bottom of an index chain.
+    fn root(node: &Node<'_>) -> Option<Root> {
+        let call = node.as_call_node()?;
+        if call.arguments().is_some() || call.block().is_some() {
+            return None;
+        }
+        let name = std::str::from_utf8(call.name().as_slice()).ok()?;
+        match call.receiver() {
+            None if name == "node" => Some(Root::Node),
+            None if LEVELS.contains(&name) => Some(Root::Level {
+                level: name.to_string(),
+                via_node: false,
+            }),
+            Some(recv) if LEVELS.contains(&name) && is_node(&recv) => Some(Root::Level {
+                level: name.to_string(),
+                via_node: true,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Unwind `root[k1][k2]…` into its root and keys.
+    fn chain(node: &Node<'_>) -> Option<(Root, Vec<Key>)> {
+        let mut keys = Vec::new();
+        let mut cur = node.as_call_node();
+        while let Some(call) = cur {
+            if call.name().as_slice() != b"[]" {
+                break;
+            }
+            let args = call.arguments()?;
+            let mut it = args.arguments().iter();
+            let (Some(arg), None) = (it.next(), it.next()) else {
+                return None;
+            };
+            keys.push(key(&arg));
+            let recv = call.receiver()?;
+            cur = recv.as_call_node();
+            if cur.as_ref().is_some_and(|c| c.name().as_slice() != b"[]") {
+                keys.reverse();
+                return Self::root(&recv).map(|r| (r, keys));
+            }
+        }
+        None
+    }
+
+    fn push_read(&mut self, keys: Vec<Key>, span: Span) {
+        self.facts.reads.push(AttrRead {
+            path: AttrPath::from_keys(keys),
+            span,
+        });
+    }
+
+    /// Visit only the dynamic parts of index keys (they may read attributes themselves).
+    fn visit_dynamic_keys(&mut self, node: &Node<'_>) {
+        let mut cur = node.as_call_node();
+        while let Some(call) = cur {
+            if call.name().as_slice() != b"[]" {
+                break;
+            }
+            if let Some(args) = call.arguments() {
+                for arg in args.arguments().iter() {
+                    if !is_literal_key(&arg) {
+                        self.visit(&arg);
+                    }
+                }
+            }
+            cur = call.receiver().and_then(|r| r.as_call_node());
+        }
+    }
+
+    /// Record a write of `receiver[last_key] (op)= value`. Returns false when `receiver` is not
+    /// an attribute chain.
+    fn write(
+        &mut self,
+        receiver: Option<Node<'_>>,
+        last_key: Option<Node<'_>>,
+        value: Option<Node<'_>>,
+        span: Span,
+    ) -> bool {
+        let Some(receiver) = receiver else {
+            return false;
+        };
+        // `default['a'] = 1`: the receiver is the root itself, no chain.
+        let (root, mut keys) = match Self::chain(&receiver) {
+            Some(found) => found,
+            None => match Self::root(&receiver) {
+                Some(root) => (root, Vec::new()),
+                None => return false,
+            },
+        };
+        if let Some(k) = &last_key {
+            keys.push(key(k));
+        }
+        let (level, via_node) = match root {
+            Root::Node => ("node".to_string(), true),
+            Root::Level { level, via_node } => (level, via_node),
+        };
+        self.visit_dynamic_keys(&receiver);
+        if let Some(k) = &last_key {
+            if !is_literal_key(k) {
+                self.visit(k);
+            }
+        }
+        let reads_start = self.facts.reads.len() as u32;
+        let lit = value.as_ref().map_or(Lit::Other, lit);
+        if let Some(v) = &value {
+            self.visit(v);
+        }
+        let reads_end = self.facts.reads.len() as u32;
+        self.facts.writes.push(AttrWrite {
+            level,
+            via_node,
+            path: AttrPath::from_keys(keys),
+            span,
+            value: lit,
+            value_reads: reads_start..reads_end,
+        });
+        true
+    }
+
+    fn index_write(
+        &mut self,
+        receiver: Option<Node<'_>>,
+        args: Option<ArgumentsNode<'_>>,
+        value: Node<'_>,
+        span: Span,
+    ) -> bool {
+        let last = args.and_then(|a| a.arguments().iter().next());
+        self.write(receiver, last, Some(value), span)
+    }
+
+    /// Handle a call; returns true when its children were already visited.
+    fn call(&mut self, call: &CallNode<'_>) -> bool {
+        let name_bytes = call.name().as_slice();
+        let Ok(name) = std::str::from_utf8(name_bytes) else {
+            return false;
+        };
+        let span = self.call_span(call);
+        match name {
+            "[]=" => {
+                let Some(args) = call.arguments() else {
+                    return false;
+                };
+                let mut it = args.arguments().iter();
+                let (Some(k), Some(v), None) = (it.next(), it.next(), it.next()) else {
+                    return false;
+                };
+                return self.write(call.receiver(), Some(k), Some(v), span);
+            }
+            "[]" => {
+                let node = call.as_node();
+                if let Some((_, keys)) = Self::chain(&node) {
+                    self.push_read(keys, span);
+                    self.visit_dynamic_keys(&node);
+                    return true;
+                }
+                return false;
+            }
+            "<<" | "push" | "merge!" | "concat" | "store" | "unshift" => {
+                let Some(recv) = call.receiver() else {
+                    return false;
+                };
+                if Self::chain(&recv).is_none() {
+                    return false;
+                }
+                let value = call.arguments().and_then(|a| a.arguments().iter().next());
+                return self.write(Some(recv), None, value, span);
+            }
+            _ => {}
+        }
+        let on_node = call.receiver().is_some_and(|r| is_node(&r));
+        if on_node && matches!(name, "read" | "read!" | "dig" | "attribute?" | "exist?") {
+            let keys = call
+                .arguments()
+                .map(|a| a.arguments().iter().map(|k| key(&k)).collect())
+                .unwrap_or_default();
+            self.push_read(keys, span);
+            return false;
+        }
+        if name == "load" || name == "load_item" {
+            if let Some(recv) = call.receiver() {
+                if recv.location().as_slice().ends_with(b"DataBagItem") {
+                    self.facts.data_bag_reads.push(span);
+                }
+            }
+            return false;
+        }
+        if call.receiver().is_some() && !on_node {
+            return false;
+        }
+        let (args, kwargs) = arguments(call.arguments());
+        if !on_node {
+            match name {
+                "include_recipe" => {
+                    for arg in &args {
+                        let target = match arg {
+                            Lit::Str(s) => parse_recipe_ref(s),
+                            _ => IncludeTarget::Dynamic,
+                        };
+                        self.facts.includes.push(Include { target, span });
+                    }
+                }
+                "data_bag" | "data_bag_item" | "search" | "encrypted_data_bag_item" => {
+                    self.facts.data_bag_reads.push(span);
+                }
+                _ => {}
+            }
+        }
+        let block = call.block().and_then(|b| b.as_block_node());
+        let index = self.facts.calls.len() as u32;
+        if let Some(r) = self.resource {
+            self.facts.resources[r as usize].props.push(index);
+        }
+        self.facts.calls.push(Call {
+            name: name.to_string(),
+            on_node,
+            args,
+            kwargs,
+            span,
+            has_block: block.is_some(),
+            resource: self.resource,
+        });
+        let is_resource = !on_node
+            && !self.facts.calls[index as usize].args.is_empty()
+            && !NOT_RESOURCES.contains(&name)
+            && (block.is_some() || BLOCKLESS_RESOURCES.contains(&name))
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !is_resource {
+            return false;
+        }
+        let resource = self.facts.resources.len() as u32;
+        self.facts.resources.push(Resource {
+            kind: name.to_string(),
+            name: self.facts.calls[index as usize].args[0].clone(),
+            span,
+            props: Vec::new(),
+        });
+        if let Some(args) = call.arguments() {
+            self.visit_arguments_node(&args);
+        }
+        if let Some(block) = block {
+            let outer = self.resource.replace(resource);
+            if let Some(body) = block.body() {
+                self.visit(&body);
+            }
+            self.resource = outer;
+        }
+        true
+    }
+}
+
+impl<'pr> Visit<'pr> for Collector<'_, '_> {
+    fn visit_call_node(&mut self, node: &CallNode<'pr>) {
+        // Calls nested in a property's arguments or blocks are not properties themselves.
+        let handled = self.call(node);
+        if !handled {
+            let outer = self.resource.take();
+            visit_call_node(self, node);
+            self.resource = outer;
+        }
+    }
+
+    fn visit_index_or_write_node(&mut self, node: &IndexOrWriteNode<'pr>) {
+        let span = self.span_of(&node.location());
+        if !self.index_write(node.receiver(), node.arguments(), node.value(), span) {
+            ruby_prism::visit_index_or_write_node(self, node);
+        }
+    }
+
+    fn visit_index_and_write_node(&mut self, node: &IndexAndWriteNode<'pr>) {
+        let span = self.span_of(&node.location());
+        if !self.index_write(node.receiver(), node.arguments(), node.value(), span) {
+            ruby_prism::visit_index_and_write_node(self, node);
+        }
+    }
+
+    fn visit_index_operator_write_node(&mut self, node: &IndexOperatorWriteNode<'pr>) {
+        let span = self.span_of(&node.location());
+        if !self.index_write(node.receiver(), node.arguments(), node.value(), span) {
+            ruby_prism::visit_index_operator_write_node(self, node);
+        }
+    }
+}
+
+fn is_node(recv: &Node<'_>) -> bool {
+    recv.as_call_node().is_some_and(|c| {
+        c.receiver().is_none() && c.arguments().is_none() && c.name().as_slice() == b"node"
+    })
+}
+
+fn is_literal_key(node: &Node<'_>) -> bool {
+    node.as_string_node().is_some() || node.as_symbol_node().is_some()
+}
+
+fn key(node: &Node<'_>) -> Key {
+    if let Some(s) = node.as_string_node() {
+        return Key::Lit(String::from_utf8_lossy(s.unescaped()).into_owned());
+    }
+    if let Some(s) = node.as_symbol_node() {
+        return Key::Lit(String::from_utf8_lossy(s.unescaped()).into_owned());
+    }
+    Key::Dynamic
+}
+
+/// A literal value, as far as the linter needs one.
+pub fn lit(node: &Node<'_>) -> Lit {
+    if let Some(s) = node.as_string_node() {
+        return Lit::Str(String::from_utf8_lossy(s.unescaped()).into_owned());
+    }
+    if let Some(s) = node.as_symbol_node() {
+        return Lit::Sym(String::from_utf8_lossy(s.unescaped()).into_owned());
+    }
+    if node.as_interpolated_string_node().is_some() || node.as_interpolated_symbol_node().is_some()
+    {
+        return Lit::Interpolated;
+    }
+    if node.as_integer_node().is_some() {
+        let text = String::from_utf8_lossy(node.location().as_slice()).replace('_', "");
+        return text.parse().map_or(Lit::Other, Lit::Int);
+    }
+    if node.as_true_node().is_some() {
+        return Lit::Bool(true);
+    }
+    if node.as_false_node().is_some() {
+        return Lit::Bool(false);
+    }
+    if node.as_nil_node().is_some() {
+        return Lit::Nil;
+    }
+    if let Some(array) = node.as_array_node() {
+        return Lit::Array(array.elements().iter().map(|e| lit(&e)).collect());
+    }
+    Lit::Other
+}
+
+/// Positional literals and literal-keyed keyword arguments of a call.
+fn arguments(args: Option<ArgumentsNode<'_>>) -> (Vec<Lit>, Vec<(String, Lit)>) {
+    let mut positional = Vec::new();
+    let mut keywords = Vec::new();
+    let Some(args) = args else {
+        return (positional, keywords);
+    };
+    for arg in args.arguments().iter() {
+        let Some(hash) = arg.as_keyword_hash_node() else {
+            positional.push(lit(&arg));
+            continue;
+        };
+        for element in hash.elements().iter() {
+            let Some(assoc) = element.as_assoc_node() else {
+                continue;
+            };
+            if let Key::Lit(k) = key(&assoc.key()) {
+                keywords.push((k, lit(&assoc.value())));
+            }
+        }
+    }
+    (positional, keywords)
+}
+
+/// `cookbook::recipe`, `cookbook` (its default recipe) or `::recipe` (this cookbook).
+pub fn parse_recipe_ref(s: &str) -> IncludeTarget {
+    let (cookbook, recipe) = match s.split_once("::") {
+        Some((c, r)) => (c, r),
+        None => (s, "default"),
+    };
+    if recipe.is_empty() || recipe.contains("::") {
+        return IncludeTarget::Dynamic;
+    }
+    IncludeTarget::Static {
+        cookbook: cookbook.to_string(),
+        recipe: recipe.to_string(),
+    }
+}

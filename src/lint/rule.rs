@@ -1,0 +1,138 @@
+//! What a rule is: a code, a name, a default level and its documentation, declared once beside
+//! its check function with [`declare_rule!`]; and the [`Sink`] a check reports into.
+
+use crate::diag::{Diagnostic, Severity};
+
+use super::config::Settings;
+use super::facts::Span;
+use super::repo::{Repo, SourceFile};
+
+/// A lint rule. Its documentation (the doc comment given to [`declare_rule!`]) is what
+/// `stackchef explain` prints, so it uses fixed headings: `## What it does`,
+/// `## Why is this bad?`, `## Example`, `## Use instead`.
+pub struct Rule {
+    /// Stable code: family prefix + number (`INC001`).
+    pub code: &'static str,
+    /// Stable kebab-case name (`include-only-recipe`).
+    pub name: &'static str,
+    pub level: Severity,
+    /// One line, for `stackchef rules` and SARIF `shortDescription`.
+    pub summary: &'static str,
+    pub doc: &'static str,
+    pub check: fn(&Context<'_>, &mut Sink<'_>),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code)
+    }
+}
+
+impl Rule {
+    /// The family: the code's letters (`INC`).
+    pub fn family(&self) -> &'static str {
+        self.code.trim_end_matches(|c: char| c.is_ascii_digit())
+    }
+
+    /// Whether a selector (`INC001`, `include-only-recipe`, `INC`, `all`) names this rule.
+    pub fn matches(&self, selector: &str) -> bool {
+        let s = selector.trim();
+        s.eq_ignore_ascii_case("all")
+            || s.eq_ignore_ascii_case(self.name)
+            || (!s.is_empty()
+                && s.len() <= self.code.len()
+                && self.code[..s.len()].eq_ignore_ascii_case(s)
+                && s.len() >= self.family().len())
+    }
+
+    /// The documentation as Markdown (doc-comment indentation removed).
+    pub fn doc_markdown(&self) -> String {
+        let mut out = String::new();
+        for line in self.doc.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_string()
+    }
+}
+
+/// Declare a rule: its doc comment, then `IDENT = "CODE", "name", Level, "summary", check_fn`.
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $ident:ident = $code:literal, $name:literal, $level:ident, $summary:literal, $check:path $(,)?) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::lint::rule::Rule = $crate::lint::rule::Rule {
+            code: $code,
+            name: $name,
+            level: $crate::diag::Severity::$level,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),*),
+            check: $check,
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// What a finding says. Each rule has a small type implementing this, owning its wording.
+pub trait Violation {
+    /// The headline: what is wrong, specifically.
+    fn message(&self) -> String;
+    /// Short text under the caret.
+    fn label(&self) -> String {
+        String::new()
+    }
+    /// How to fix it, printed as `= help: …`.
+    fn help(&self) -> Option<String> {
+        None
+    }
+}
+
+/// What every check sees: the whole repo model and the configured thresholds.
+pub struct Context<'a> {
+    pub repo: &'a Repo,
+    pub settings: &'a Settings,
+}
+
+/// Collects one rule's findings, applying its configured level and inline suppressions.
+pub struct Sink<'a> {
+    rule: &'static Rule,
+    severity: Severity,
+    pub(crate) out: Vec<Diagnostic>,
+    _repo: std::marker::PhantomData<&'a Repo>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(rule: &'static Rule, severity: Severity) -> Self {
+        Sink {
+            rule,
+            severity,
+            out: Vec::new(),
+            _repo: std::marker::PhantomData,
+        }
+    }
+
+    /// Report a violation at a span of a file (unless a comment in the file silences it).
+    pub fn report(&mut self, file: &SourceFile, span: Span, violation: impl Violation) {
+        let rule = self.rule;
+        if file.suppress.silences(span.line, |s| rule.matches(s)) {
+            return;
+        }
+        self.push(&file.path, Some(span), violation);
+    }
+
+    /// Report a violation about a path with no source position (a walk error).
+    pub fn report_path(&mut self, path: &str, span: Option<Span>, violation: impl Violation) {
+        self.push(path, span, violation);
+    }
+
+    fn push(&mut self, path: &str, span: Option<Span>, violation: impl Violation) {
+        let mut diag = Diagnostic::error(violation.message(), path).with_code(self.rule.code);
+        diag.severity = self.severity;
+        if let Some(span) = span {
+            diag = diag.at(span.location(), violation.label());
+        }
+        if let Some(help) = violation.help() {
+            diag = diag.with_help(help);
+        }
+        self.out.push(diag);
+    }
+}

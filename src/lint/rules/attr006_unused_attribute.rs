@@ -1,0 +1,75 @@
+use std::collections::HashMap;
+
+use crate::lint::facts::AttrPath;
+
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an attribute set in an attributes file that nothing in the repo reads: no recipe,
+    /// resource, library, template or other attribute refers to it, its parents or its
+    /// children. Only namespaces owned by a cookbook in the repo are checked.
+    ///
+    /// ## Why is this bad?
+    /// A dead knob. People tune it, review it and copy it into roles, and it changes nothing.
+    /// Often the reader was renamed or removed, or it overrides a setting the other cookbook
+    /// no longer has.
+    ///
+    /// ## Example
+    /// ```ruby
+    /// # attributes/default.rb — no code reads ['app']['legacy_mode']
+    /// default['app']['legacy_mode'] = false
+    /// ```
+    ///
+    /// ## Use instead
+    /// Delete it.
+    RULE = "ATTR006", "unused-attribute", Warning, "An attribute defined but never read", check
+}
+
+struct UnusedAttribute<'a> {
+    path: &'a AttrPath,
+}
+
+impl Violation for UnusedAttribute<'_> {
+    fn message(&self) -> String {
+        format!(
+            "attribute `{}` is set but never read",
+            self.path.display()
+        )
+    }
+    fn label(&self) -> String {
+        "nothing reads this".to_string()
+    }
+    fn help(&self) -> Option<String> {
+        Some("delete it, or find the reader that was renamed".to_string())
+    }
+}
+
+fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    let mut read: HashMap<&str, Vec<&AttrPath>> = HashMap::new();
+    for file in &ctx.repo.files {
+        if file.kind == FileKind::Other {
+            continue;
+        }
+        for r in &file.facts.reads {
+            if let Some(ns) = r.path.namespace() {
+                read.entry(ns).or_default().push(&r.path);
+            }
+        }
+    }
+    for (file, _) in ctx.repo.files_of(FileKind::Attributes) {
+        for write in &file.facts.writes {
+            let Some(ns) = write.path.namespace() else {
+                continue;
+            };
+            if is_ohai(ns) || owner(ctx.repo, ns).is_none() {
+                continue;
+            }
+            let reads = read.get(ns).map_or(&[][..], Vec::as_slice);
+            if reads.iter().any(|r| r.overlaps(&write.path)) {
+                continue;
+            }
+            sink.report(file, write.span, UnusedAttribute { path: &write.path });
+        }
+    }
+}

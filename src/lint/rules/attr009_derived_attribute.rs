@@ -1,0 +1,73 @@
+use crate::lint::facts::AttrPath;
+
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an attribute computed from another cookbook attribute inside an attributes file,
+    /// e.g. `default['app']['url'] = "http://#{node['app']['host']}"`. Reads of Ohai data
+    /// (`node['platform']`, `node['fqdn']`) are fine and not flagged.
+    ///
+    /// ## Why is this bad?
+    /// The precedence trap: the value is computed when the attributes file loads, before a
+    /// role, environment, Policyfile or wrapper cookbook overrides `['app']['host']`. The
+    /// override changes `host` but `url` keeps the old value, and nothing warns you.
+    ///
+    /// ## Example
+    /// ```ruby
+    /// default['app']['host'] = 'localhost'
+    /// default['app']['url'] = "http://#{default['app']['host']}:8080"
+    /// ```
+    ///
+    /// ## Use instead
+    /// Compute the derived value where it is used, from the final attribute values:
+    /// ```ruby
+    /// # recipe or resource
+    /// url = "http://#{node['app']['host']}:8080"
+    /// ```
+    RULE = "ATTR009", "derived-attribute", Warning, "An attribute computed from another attribute in an attributes file", check
+}
+
+struct DerivedAttribute<'a> {
+    path: &'a AttrPath,
+    from: &'a AttrPath,
+}
+
+impl Violation for DerivedAttribute<'_> {
+    fn message(&self) -> String {
+        format!(
+            "attribute `{}` is computed from `{}` in an attributes file",
+            self.path.display(),
+            self.from.display()
+        )
+    }
+    fn label(&self) -> String {
+        "overrides of the source attribute will not reach this value".to_string()
+    }
+    fn help(&self) -> Option<String> {
+        Some(
+            "compute the value in the recipe or resource that uses it, from the final attribute values"
+                .to_string(),
+        )
+    }
+}
+
+fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for (file, _) in ctx.repo.files_of(FileKind::Attributes) {
+        let facts = &file.facts;
+        for write in &facts.writes {
+            let range = write.value_reads.start as usize..write.value_reads.end as usize;
+            let Some(from) = facts.reads[range]
+                .iter()
+                .find(|r| r.path.namespace().is_some_and(|ns| !is_ohai(ns)))
+            else {
+                continue;
+            };
+            let v = DerivedAttribute {
+                path: &write.path,
+                from: &from.path,
+            };
+            sink.report(file, write.span, v);
+        }
+    }
+}

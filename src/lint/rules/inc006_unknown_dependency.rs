@@ -1,0 +1,59 @@
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Notes a `depends` on a cookbook that is not in the linted repo, when the repo has no
+    /// lock file (`Berksfile.lock`, `Policyfile.lock.json`) to say where it comes from.
+    ///
+    /// ## Why is this bad?
+    /// It may well be fine (a community cookbook fetched at build time), which is why this is
+    /// `info`. But without a lock, which version you get is decided at build time, and the
+    /// cross-cookbook rules cannot see inside it.
+    ///
+    /// ## Example
+    /// ```ruby
+    /// # metadata.rb, in a repo without a Berksfile.lock or Policyfile.lock.json
+    /// depends 'nginx'
+    /// ```
+    ///
+    /// ## Use instead
+    /// Commit a lock file (`berks install` or `chef install`), or vendor the cookbook into
+    /// the repo.
+    RULE = "INC006", "unknown-dependency", Info, "A dependency found neither in the repo nor in a lock (no lock file)", check
+}
+
+struct UnknownDependency<'a> {
+    name: &'a str,
+}
+
+impl Violation for UnknownDependency<'_> {
+    fn message(&self) -> String {
+        format!(
+            "dependency `{}` is not in this repo and there is no lock file to resolve it",
+            self.name
+        )
+    }
+    fn label(&self) -> String {
+        "unknown cookbook".to_string()
+    }
+    fn help(&self) -> Option<String> {
+        Some("commit a Berksfile.lock or Policyfile.lock.json, or lint the repo that contains it".to_string())
+    }
+}
+
+fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    if ctx.repo.locked.is_some() {
+        return;
+    }
+    for cookbook in &ctx.repo.cookbooks {
+        let Some(metadata) = cookbook.metadata.map(|m| &ctx.repo.files[m]) else {
+            continue;
+        };
+        for dep in &cookbook.depends {
+            if ctx.repo.cookbook(&dep.name).is_some() {
+                continue;
+            }
+            sink.report(metadata, dep.span, UnknownDependency { name: &dep.name });
+        }
+    }
+}
