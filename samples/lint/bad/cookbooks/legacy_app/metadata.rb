@@ -1,0 +1,8 @@
+name 'legacy_app'
+maintainer 'Shop Ops'
+maintainer_email 'ops@shop.example'
+license 'Apache-2.0'
+description 'Installs and configures the legacy app, driven by attributes'
+version '2.3.1'
+chef_version '>= 16.0'
+supports 'ubuntu'

@@ -1,0 +1,4 @@
+template '/etc/logrotate.d/legacy' do
+  source 'logrotate.erb'
+  variables(settings: node['legacy_app']['logrotate'])
+end

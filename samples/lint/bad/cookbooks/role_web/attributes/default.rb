@@ -1,0 +1,1 @@
+default['role_web']['extras'] = %w(monitoring)

@@ -1,0 +1,5 @@
+#
+# Cookbook:: role_web
+# Recipe:: empty
+#
+# INC004 empty-recipe: left over from the generator.

@@ -1,0 +1,6 @@
+package 'opensearch'
+
+template '/etc/opensearch/jvm.options' do
+  source 'jvm.options.erb'
+  variables(heap: node['search']['heap'])
+end

@@ -1,0 +1,11 @@
+name 'shop_nginx'
+maintainer 'Shop Ops'
+maintainer_email 'ops@shop.example'
+license 'Apache-2.0'
+description 'Wrapper around the community nginx cookbook'
+version '1.0.0'
+chef_version '>= 16.0'
+supports 'ubuntu'
+# INC006 unknown-dependency: nginx is not in this repo, and there is no lock file.
+depends 'nginx'
+depends 'java'

@@ -1,0 +1,5 @@
+name 'broken'
+version '0.1.0'
+license 'Apache-2.0'
+chef_version '>= 16.0'
+supports 'ubuntu'

@@ -1,0 +1,6 @@
+package 'nginx' do
+  action :install
+
+service 'nginx' do
+  action [:enable, :start]
+end

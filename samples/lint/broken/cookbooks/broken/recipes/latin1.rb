@@ -1,0 +1,2 @@
+# Propriété de Shop
+package 'curl'

@@ -1,0 +1,8 @@
+name 'shop_common'
+maintainer 'Shop Ops'
+maintainer_email 'ops@shop.example'
+license 'Apache-2.0'
+description 'Custom resources shared by every shop cookbook'
+version '1.2.0'
+chef_version '>= 16.0'
+supports 'ubuntu', '>= 22.04'

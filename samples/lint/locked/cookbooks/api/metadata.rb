@@ -1,0 +1,11 @@
+name 'api'
+maintainer 'Shop Ops'
+maintainer_email 'ops@shop.example'
+license 'Apache-2.0'
+description 'API service'
+version '0.1.0'
+chef_version '>= 16.0'
+supports 'ubuntu'
+depends 'postgresql'
+# INC007 dependency-not-locked: not in Berksfile.lock.
+depends 'redisio'

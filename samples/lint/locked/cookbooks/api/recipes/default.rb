@@ -1,0 +1,5 @@
+postgresql_install 'api' do
+  version '15'
+end
+
+package 'redis-tools'
