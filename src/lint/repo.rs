@@ -114,14 +114,34 @@ pub struct Repo {
     /// Sorted by folder.
     pub cookbooks: Vec<Cookbook>,
     by_name: HashMap<String, usize>,
-    /// Cookbooks named in lock files and Policyfiles; `None` when the repo has none.
-    pub locked: Option<BTreeSet<String>>,
+    /// Lock files and Policyfiles: (folder they govern, cookbooks they name).
+    pub locks: Vec<(String, BTreeSet<String>)>,
     pub walk_errors: Vec<WalkError>,
 }
 
 impl Repo {
     pub fn cookbook(&self, name: &str) -> Option<&Cookbook> {
         self.by_name.get(name).map(|&i| &self.cookbooks[i])
+    }
+
+    /// The cookbooks pinned by the lock files and Policyfiles of the repo a cookbook sits in
+    /// (a lock governs the folder it is in, a Policyfile in `policyfiles/` its parent);
+    /// `None` when there are none.
+    pub fn locked_for(&self, cookbook: &Cookbook) -> Option<BTreeSet<&str>> {
+        let mut out: Option<BTreeSet<&str>> = None;
+        for (dir, names) in &self.locks {
+            let governs = dir.is_empty()
+                || cookbook.dir == *dir
+                || cookbook
+                    .dir
+                    .strip_prefix(dir.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'));
+            if governs {
+                out.get_or_insert_with(BTreeSet::new)
+                    .extend(names.iter().map(String::as_str));
+            }
+        }
+        out
     }
 
     pub fn cookbook_of(&self, file: &SourceFile) -> Option<&Cookbook> {
@@ -149,8 +169,8 @@ impl Repo {
             let base = display_base(root, &cwd);
             walk(root, &base, &mut found, &mut walk_errors);
         }
-        found.sort_by(|a, b| a.1.cmp(&b.1));
-        found.dedup_by(|a, b| a.1 == b.1);
+        found.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+        found.dedup_by(|a, b| a.0 == b.0);
 
         // A cookbook is a folder with metadata.rb or metadata.json.
         let mut cookbook_dirs: BTreeMap<String, Option<usize>> = BTreeMap::new();
@@ -194,18 +214,23 @@ impl Repo {
                 files: Vec::new(),
             });
         }
-        let mut locked: Option<BTreeSet<String>> = None;
+        let mut locks = Vec::new();
         for (i, file) in self.files.iter().enumerate() {
             if matches!(
                 file.kind,
                 FileKind::PolicyLock | FileKind::BerksLock | FileKind::Policyfile
             ) {
-                let set = locked.get_or_insert_with(BTreeSet::new);
-                for call in file.facts.top_calls("cookbook") {
-                    if let Some(name) = call.args.first().and_then(Lit::text) {
-                        set.insert(name.to_string());
-                    }
+                let names = file
+                    .facts
+                    .top_calls("cookbook")
+                    .filter_map(|c| c.args.first().and_then(Lit::text))
+                    .map(str::to_string)
+                    .collect();
+                let mut dir = split_parent(&file.path).0;
+                if split_parent(dir).1 == "policyfiles" {
+                    dir = split_parent(dir).0;
                 }
+                locks.push((dir.to_string(), names));
             }
             let Some(c) = file.cookbook else { continue };
             let cookbook = &mut self.cookbooks[c];
@@ -242,15 +267,18 @@ impl Repo {
         for (i, cookbook) in self.cookbooks.iter().enumerate() {
             self.by_name.entry(cookbook.name.clone()).or_insert(i);
         }
-        self.locked = locked;
+        self.locks = locks;
     }
 }
 
-/// The lint path as the user typed it (without `./`), or relative to the current directory
-/// when it was absolute and below it; empty for `.`.
+/// The lint path as the user typed it (without `./`); an absolute path relative to the
+/// current directory when below it, else empty (paths relative to the lint root).
 fn display_base(root: &Path, cwd: &Path) -> String {
     let rel = if root.is_absolute() {
-        root.strip_prefix(cwd).unwrap_or(root)
+        match root.strip_prefix(cwd) {
+            Ok(rel) => rel,
+            Err(_) => return String::new(),
+        }
     } else {
         root
     };
@@ -259,11 +287,7 @@ fn display_base(root: &Path, cwd: &Path) -> String {
         .filter(|c| !matches!(c, Component::CurDir))
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    let mut out = parts.join("/");
-    if rel.is_absolute() && !out.starts_with('/') {
-        out = format!("/{}", out.trim_start_matches('/'));
-    }
-    out
+    parts.join("/")
 }
 
 fn join(base: &str, rel: &str) -> String {

@@ -42,10 +42,10 @@ impl Violation for UnknownDependency<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    if ctx.repo.locked.is_some() {
-        return;
-    }
     for cookbook in &ctx.repo.cookbooks {
+        if ctx.repo.locked_for(cookbook).is_some() {
+            continue;
+        }
         let Some(metadata) = cookbook.metadata.map(|m| &ctx.repo.files[m]) else {
             continue;
         };

@@ -41,15 +41,15 @@ impl Violation for DependencyNotLocked<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let Some(locked) = &ctx.repo.locked else {
-        return;
-    };
     for cookbook in &ctx.repo.cookbooks {
+        let Some(locked) = ctx.repo.locked_for(cookbook) else {
+            continue;
+        };
         let Some(metadata) = cookbook.metadata.map(|m| &ctx.repo.files[m]) else {
             continue;
         };
         for dep in &cookbook.depends {
-            if ctx.repo.cookbook(&dep.name).is_some() || locked.contains(&dep.name) {
+            if ctx.repo.cookbook(&dep.name).is_some() || locked.contains(dep.name.as_str()) {
                 continue;
             }
             sink.report(metadata, dep.span, DependencyNotLocked { name: &dep.name });
