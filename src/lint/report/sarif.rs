@@ -75,7 +75,6 @@ pub fn render(outcome: &Outcome) -> String {
             "tool": { "driver": {
                 "name": "stackchef",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/stackchef/stackchef",
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
