@@ -88,7 +88,10 @@ fn sarif_format_round_trips_through_the_typed_model() {
     );
     for result in run["results"].as_array().unwrap() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
-        assert_eq!(run["tool"]["driver"]["rules"][index]["id"], result["ruleId"]);
+        assert_eq!(
+            run["tool"]["driver"]["rules"][index]["id"],
+            result["ruleId"]
+        );
         let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()
             .unwrap();
@@ -167,11 +170,25 @@ fn exit_codes() {
         .assert()
         .code(0);
     stackchef()
-        .args(["lint", "samples/lint/bad", "--select", "INC003", "--fail-level", "info"])
+        .args([
+            "lint",
+            "samples/lint/bad",
+            "--select",
+            "INC003",
+            "--fail-level",
+            "info",
+        ])
         .assert()
         .code(1);
     stackchef()
-        .args(["lint", "samples/lint/bad", "--fail-level", "error", "--ignore", "INC"])
+        .args([
+            "lint",
+            "samples/lint/bad",
+            "--fail-level",
+            "error",
+            "--ignore",
+            "INC",
+        ])
         .assert()
         .code(0);
     stackchef()
@@ -206,12 +223,17 @@ fn select_and_ignore_take_codes_names_and_families() {
             .map(|f| f["code"].as_str().unwrap().to_string())
             .collect::<BTreeSet<_>>()
     };
-    assert_eq!(run(&["--select", "ATTR005"]), BTreeSet::from(["ATTR005".into()]));
+    assert_eq!(
+        run(&["--select", "ATTR005"]),
+        BTreeSet::from(["ATTR005".into()])
+    );
     assert_eq!(
         run(&["--select", "undefined-attribute"]),
         BTreeSet::from(["ATTR005".into()])
     );
-    assert!(run(&["--select", "INC"]).iter().all(|c| c.starts_with("INC")));
+    assert!(run(&["--select", "INC"])
+        .iter()
+        .all(|c| c.starts_with("INC")));
     assert!(!run(&["--ignore", "ATTR,INC006"])
         .iter()
         .any(|c| c.starts_with("ATTR") || c == "INC006"));
@@ -278,7 +300,10 @@ fn config_file_is_found_upward_and_can_be_given() {
         .args(["lint", "cookbooks/app"])
         .assert()
         .code(0);
-    write(root, &[("strict.toml", "[lint.severity]\nATTR = \"error\"\n")]);
+    write(
+        root,
+        &[("strict.toml", "[lint.severity]\nATTR = \"error\"\n")],
+    );
     stackchef()
         .current_dir(root)
         .args(["lint", "cookbooks/app", "--config", "strict.toml"])
@@ -295,8 +320,14 @@ fn config_file_is_found_upward_and_can_be_given() {
     write(
         root,
         &[
-            ("cookbooks/app/attributes/default.rb", "default['app']['y'] = 1\n"),
-            ("low.toml", "[lint.settings]\nmax-attribute-assignments = 0\n"),
+            (
+                "cookbooks/app/attributes/default.rb",
+                "default['app']['y'] = 1\n",
+            ),
+            (
+                "low.toml",
+                "[lint.settings]\nmax-attribute-assignments = 0\n",
+            ),
         ],
     );
     stackchef()
@@ -306,7 +337,14 @@ fn config_file_is_found_upward_and_can_be_given() {
         .code(0);
     stackchef()
         .current_dir(root)
-        .args(["lint", "cookbooks/app", "--config", "low.toml", "--select", "ATTR001"])
+        .args([
+            "lint",
+            "cookbooks/app",
+            "--config",
+            "low.toml",
+            "--select",
+            "ATTR001",
+        ])
         .assert()
         .code(1)
         .stdout(predicates::str::contains("more than 0"));
@@ -345,7 +383,11 @@ fn rules_lists_every_rule() {
     let out = stackchef().arg("rules").assert().code(0);
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     for rule in RULES {
-        assert!(text.contains(rule.code) && text.contains(rule.name), "{}", rule.code);
+        assert!(
+            text.contains(rule.code) && text.contains(rule.name),
+            "{}",
+            rule.code
+        );
     }
     insta::assert_snapshot!(text);
     let out = stackchef().args(["rules", "--json"]).assert().code(0);
@@ -395,5 +437,7 @@ fn every_rule_is_documented_and_explainable() {
         .args(["explain", "include-only-recipes"])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("did you mean `include-only-recipe`"));
+        .stderr(predicates::str::contains(
+            "did you mean `include-only-recipe`",
+        ));
 }

@@ -2,8 +2,9 @@
 //! becomes spaces (newlines kept), `<%`/`<%=`/`<%-` become spaces and `%>`/`-%>` become `;`, so
 //! a prism location in the extracted code is the same line and column in the template.
 
-/// Extract the Ruby code of an ERB template (see the module docs for the layout).
-pub fn ruby_of(template: &[u8]) -> Vec<u8> {
+/// Extract the Ruby code of an ERB template (see the module docs for the layout), and the
+/// offset of an unterminated `<%` tag if there is one.
+pub fn ruby_of(template: &[u8]) -> (Vec<u8>, Option<usize>) {
     let mut out: Vec<u8> = template
         .iter()
         .map(|&b| if b == b'\n' { b'\n' } else { b' ' })
@@ -22,9 +23,9 @@ pub fn ruby_of(template: &[u8]) -> Vec<u8> {
             start += 1;
         }
         let Some(rel) = memchr::memmem::find(&template[start..], b"%>") else {
-            // Unterminated tag: treat the rest as code so prism reports the problem.
+            // Unterminated tag: the rest is code, and the caller reports the tag.
             out[start..].copy_from_slice(&template[start..]);
-            break;
+            return (out, Some(open));
         };
         let mut end = start + rel;
         let close_end = end + 2;
@@ -38,7 +39,7 @@ pub fn ruby_of(template: &[u8]) -> Vec<u8> {
         }
         i = close_end;
     }
-    out
+    (out, None)
 }
 
 #[cfg(test)]
@@ -48,7 +49,8 @@ mod tests {
     #[test]
     fn keeps_offsets_and_separates_statements() {
         let t = b"port <%= node['app']['port'] %>\n<% if x -%>\ny\n<% end %><%# c %><%% z %>";
-        let r = ruby_of(t);
+        let (r, open) = ruby_of(t);
+        assert_eq!(open, None);
         assert_eq!(r.len(), t.len());
         let s = String::from_utf8(r).unwrap();
         assert_eq!(s.lines().count(), 4);
@@ -60,7 +62,8 @@ mod tests {
 
     #[test]
     fn unterminated_tag_is_code() {
-        let r = ruby_of(b"a <%= b");
+        let (r, open) = ruby_of(b"a <%= b");
         assert_eq!(r, b"      b");
+        assert_eq!(open, Some(2));
     }
 }

@@ -11,9 +11,9 @@ pub mod erb;
 pub mod facts;
 pub mod repo;
 pub mod report;
+pub mod ruby;
 pub mod rule;
 pub mod rules;
-pub mod ruby;
 pub mod suppress;
 
 use std::collections::BTreeMap;
@@ -72,7 +72,9 @@ impl Options {
             };
             levels.push((sel, level));
         }
-        let fail_level = fail_level.or(config.fail_level.as_deref()).unwrap_or("warning");
+        let fail_level = fail_level
+            .or(config.fail_level.as_deref())
+            .unwrap_or("warning");
         let fail_level = Severity::parse(fail_level).ok_or_else(|| {
             anyhow::anyhow!("invalid fail level `{fail_level}`: use error, warning or info")
         })?;
@@ -118,9 +120,10 @@ fn specificity(rule: &Rule, selector: &str) -> usize {
 
 /// Look a rule up by code or name (case-insensitive).
 pub fn find_rule(selector: &str) -> Option<&'static Rule> {
-    RULES.iter().copied().find(|r| {
-        r.code.eq_ignore_ascii_case(selector) || r.name.eq_ignore_ascii_case(selector)
-    })
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(selector) || r.name.eq_ignore_ascii_case(selector))
 }
 
 fn check_selector(selector: &str) -> Result<()> {
@@ -275,7 +278,10 @@ pub fn list_rules(args: &RulesArgs) -> Result<u8> {
 /// The `stackchef rules` table.
 pub fn rules_table() -> String {
     let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    let mut out = format!("{:<8} {:<width$} {:<8} {}\n", "CODE", "NAME", "LEVEL", "SUMMARY");
+    let mut out = format!(
+        "{:<8} {:<width$} {:<8} {}\n",
+        "CODE", "NAME", "LEVEL", "SUMMARY"
+    );
     for r in RULES {
         out.push_str(&format!(
             "{:<8} {:<width$} {:<8} {}\n",

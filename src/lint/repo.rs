@@ -312,12 +312,7 @@ fn wanted(name: &str) -> bool {
         || name == "Berksfile.lock"
 }
 
-fn walk(
-    root: &Path,
-    base: &str,
-    found: &mut Vec<(PathBuf, String)>,
-    errors: &mut Vec<WalkError>,
-) {
+fn walk(root: &Path, base: &str, found: &mut Vec<(PathBuf, String)>, errors: &mut Vec<WalkError>) {
     let walker = ignore::WalkBuilder::new(root)
         .follow_links(true)
         .require_git(false)
@@ -374,7 +369,9 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
 
 fn error_message(err: &ignore::Error) -> String {
     match err {
-        ignore::Error::Loop { .. } => "symbolic link loop: this folder links back to one of its parents".to_string(),
+        ignore::Error::Loop { .. } => {
+            "symbolic link loop: this folder links back to one of its parents".to_string()
+        }
         ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
             error_message(err)
         }
@@ -396,7 +393,9 @@ fn classify(display: &str, cookbook_dirs: &[String]) -> (Option<usize>, String, 
         .max_by_key(|(_, dir)| dir.len())
         .map(|(i, _)| i);
     let rel = match cookbook {
-        Some(i) if !cookbook_dirs[i].is_empty() => display[cookbook_dirs[i].len() + 1..].to_string(),
+        Some(i) if !cookbook_dirs[i].is_empty() => {
+            display[cookbook_dirs[i].len() + 1..].to_string()
+        }
         _ => display.to_string(),
     };
     let parts: Vec<&str> = rel.split('/').collect();
@@ -420,7 +419,8 @@ fn classify(display: &str, cookbook_dirs: &[String]) -> (Option<usize>, String, 
         FileKind::BerksLock
     } else if name.ends_with(".lock.json") {
         FileKind::PolicyLock
-    } else if parts.iter().rev().skip(1).any(|p| *p == "roles") && (ruby || name.ends_with(".json")) {
+    } else if parts.iter().rev().skip(1).any(|p| *p == "roles") && (ruby || name.ends_with(".json"))
+    {
         if ruby {
             FileKind::Role
         } else {
@@ -460,7 +460,11 @@ fn load_file(
     };
     // Other JSON files (kitchen, package.json, …) are not ours to read.
     let json = file.rel.ends_with(".json");
-    if json && !matches!(kind, FileKind::MetadataJson | FileKind::RoleJson | FileKind::PolicyLock)
+    if json
+        && !matches!(
+            kind,
+            FileKind::MetadataJson | FileKind::RoleJson | FileKind::PolicyLock
+        )
     {
         file.kind = FileKind::Other;
         return file;
@@ -497,8 +501,21 @@ fn load_file(
     };
     file.suppress = Suppressions::scan(&text);
     file.facts = match file.kind {
-        FileKind::Template => ruby::extract(&erb::ruby_of(text.as_bytes()), &text),
-        FileKind::MetadataJson | FileKind::RoleJson | FileKind::PolicyLock => json_facts(&text, kind),
+        FileKind::Template => {
+            let (code, unterminated) = erb::ruby_of(text.as_bytes());
+            let mut facts = ruby::extract(&code, &text);
+            if let Some(at) = unterminated {
+                let span = ruby::LineIndex::new(&text).span(at, at + 2);
+                let earlier = facts.syntax_error.as_ref().is_some_and(|(s, _)| *s < span);
+                if !earlier {
+                    facts.syntax_error = Some((span, "`<%` tag without a closing `%>`".into()));
+                }
+            }
+            facts
+        }
+        FileKind::MetadataJson | FileKind::RoleJson | FileKind::PolicyLock => {
+            json_facts(&text, kind)
+        }
         FileKind::BerksLock => berks_facts(&text),
         _ => ruby::extract(text.as_bytes(), &text),
     };
@@ -552,7 +569,9 @@ fn json_facts(text: &str, kind: FileKind) -> Facts {
     match kind {
         FileKind::MetadataJson => {
             if let Some(name) = value.get("name").and_then(|v| v.as_str()) {
-                facts.calls.push(call("name", name, json_span(text, "name")));
+                facts
+                    .calls
+                    .push(call("name", name, json_span(text, "name")));
             }
             for dep in keys("dependencies") {
                 let span = json_span(text, &dep);
@@ -573,7 +592,9 @@ fn json_facts(text: &str, kind: FileKind) -> Facts {
                 .flatten()
                 .filter_map(|v| v.as_str())
             {
-                facts.calls.push(call("run_list", item, json_span(text, item)));
+                facts
+                    .calls
+                    .push(call("run_list", item, json_span(text, item)));
             }
         }
         _ => {}

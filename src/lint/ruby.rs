@@ -467,7 +467,9 @@ impl<'a, 's> Collector<'a, 's> {
             && !self.facts.calls[index as usize].args.is_empty()
             && !NOT_RESOURCES.contains(&name)
             && (block.is_some() || BLOCKLESS_RESOURCES.contains(&name))
-            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !is_resource {
             return false;
         }

@@ -82,7 +82,11 @@ mod tests {
 
     #[test]
     fn needs_a_comment_and_a_separator() {
-        assert!(Suppressions::scan("x = 'stackchef:disable INC001'").lines.is_empty());
-        assert!(Suppressions::scan("# stackchef:disabled INC001").lines.is_empty());
+        assert!(Suppressions::scan("x = 'stackchef:disable INC001'")
+            .lines
+            .is_empty());
+        assert!(Suppressions::scan("# stackchef:disabled INC001")
+            .lines
+            .is_empty());
     }
 }

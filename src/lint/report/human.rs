@@ -33,7 +33,11 @@ pub fn summary(outcome: &Outcome) -> String {
     if info > 0 {
         parts.push(format!("{info} info"));
     }
-    let mut with: Vec<&str> = outcome.diagnostics.iter().map(|d| d.path.as_str()).collect();
+    let mut with: Vec<&str> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| d.path.as_str())
+        .collect();
     with.dedup();
     let fail = if outcome.failed() {
         String::new()

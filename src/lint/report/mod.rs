@@ -25,7 +25,13 @@ pub fn render(format: LintFormat, outcome: &Outcome, color: bool) -> String {
 /// Counts by severity: (errors, warnings, info).
 pub(crate) fn counts(outcome: &Outcome) -> (usize, usize, usize) {
     use crate::diag::Severity;
-    let n = |s| outcome.diagnostics.iter().filter(|d| d.severity == s).count();
+    let n = |s| {
+        outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == s)
+            .count()
+    };
     (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
 }
 

@@ -39,7 +39,11 @@ pub fn render(outcome: &Outcome) -> String {
         .iter()
         .map(|d| {
             let code = d.code.as_deref().unwrap_or("");
-            let index = outcome.options.rules.iter().position(|(r, _)| r.code == code);
+            let index = outcome
+                .options
+                .rules
+                .iter()
+                .position(|(r, _)| r.code == code);
             let mut physical = json!({
                 "artifactLocation": { "uri": uri(&d.path), "uriBaseId": "%SRCROOT%" },
             });

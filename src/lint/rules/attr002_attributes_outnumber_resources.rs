@@ -55,7 +55,10 @@ fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             .filter(|f| {
                 matches!(
                     f.kind,
-                    FileKind::Recipe | FileKind::Resource | FileKind::Provider | FileKind::Definition
+                    FileKind::Recipe
+                        | FileKind::Resource
+                        | FileKind::Provider
+                        | FileKind::Definition
                 )
             })
             .map(|f| f.facts.resources.len())
@@ -63,8 +66,8 @@ fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         if attributes as f64 <= resources as f64 * settings.max_attributes_per_resource {
             continue;
         }
-        let Some((file, write)) = attribute_files()
-            .find_map(|f| f.facts.writes.first().map(|w| (f, w)))
+        let Some((file, write)) =
+            attribute_files().find_map(|f| f.facts.writes.first().map(|w| (f, w)))
         else {
             continue;
         };

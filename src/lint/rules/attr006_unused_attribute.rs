@@ -32,10 +32,7 @@ struct UnusedAttribute<'a> {
 
 impl Violation for UnusedAttribute<'_> {
     fn message(&self) -> String {
-        format!(
-            "attribute `{}` is set but never read",
-            self.path.display()
-        )
+        format!("attribute `{}` is set but never read", self.path.display())
     }
     fn label(&self) -> String {
         "nothing reads this".to_string()

@@ -43,7 +43,9 @@ impl Violation for RecipeSetsAttribute<'_> {
         "attribute written during the run".to_string()
     }
     fn help(&self) -> Option<String> {
-        Some("use a local variable or a resource property and pass the value explicitly".to_string())
+        Some(
+            "use a local variable or a resource property and pass the value explicitly".to_string(),
+        )
     }
 }
 

@@ -37,7 +37,10 @@ impl Violation for DataBagInAttributes {
         "runs on every node that depends on this cookbook".to_string()
     }
     fn help(&self) -> Option<String> {
-        Some("read it in the recipe or resource that needs it (lazily), not in attributes".to_string())
+        Some(
+            "read it in the recipe or resource that needs it (lazily), not in attributes"
+                .to_string(),
+        )
     }
 }
 

@@ -52,9 +52,9 @@ impl Violation for DefaultIncludesAll<'_> {
             } => format!(
                 "`{cookbook}::default` includes {included} of the cookbook's {total} other recipes"
             ),
-            DefaultIncludesAll::Foreign { cookbook, included } => format!(
-                "`{cookbook}::default` includes {included} recipes from other cookbooks"
-            ),
+            DefaultIncludesAll::Foreign { cookbook, included } => {
+                format!("`{cookbook}::default` includes {included} recipes from other cookbooks")
+            }
         }
     }
     fn label(&self) -> String {
@@ -84,7 +84,11 @@ fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         let mut own = BTreeSet::new();
         let mut foreign = BTreeSet::new();
         for include in &file.facts.includes {
-            let IncludeTarget::Static { cookbook: c, recipe } = &include.target else {
+            let IncludeTarget::Static {
+                cookbook: c,
+                recipe,
+            } = &include.target
+            else {
                 continue;
             };
             if c.is_empty() || *c == cookbook.name {

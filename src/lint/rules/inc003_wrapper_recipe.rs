@@ -35,10 +35,7 @@ struct WrapperRecipe<'a> {
 
 impl Violation for WrapperRecipe<'_> {
     fn message(&self) -> String {
-        format!(
-            "recipe `{}` only wraps `{}`",
-            self.recipe, self.wrapped
-        )
+        format!("recipe `{}` only wraps `{}`", self.recipe, self.wrapped)
     }
     fn label(&self) -> String {
         "the only statement".to_string()

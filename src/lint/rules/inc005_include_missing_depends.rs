@@ -56,7 +56,10 @@ fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             continue;
         }
         for include in &file.facts.includes {
-            let IncludeTarget::Static { cookbook: target, .. } = &include.target else {
+            let IncludeTarget::Static {
+                cookbook: target, ..
+            } = &include.target
+            else {
                 continue;
             };
             if target.is_empty() || *target == cookbook.name || cookbook.depends_on(target) {

@@ -37,7 +37,10 @@ impl Violation for UnknownDependency<'_> {
         "unknown cookbook".to_string()
     }
     fn help(&self) -> Option<String> {
-        Some("commit a Berksfile.lock or Policyfile.lock.json, or lint the repo that contains it".to_string())
+        Some(
+            "commit a Berksfile.lock or Policyfile.lock.json, or lint the repo that contains it"
+                .to_string(),
+        )
     }
 }
 

@@ -36,7 +36,10 @@ impl Violation for DependencyNotLocked<'_> {
         "not locked".to_string()
     }
     fn help(&self) -> Option<String> {
-        Some("run `berks install` or `chef update` and commit the lock file; or fix the name".to_string())
+        Some(
+            "run `berks install` or `chef update` and commit the lock file; or fix the name"
+                .to_string(),
+        )
     }
 }
 

@@ -52,7 +52,11 @@ fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             let IncludeTarget::Static { cookbook, recipe } = &include.target else {
                 continue;
             };
-            let name = if cookbook.is_empty() { &this.name } else { cookbook };
+            let name = if cookbook.is_empty() {
+                &this.name
+            } else {
+                cookbook
+            };
             let Some(target) = ctx.repo.cookbook(name) else {
                 continue;
             };
@@ -62,7 +66,11 @@ fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             let full = recipe_name(name, recipe);
             let v = IncludeUnknownRecipe {
                 recipe: &full,
-                cookbook_dir: if target.dir.is_empty() { "." } else { &target.dir },
+                cookbook_dir: if target.dir.is_empty() {
+                    "."
+                } else {
+                    &target.dir
+                },
             };
             sink.report(file, include.span, v);
         }

@@ -1,0 +1,108 @@
+//! Input the linter must survive: every bad file becomes a diagnostic, the run goes on, and
+//! nothing panics.
+
+use stackchef::lint::{self, Options};
+
+fn write(root: &std::path::Path, path: &str, bytes: &[u8]) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn bad_files_become_diagnostics_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "app/metadata.rb", b"name 'app'\nversion '1.0.0'\n");
+    write(root, "app/recipes/latin1.rb", b"# caf\xe9\npackage 'x'\n");
+    write(
+        root,
+        "app/recipes/binary.rb",
+        b"\x00\x01\x02\xff\xfe garbage",
+    );
+    write(root, "app/recipes/empty.rb", b"");
+    write(
+        root,
+        "app/recipes/syntax.rb",
+        b"package 'x' do\n  action [:install\n",
+    );
+    write(root, "app/templates/bad.erb", b"<%= @x %><% unterminated");
+    write(root, "app/attributes/default.rb", b"default['app'][ = \n");
+    // The run goes on past the bad files: this one still gets a finding.
+    write(
+        root,
+        "app/recipes/good.rb",
+        b"node.default['app']['x'] = 1\n",
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", root.join("app/recipes/loop")).unwrap();
+
+    let outcome = lint::lint_paths(&[root.to_path_buf()], Options::default()).unwrap();
+    let found: Vec<(String, String)> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| (d.path.clone(), d.code.clone().unwrap_or_default()))
+        .collect();
+    let has = |path: &str, code: &str| found.iter().any(|(p, c)| p == path && c == code);
+    assert!(has("app/recipes/latin1.rb", "FILE001"), "{found:?}");
+    assert!(has("app/recipes/binary.rb", "FILE001"), "{found:?}");
+    assert!(has("app/recipes/empty.rb", "INC004"), "{found:?}");
+    assert!(has("app/recipes/syntax.rb", "FILE002"), "{found:?}");
+    assert!(has("app/templates/bad.erb", "FILE002"), "{found:?}");
+    assert!(has("app/attributes/default.rb", "FILE002"), "{found:?}");
+    assert!(has("app/recipes/good.rb", "ATTR007"), "{found:?}");
+    #[cfg(unix)]
+    assert!(has("app/recipes/loop", "FILE001"), "{found:?}");
+    // Every format renders all of it.
+    for format in [
+        stackchef::cli::LintFormat::Human,
+        stackchef::cli::LintFormat::Json,
+        stackchef::cli::LintFormat::Sarif,
+        stackchef::cli::LintFormat::Junit,
+        stackchef::cli::LintFormat::Github,
+    ] {
+        let text = lint::report::render(format, &outcome, true);
+        assert!(!text.is_empty());
+    }
+}
+
+#[test]
+fn strange_ruby_does_not_panic() {
+    let cases: &[&[u8]] = &[
+        b"default[",
+        b"node.default[][]= 1",
+        b"default['a'][:b][\"#{c}\"] ||= d['e']",
+        b"node['a'].each { |k, v| include_recipe k }",
+        b"include_recipe",
+        b"include_recipe '::'",
+        b"include_recipe 'a::b::c'",
+        b"<% %> <%= %> <%- -%> <%# %>",
+        b"\xef\xbb\xbfpackage 'bom'",
+        b"x = <<~EOS\n  #{node['a']}\nEOS\n",
+        b"__END__\nnode.default['a'] = 1",
+        "é = 'ü'; node['ä']['ö']".as_bytes(),
+    ];
+    for (i, case) in cases.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "app/metadata.rb", b"name 'app'\n");
+        write(dir.path(), "app/recipes/default.rb", case);
+        write(dir.path(), "app/attributes/default.rb", case);
+        write(dir.path(), "app/templates/t.erb", case);
+        let outcome = lint::lint_paths(&[dir.path().to_path_buf()], Options::default());
+        assert!(outcome.is_ok(), "case {i}");
+    }
+}
+
+#[test]
+fn a_single_file_can_be_linted() {
+    let outcome = lint::lint_paths(
+        &["samples/lint/bad/cookbooks/legacy_app/recipes/config.rb".into()],
+        Options::default(),
+    )
+    .unwrap();
+    assert_eq!(outcome.repo.files.len(), 1);
+    assert_eq!(
+        outcome.repo.files[0].path,
+        "samples/lint/bad/cookbooks/legacy_app/recipes/config.rb"
+    );
+}
