@@ -32,8 +32,10 @@ pub enum Lit {
     Nil,
     /// An array of literals (`[:enable, :start]`).
     Array(Vec<Lit>),
-    /// A string with `#{...}` interpolation.
-    Interpolated,
+    /// A string with `#{...}` interpolation: its literal parts, with `#{…}` for the code.
+    Interpolated(String),
+    /// A constant (`Chef::Provider::Service::Systemd`), as written.
+    Const(String),
     /// Anything else (a variable, a method call, a hash …).
     Other,
 }
@@ -44,6 +46,23 @@ impl Lit {
         match self {
             Lit::Str(s) | Lit::Sym(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// The text of a string, symbol or interpolated string (with `#{…}` placeholders).
+    pub fn template(&self) -> Option<&str> {
+        match self {
+            Lit::Str(s) | Lit::Sym(s) | Lit::Interpolated(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether this is the symbol `name` or an array containing it (`action [:enable, :restart]`).
+    pub fn has_symbol(&self, name: &str) -> bool {
+        match self {
+            Lit::Sym(s) => s == name,
+            Lit::Array(items) => items.iter().any(|i| i.has_symbol(name)),
+            _ => false,
         }
     }
 }
@@ -186,6 +205,11 @@ pub struct Facts {
     pub resources: Vec<Resource>,
     /// `data_bag`, `data_bag_item`, `search`, `Chef::EncryptedDataBagItem.load`, …
     pub data_bag_reads: Vec<Span>,
+    /// IPv4 addresses in string literals (or, for templates, anywhere in the text).
+    pub ips: Vec<(Span, std::net::Ipv4Addr)>,
+    /// Secret-looking names assigned a literal string outside attribute writes and resource
+    /// properties: hash pairs (`'password' => 'x'`, `token: 'x'`) and local variables.
+    pub secrets: Vec<(Span, String)>,
     /// The first syntax error, if any (the tree is still walked: prism recovers).
     pub syntax_error: Option<(Span, String)>,
 }
@@ -196,6 +220,11 @@ impl Facts {
         self.calls
             .iter()
             .filter(move |c| c.name == name && c.resource.is_none() && !c.on_node)
+    }
+
+    /// A property of a resource, by name.
+    pub fn prop<'a>(&'a self, resource: &'a Resource, name: &str) -> Option<&'a Call> {
+        self.props(resource).find(|c| c.name == name)
     }
 
     /// The property calls of a resource.

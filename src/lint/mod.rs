@@ -14,6 +14,7 @@ pub mod report;
 pub mod ruby;
 pub mod rule;
 pub mod rules;
+pub mod scan;
 pub mod suppress;
 
 use std::collections::BTreeMap;

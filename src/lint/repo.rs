@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::facts::{Call, Facts, Lit, Span};
 use super::suppress::Suppressions;
-use super::{erb, ruby};
+use super::{erb, ruby, scan};
 
 /// What a file is, from where it sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -27,6 +27,8 @@ pub enum FileKind {
     Policyfile,
     PolicyLock,
     BerksLock,
+    /// A cookbook's `README.md` (read, not parsed).
+    Readme,
     /// Any other Ruby file (specs, tests, Berksfile, …): parsed for syntax errors only.
     Other,
 }
@@ -40,6 +42,7 @@ impl FileKind {
                 | FileKind::PolicyLock
                 | FileKind::BerksLock
                 | FileKind::Template
+                | FileKind::Readme
         )
     }
 }
@@ -181,16 +184,23 @@ impl Repo {
             }
         }
         let dirs: Vec<String> = cookbook_dirs.keys().cloned().collect();
-        let placed: Vec<(Option<usize>, String, FileKind)> = found
-            .iter()
-            .map(|(_, display)| classify(display, &dirs))
+        // Other JSON files (kitchen, package.json, …) and READMEs outside cookbooks are not
+        // ours to read.
+        let placed: Vec<((PathBuf, String), (Option<usize>, String, FileKind))> = found
+            .into_iter()
+            .map(|(path, display)| {
+                let place = classify(&display, &dirs);
+                ((path, display), place)
+            })
+            .filter(|((_, display), (_, _, kind))| {
+                *kind != FileKind::Other || display.ends_with(".rb") || display.ends_with(".erb")
+            })
             .collect();
 
-        let files: Vec<SourceFile> = found
-            .par_iter()
-            .zip(placed.into_par_iter())
+        let files: Vec<SourceFile> = placed
+            .into_par_iter()
             .map(|((path, display), (cookbook, rel, kind))| {
-                load_file(path, display.clone(), rel, kind, cookbook)
+                load_file(&path, display, rel, kind, cookbook)
             })
             .collect();
 
@@ -310,6 +320,7 @@ fn wanted(name: &str) -> bool {
         || name.ends_with(".erb")
         || name.ends_with(".json")
         || name == "Berksfile.lock"
+        || name == "README.md"
 }
 
 fn walk(root: &Path, base: &str, found: &mut Vec<(PathBuf, String)>, errors: &mut Vec<WalkError>) {
@@ -405,6 +416,7 @@ fn classify(display: &str, cookbook_dirs: &[String]) -> (Option<usize>, String, 
         match (parts.as_slice(), ruby) {
             (["metadata.rb"], _) => FileKind::Metadata,
             (["metadata.json"], _) => FileKind::MetadataJson,
+            (["README.md"], _) => FileKind::Readme,
             (["recipes", _], true) => FileKind::Recipe,
             (["attributes", _], true) => FileKind::Attributes,
             (["resources", ..], true) => FileKind::Resource,
@@ -458,17 +470,6 @@ fn load_file(
         suppress: Suppressions::default(),
         problem: None,
     };
-    // Other JSON files (kitchen, package.json, …) are not ours to read.
-    let json = file.rel.ends_with(".json");
-    if json
-        && !matches!(
-            kind,
-            FileKind::MetadataJson | FileKind::RoleJson | FileKind::PolicyLock
-        )
-    {
-        file.kind = FileKind::Other;
-        return file;
-    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
@@ -504,6 +505,12 @@ fn load_file(
         FileKind::Template => {
             let (code, unterminated) = erb::ruby_of(text.as_bytes());
             let mut facts = ruby::extract(&code, &text);
+            // Addresses anywhere in the template, not only in its Ruby.
+            let lines = ruby::LineIndex::new(&text);
+            facts.ips = scan::ipv4s(text.as_bytes())
+                .into_iter()
+                .map(|(at, len, addr)| (lines.span(at, at + len), addr))
+                .collect();
             if let Some(at) = unterminated {
                 let span = ruby::LineIndex::new(&text).span(at, at + 2);
                 let earlier = facts.syntax_error.as_ref().is_some_and(|(s, _)| *s < span);
@@ -517,6 +524,7 @@ fn load_file(
             json_facts(&text, kind)
         }
         FileKind::BerksLock => berks_facts(&text),
+        FileKind::Readme => Facts::default(),
         _ => ruby::extract(text.as_bytes(), &text),
     };
     file.text = text;

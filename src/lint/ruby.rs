@@ -3,14 +3,15 @@
 //! reads. The tree never leaves the thread that parsed it; only the owned facts do.
 
 use ruby_prism::{
-    visit_call_node, ArgumentsNode, CallNode, IndexAndWriteNode, IndexOperatorWriteNode,
-    IndexOrWriteNode, Node, Visit,
+    visit_call_node, ArgumentsNode, AssocNode, CallNode, IndexAndWriteNode, IndexOperatorWriteNode,
+    IndexOrWriteNode, LocalVariableWriteNode, Node, StringNode, Visit,
 };
 
 use super::facts::{
     AttrPath, AttrRead, AttrWrite, Call, Facts, Include, IncludeTarget, Key, Lit, Resource, Span,
     Stmt,
 };
+use super::scan;
 
 /// Precedence levels that can start an attribute write (`default['a'] = 1` in an attributes
 /// file, `node.default['a'] = 1` anywhere).
@@ -228,6 +229,13 @@ enum Root {
 impl<'a, 's> Collector<'a, 's> {
     fn span_of(&self, loc: &ruby_prism::Location<'_>) -> Span {
         self.lines.span(loc.start() as usize, loc.end() as usize)
+    }
+
+    fn secret(&mut self, name: &str, value: &[u8], loc: &ruby_prism::Location<'_>) {
+        if scan::secret_name(name) && scan::secret_value(&String::from_utf8_lossy(value)) {
+            let span = self.span_of(loc);
+            self.facts.secrets.push((span, name.to_string()));
+        }
     }
 
     fn call_span(&self, call: &CallNode<'_>) -> Span {
@@ -505,6 +513,34 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
         }
     }
 
+    fn visit_string_node(&mut self, node: &StringNode<'pr>) {
+        let content = node.content_loc();
+        let raw = content.as_slice();
+        if memchr::memchr(b'.', raw).is_none() {
+            return;
+        }
+        let base = content.start() as usize;
+        for (at, len, addr) in scan::ipv4s(raw) {
+            let span = self.lines.span(base + at, base + at + len);
+            self.facts.ips.push((span, addr));
+        }
+    }
+
+    fn visit_assoc_node(&mut self, node: &AssocNode<'pr>) {
+        if let (Key::Lit(name), Some(value)) = (key(&node.key()), node.value().as_string_node()) {
+            self.secret(&name, value.unescaped(), &node.location());
+        }
+        ruby_prism::visit_assoc_node(self, node);
+    }
+
+    fn visit_local_variable_write_node(&mut self, node: &LocalVariableWriteNode<'pr>) {
+        if let Some(value) = node.value().as_string_node() {
+            let name = String::from_utf8_lossy(node.name().as_slice()).into_owned();
+            self.secret(&name, value.unescaped(), &node.location());
+        }
+        ruby_prism::visit_local_variable_write_node(self, node);
+    }
+
     fn visit_index_or_write_node(&mut self, node: &IndexOrWriteNode<'pr>) {
         let span = self.span_of(&node.location());
         if !self.index_write(node.receiver(), node.arguments(), node.value(), span) {
@@ -555,9 +591,21 @@ pub fn lit(node: &Node<'_>) -> Lit {
     if let Some(s) = node.as_symbol_node() {
         return Lit::Sym(String::from_utf8_lossy(s.unescaped()).into_owned());
     }
-    if node.as_interpolated_string_node().is_some() || node.as_interpolated_symbol_node().is_some()
-    {
-        return Lit::Interpolated;
+    if let Some(interp) = node.as_interpolated_string_node() {
+        let mut text = String::new();
+        for part in interp.parts().iter() {
+            match part.as_string_node() {
+                Some(s) => text.push_str(&String::from_utf8_lossy(s.unescaped())),
+                None => text.push_str("#{…}"),
+            }
+        }
+        return Lit::Interpolated(text);
+    }
+    if node.as_interpolated_symbol_node().is_some() {
+        return Lit::Interpolated("#{…}".to_string());
+    }
+    if node.as_constant_read_node().is_some() || node.as_constant_path_node().is_some() {
+        return Lit::Const(String::from_utf8_lossy(node.location().as_slice()).into_owned());
     }
     if node.as_integer_node().is_some() {
         let text = String::from_utf8_lossy(node.location().as_slice()).replace('_', "");
