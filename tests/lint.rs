@@ -266,7 +266,7 @@ fn write(root: &Path, files: &[(&str, &str)]) {
     }
 }
 
-const META: &str = "name 'app'\nversion '1.0.0'\nlicense 'Apache-2.0'\n";
+const META: &str = "name 'app'\nversion '1.0.0'\nlicense 'Apache-2.0'\nchef_version '>= 17.0'\nsupports 'ubuntu'\n";
 
 #[test]
 fn config_file_is_found_upward_and_can_be_given() {

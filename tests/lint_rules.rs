@@ -516,3 +516,328 @@ fn inc009_include_unknown_recipe() {
         ]
     );
 }
+
+fn recipe(code: &str, body: &str) -> Vec<String> {
+    lint(code, repo!["cookbooks/app/recipes/default.rb" => body], APP)
+}
+
+#[test]
+fn leg001_node_set() {
+    let found = recipe(
+        "LEG001",
+        "node.set['app']['a'] = 1\nnode.set_unless['app']['b'] = 2\n",
+    );
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        lint(
+            "LEG001",
+            repo!["cookbooks/app/attributes/default.rb" => "set['app']['a'] = 1\n"],
+            APP
+        )
+        .len(),
+        1
+    );
+    assert!(recipe(
+        "LEG001",
+        "node.default['app']['a'] = 1\nsettings = {}\nsettings['set'] = 1\n"
+    )
+    .is_empty());
+}
+
+#[test]
+fn leg002_node_normal() {
+    let found = recipe(
+        "LEG002",
+        "node.normal['app']['a'] = 1\nnode.normal_unless['app']['b'] = 2\n",
+    );
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(recipe(
+        "LEG002",
+        "node.default['app']['a'] = 1\nlog node['normal']\n"
+    )
+    .is_empty());
+}
+
+#[test]
+fn leg003_definition() {
+    let def = "define :site, port: 80 do\n  template params[:name]\nend\n";
+    let found = lint(
+        "LEG003",
+        repo!["cookbooks/app/definitions/site.rb" => def],
+        APP,
+    );
+    assert_eq!(found, ["cookbooks/app/definitions/site.rb:1:1"]);
+    assert!(lint(
+        "LEG003",
+        repo!["cookbooks/app/libraries/site.rb" => def],
+        APP
+    )
+    .is_empty());
+}
+
+#[test]
+fn leg004_lwrp_provider() {
+    let found = lint(
+        "LEG004",
+        repo!["cookbooks/app/providers/site.rb" => "action :create do\nend\n", "cookbooks/app/resources/site.rb" => "actions :create\n"],
+        APP,
+    );
+    assert_eq!(found, ["cookbooks/app/providers/site.rb:1:1"]);
+    assert!(lint(
+        "LEG004",
+        repo!["cookbooks/app/resources/site.rb" => "unified_mode true\naction :create do\nend\n"],
+        APP
+    )
+    .is_empty());
+}
+
+#[test]
+fn leg005_missing_unified_mode() {
+    let body = "provides :app_site\nproperty :port, Integer\naction :create do\n  log 'x'\nend\n";
+    let found = lint(
+        "LEG005",
+        repo!["cookbooks/app/resources/site.rb" => body],
+        APP,
+    );
+    assert_eq!(found, ["cookbooks/app/resources/site.rb:1:1"]);
+    let unified = format!("unified_mode true\n{body}");
+    assert!(lint(
+        "LEG005",
+        repo!["cookbooks/app/resources/site.rb" => unified],
+        APP
+    )
+    .is_empty());
+    // An LWRP resource (no property, no action block) is LEG004's business.
+    assert!(lint(
+        "LEG005",
+        repo!["cookbooks/app/resources/site.rb" => "actions :create\nattribute :port\n"],
+        APP
+    )
+    .is_empty());
+    // Chef 18 makes unified mode the default.
+    let mut files = repo!["cookbooks/app/resources/site.rb" => body];
+    files.push((
+        "cookbooks/app/metadata.rb".to_string(),
+        b"name 'app'\nchef_version '>= 18.0'\n".to_vec(),
+    ));
+    assert!(lint("LEG005", files, &[]).is_empty());
+}
+
+#[test]
+fn leg006_resource_name_without_provides() {
+    let found = lint(
+        "LEG006",
+        repo!["cookbooks/app/resources/site.rb" => "resource_name :app_site\nproperty :x, String\n"],
+        APP,
+    );
+    assert_eq!(found, ["cookbooks/app/resources/site.rb:1:1"]);
+    assert!(lint(
+        "LEG006",
+        repo!["cookbooks/app/resources/site.rb" => "resource_name :app_site\nprovides :app_site\n"],
+        APP
+    )
+    .is_empty());
+}
+
+#[test]
+fn leg007_resources_lookup() {
+    let found = recipe(
+        "LEG007",
+        "resources('service[nginx]').action(:nothing)\nr = resources(template: '/etc/x')\n",
+    );
+    assert_eq!(found.len(), 2, "{found:?}");
+    // Looking up a resource the cookbook declares itself is its own business.
+    assert!(recipe(
+        "LEG007",
+        "service 'app'\nresources('service[app]').action(:start)\n"
+    )
+    .is_empty());
+}
+
+#[test]
+fn leg008_forced_provider() {
+    let body = "service 'app' do\n  provider Chef::Provider::Service::Upstart\nend\n";
+    assert_eq!(
+        recipe("LEG008", body),
+        ["cookbooks/app/recipes/default.rb:2:3"]
+    );
+    assert!(recipe(
+        "LEG008",
+        "service 'app' do\n  action :start\nend\nprovider_name = Chef::Provider::Foo\n"
+    )
+    .is_empty());
+}
+
+#[test]
+fn svc001_restart_on_every_run() {
+    let body = "service 'a' do\n  action [:enable, :restart]\nend\nservice 'b' do\n  action :reload\nend\n";
+    assert_eq!(
+        recipe("SVC001", body),
+        [
+            "cookbooks/app/recipes/default.rb:2:3",
+            "cookbooks/app/recipes/default.rb:5:3"
+        ]
+    );
+    let near = "service 'a' do\n  action [:enable, :start]\nend\ntemplate '/etc/a' do\n  notifies :restart, 'service[a]'\nend\n";
+    assert!(recipe("SVC001", near).is_empty());
+}
+
+#[test]
+fn svc002_hand_rolled_service() {
+    let body = "template '/etc/systemd/system/app.service'\nfile '/etc/init.d/app'\ncookbook_file '/etc/init/app.conf'\nexecute 'systemctl daemon-reload'\nbash 'x' do\n  code '/usr/sbin/update-rc.d app defaults'\nend\nexecute \"service #{name} restart\"\n";
+    assert_eq!(recipe("SVC002", body).len(), 6);
+    let near = "template '/etc/systemd/system.conf.d/x.conf'\nfile '/etc/init/README'\nexecute 'echo servicenow'\nexecute 'grep --service x'\nsystemd_unit 'app.service'\n";
+    assert!(
+        recipe("SVC002", near).is_empty(),
+        "{:?}",
+        recipe("SVC002", near)
+    );
+}
+
+#[test]
+fn svc003_duplicate_resource() {
+    let found = lint(
+        "SVC003",
+        repo![
+            "cookbooks/app/recipes/default.rb" => "package 'nginx'\ninclude_recipe 'app::web'\n",
+            "cookbooks/app/recipes/web.rb" => "package 'nginx' do\n  version '1'\nend\n",
+        ],
+        APP,
+    );
+    assert_eq!(found, ["cookbooks/app/recipes/web.rb:1:1"]);
+    // Across a role's run list.
+    let found = lint(
+        "SVC003",
+        repo![
+            "roles/web.json" => r#"{ "name": "web", "run_list": ["recipe[a]", "role[base]"] }"#,
+            "roles/base.rb" => "name 'base'\nrun_list 'recipe[b::default]'\n",
+            "cookbooks/a/recipes/default.rb" => "user 'deploy'\n",
+            "cookbooks/b/recipes/default.rb" => "user 'deploy'\n",
+        ],
+        &[("a", &[]), ("b", &[])],
+    );
+    assert_eq!(found, ["cookbooks/b/recipes/default.rb:1:1"]);
+    // Same file (if/else branches), or recipes never in one run list: fine.
+    let branches = "if platform?('ubuntu')\n  package 'x'\nelse\n  package 'x' do\n    package_name 'y'\n  end\nend\n";
+    assert!(recipe("SVC003", branches).is_empty());
+    assert!(lint(
+        "SVC003",
+        repo![
+            "cookbooks/a/recipes/default.rb" => "user 'deploy'\n",
+            "cookbooks/b/recipes/default.rb" => "user 'deploy'\n",
+        ],
+        &[("a", &[]), ("b", &[])]
+    )
+    .is_empty());
+}
+
+#[test]
+fn ops001_unguarded_execute() {
+    let body = "execute 'make install'\nbash 'build' do\n  code 'make'\nend\n";
+    assert_eq!(recipe("OPS001", body).len(), 2);
+    let near = "execute 'a' do\n  creates '/x'\nend\nexecute 'b' do\n  not_if 'test -f /y'\nend\nbash 'c' do\n  only_if { true }\nend\nexecute 'd' do\n  action :nothing\nend\n";
+    assert!(recipe("OPS001", near).is_empty());
+}
+
+#[test]
+fn ops002_hard_coded_ip() {
+    let found = lint(
+        "OPS002",
+        repo![
+            "cookbooks/app/recipes/default.rb" => "log 'db at 10.1.2.3'\nlog \"#{x} 172.16.0.9\"\n",
+            "cookbooks/app/templates/a.erb" => "server 192.168.1.20:80;\n",
+        ],
+        APP,
+    );
+    assert_eq!(
+        found,
+        [
+            "cookbooks/app/recipes/default.rb:1:12",
+            "cookbooks/app/recipes/default.rb:2:11",
+            "cookbooks/app/templates/a.erb:1:8"
+        ]
+    );
+    let near = "log '127.0.0.1'\nlog '0.0.0.0'\nlog '169.254.169.254'\nlog '192.0.2.1'\nlog 'version 1.2.3'\n# 10.9.9.9 in a comment\n";
+    assert!(recipe("OPS002", near).is_empty());
+}
+
+#[test]
+fn ops003_secret_literal() {
+    let body = "user 'app' do\n  password 'hunter2-long'\nend\ncfg = { 'api_token' => 'abcd1234', client_secret: 'xyz12345' }\ndb_password = 'swordfish'\n";
+    assert_eq!(
+        recipe("OPS003", body).len(),
+        4,
+        "{:?}",
+        recipe("OPS003", body)
+    );
+    let attrs = "default['app']['db_password'] = 'hunter22'\ndefault['app']['password_file'] = '/etc/pw'\ndefault['app']['token'] = ''\n";
+    assert_eq!(
+        lint(
+            "OPS003",
+            repo!["cookbooks/app/attributes/default.rb" => attrs],
+            APP
+        ),
+        ["cookbooks/app/attributes/default.rb:1:1"]
+    );
+    let near = "user 'app' do\n  password node['app']['pw']\nend\ntoken_path = '/run/token'\nkey = 'value'\npassword = ENV['X']\n";
+    assert!(recipe("OPS003", near).is_empty());
+}
+
+#[test]
+fn ops004_template_source_missing() {
+    let body = "template '/etc/a.conf' do\n  source 'a.conf.erb'\nend\ntemplate '/etc/b.conf'\ntemplate '/etc/c.conf' do\n  source 'c.erb'\nend\n";
+    let found = lint(
+        "OPS004",
+        repo!["cookbooks/app/recipes/default.rb" => body, "cookbooks/app/templates/default/a.conf.erb" => "a\n", "cookbooks/app/templates/b.conf.erb" => "b\n"],
+        APP,
+    );
+    assert_eq!(found, ["cookbooks/app/recipes/default.rb:5:1"]);
+    let near = "template '/etc/x' do\n  source 'x.erb'\n  cookbook 'elsewhere'\nend\ntemplate '/etc/y' do\n  source \"#{n}.erb\"\nend\ntemplate '/etc/z' do\n  source '/tmp/z.erb'\n  local true\nend\n";
+    assert!(recipe("OPS004", near).is_empty());
+}
+
+#[test]
+fn ops005_metadata_missing_fields() {
+    let found = lint(
+        "OPS005",
+        repo!["cookbooks/app/metadata.rb" => "name 'app'\nlicense 'MIT'\n"],
+        &[],
+    );
+    assert_eq!(found, ["cookbooks/app/metadata.rb:1:1"]);
+    let full = "name 'app'\nlicense 'MIT'\nchef_version '>= 17'\nsupports 'ubuntu'\n";
+    assert!(lint("OPS005", repo!["cookbooks/app/metadata.rb" => full], &[]).is_empty());
+}
+
+#[test]
+fn ops006_metadata_placeholder() {
+    let meta = "name 'app'\nmaintainer 'The Authors'\nmaintainer_email 'you@example.com'\nissues_url 'https://github.com/<insert_org_here>/app/issues'\n";
+    assert_eq!(
+        lint("OPS006", repo!["cookbooks/app/metadata.rb" => meta], &[]).len(),
+        3
+    );
+    let real = "name 'app'\nmaintainer 'Shop Ops'\nmaintainer_email 'ops@shop.example'\ndescription 'Installs the app'\n";
+    assert!(lint("OPS006", repo!["cookbooks/app/metadata.rb" => real], &[]).is_empty());
+}
+
+#[test]
+fn ops007_readme_boilerplate() {
+    let found = lint(
+        "OPS007",
+        repo!["cookbooks/app/README.md" => "# app\n\nTODO: Enter the cookbook description here.\n"],
+        APP,
+    );
+    assert_eq!(found, ["cookbooks/app/README.md:3:1"]);
+    assert!(lint(
+        "OPS007",
+        repo!["cookbooks/app/README.md" => "# app\n\nInstalls the app.\n"],
+        APP
+    )
+    .is_empty());
+    // Not a cookbook README.
+    assert!(lint(
+        "OPS007",
+        repo!["README.md" => "TODO: Enter the cookbook description here.\n"],
+        APP
+    )
+    .is_empty());
+}

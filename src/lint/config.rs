@@ -58,6 +58,9 @@ pub struct Settings {
     pub max_foreign_includes: usize,
     /// ATTR004: cookbooks that may write one attribute namespace.
     pub max_namespace_writers: usize,
+    /// OPS002: let the RFC 5737 documentation ranges (192.0.2.0/24, 198.51.100.0/24,
+    /// 203.0.113.0/24) through.
+    pub allow_documentation_ips: bool,
 }
 
 impl Default for Settings {
@@ -70,6 +73,7 @@ impl Default for Settings {
             min_recipes_for_share: 3,
             max_foreign_includes: 4,
             max_namespace_writers: 1,
+            allow_documentation_ips: true,
         }
     }
 }

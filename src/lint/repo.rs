@@ -6,9 +6,14 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::facts::{Call, Facts, Lit, Span};
+use super::facts::{Call, Facts, Lit, Resource, Span};
 use super::suppress::Suppressions;
 use super::{erb, ruby, scan};
+
+/// A file found by the walk: (path on disk, display path).
+type Found = (PathBuf, String);
+/// Where a file belongs: (cookbook index, path within it, kind).
+type Place = (Option<usize>, String, FileKind);
 
 /// What a file is, from where it sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -123,6 +128,15 @@ pub struct Repo {
 }
 
 impl Repo {
+    /// Every resource declared in cookbook files of these kinds, with its file.
+    pub fn resources<'a>(
+        &'a self,
+        kinds: &[FileKind],
+    ) -> impl Iterator<Item = (&'a SourceFile, &'a Resource)> + 'a {
+        self.files_of_kinds(kinds)
+            .flat_map(|(f, _)| f.facts.resources.iter().map(move |r| (f, r)))
+    }
+
     pub fn cookbook(&self, name: &str) -> Option<&Cookbook> {
         self.by_name.get(name).map(|&i| &self.cookbooks[i])
     }
@@ -151,11 +165,20 @@ impl Repo {
         file.cookbook.map(|i| &self.cookbooks[i])
     }
 
-    /// Files of a kind, with their cookbook.
+    /// Readable files of a kind, with their cookbook.
     pub fn files_of(&self, kind: FileKind) -> impl Iterator<Item = (&SourceFile, &Cookbook)> {
+        self.files_of_kinds(&[kind])
+    }
+
+    /// Readable files of any of these kinds, with their cookbook.
+    pub fn files_of_kinds<'a>(
+        &'a self,
+        kinds: &[FileKind],
+    ) -> impl Iterator<Item = (&'a SourceFile, &'a Cookbook)> + 'a {
+        let kinds = kinds.to_vec();
         self.files
             .iter()
-            .filter(move |f| f.kind == kind && f.problem.is_none())
+            .filter(move |f| kinds.contains(&f.kind) && f.problem.is_none())
             .filter_map(|f| Some((f, self.cookbook_of(f)?)))
     }
 
@@ -186,7 +209,7 @@ impl Repo {
         let dirs: Vec<String> = cookbook_dirs.keys().cloned().collect();
         // Other JSON files (kitchen, package.json, …) and READMEs outside cookbooks are not
         // ours to read.
-        let placed: Vec<((PathBuf, String), (Option<usize>, String, FileKind))> = found
+        let placed: Vec<(Found, Place)> = found
             .into_iter()
             .map(|(path, display)| {
                 let place = classify(&display, &dirs);
@@ -391,7 +414,7 @@ fn error_message(err: &ignore::Error) -> String {
 }
 
 /// Which cookbook a file belongs to, its path within it, and its kind.
-fn classify(display: &str, cookbook_dirs: &[String]) -> (Option<usize>, String, FileKind) {
+fn classify(display: &str, cookbook_dirs: &[String]) -> Place {
     let cookbook = cookbook_dirs
         .iter()
         .enumerate()

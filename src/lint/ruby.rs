@@ -107,6 +107,8 @@ const NOT_RESOURCES: &[&str] = &[
     "find_resource",
     "delete_resource",
     "resources",
+    "define",
+    "provider",
 ];
 
 /// Chef's built-in resources that are commonly declared without a block.

@@ -3,11 +3,12 @@
 //! message, and one check function over the repo model.
 //!
 //! Families: `FILE` (files the linter could not read or parse), `INC` (include-all recipes),
-//! `ATTR` (attribute-heavy cookbooks).
+//! `ATTR` (attribute-heavy cookbooks), `LEG` (legacy Chef APIs), `SVC` (service management),
+//! `OPS` (operational hygiene).
 
 mod prelude {
     pub(crate) use crate::lint::facts::{IncludeTarget, Span};
-    pub(crate) use crate::lint::repo::{FileKind, SourceFile};
+    pub(crate) use crate::lint::repo::{Cookbook, FileKind, SourceFile};
     pub(crate) use crate::lint::rule::{declare_rule, Context, Sink, Violation};
     pub(crate) use crate::lint::rules::{is_ohai, owner, recipe_name, START};
 }
@@ -32,6 +33,24 @@ mod inc006_unknown_dependency;
 mod inc007_dependency_not_locked;
 mod inc008_dynamic_include;
 mod inc009_include_unknown_recipe;
+mod leg001_node_set;
+mod leg002_node_normal;
+mod leg003_definition;
+mod leg004_lwrp_provider;
+mod leg005_missing_unified_mode;
+mod leg006_resource_name_without_provides;
+mod leg007_resources_lookup;
+mod leg008_forced_provider;
+mod ops001_unguarded_execute;
+mod ops002_hard_coded_ip;
+mod ops003_secret_literal;
+mod ops004_template_source_missing;
+mod ops005_metadata_missing_fields;
+mod ops006_metadata_placeholder;
+mod ops007_readme_boilerplate;
+mod svc001_restart_on_every_run;
+mod svc002_hand_rolled_service;
+mod svc003_duplicate_resource;
 
 use crate::lint::facts::Span;
 use crate::lint::repo::{Cookbook, Repo};
@@ -59,6 +78,24 @@ pub static RULES: &[&Rule] = &[
     &inc007_dependency_not_locked::RULE,
     &inc008_dynamic_include::RULE,
     &inc009_include_unknown_recipe::RULE,
+    &leg001_node_set::RULE,
+    &leg002_node_normal::RULE,
+    &leg003_definition::RULE,
+    &leg004_lwrp_provider::RULE,
+    &leg005_missing_unified_mode::RULE,
+    &leg006_resource_name_without_provides::RULE,
+    &leg007_resources_lookup::RULE,
+    &leg008_forced_provider::RULE,
+    &ops001_unguarded_execute::RULE,
+    &ops002_hard_coded_ip::RULE,
+    &ops003_secret_literal::RULE,
+    &ops004_template_source_missing::RULE,
+    &ops005_metadata_missing_fields::RULE,
+    &ops006_metadata_placeholder::RULE,
+    &ops007_readme_boilerplate::RULE,
+    &svc001_restart_on_every_run::RULE,
+    &svc002_hand_rolled_service::RULE,
+    &svc003_duplicate_resource::RULE,
 ];
 
 /// The first character of a file.

@@ -1,0 +1,92 @@
+use crate::lint::facts::Lit;
+
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a custom resource (a file in `resources/` with `property` or `action` blocks)
+    /// that does not declare `unified_mode true`. Cookbooks whose `metadata.rb` requires
+    /// Chef 18 or later are skipped: unified mode is the default there.
+    ///
+    /// ## Why is this bad?
+    /// Without unified mode, the resources inside an action are compiled first and converged
+    /// later, so Ruby code between them sees the state from before they ran — the classic
+    /// "why is my file not there yet" bug. Chef 18 makes unified mode the default, so a
+    /// resource that relies on the old split changes behaviour on upgrade.
+    ///
+    /// ## Example
+    /// ```ruby
+    /// provides :app_config
+    /// property :path, String
+    /// action :create do
+    ///   file new_resource.path
+    /// end
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```ruby
+    /// unified_mode true
+    /// provides :app_config
+    /// property :path, String
+    /// action :create do
+    ///   file new_resource.path
+    /// end
+    /// ```
+    RULE = "LEG005", "missing-unified-mode", Warning, "A custom resource without unified_mode true", check
+}
+
+struct MissingUnifiedMode<'a> {
+    name: &'a str,
+}
+
+impl Violation for MissingUnifiedMode<'_> {
+    fn message(&self) -> String {
+        format!(
+            "custom resource `{}` does not declare `unified_mode true`",
+            self.name
+        )
+    }
+    fn label(&self) -> String {
+        "first statement".to_string()
+    }
+    fn help(&self) -> Option<String> {
+        Some("add `unified_mode true` at the top of the file".to_string())
+    }
+}
+
+/// Whether `chef_version` in metadata requires Chef 18 or later.
+fn requires_chef_18(ctx: &Context<'_>, cookbook: &Cookbook) -> bool {
+    let Some(meta) = cookbook.metadata.map(|m| &ctx.repo.files[m]) else {
+        return false;
+    };
+    meta.facts.top_calls("chef_version").any(|c| {
+        c.args.iter().filter_map(Lit::text).any(|req| {
+            let req = req.trim();
+            let version = req
+                .strip_prefix(">=")
+                .or_else(|| req.strip_prefix("~>"))
+                .or_else(|| req.strip_prefix('>'))
+                .map(str::trim);
+            version
+                .and_then(|v| v.split('.').next())
+                .and_then(|major| major.parse::<u32>().ok())
+                .is_some_and(|major| major >= 18)
+        })
+    })
+}
+
+fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    for (file, cookbook) in ctx.repo.files_of(FileKind::Resource) {
+        let facts = &file.facts;
+        let custom = facts.top_calls("property").next().is_some()
+            || facts.top_calls("action").any(|c| c.has_block);
+        if !custom || facts.top_calls("unified_mode").next().is_some() {
+            continue;
+        }
+        if requires_chef_18(ctx, cookbook) {
+            continue;
+        }
+        let span = facts.stmts.first().map_or(START, |s| s.span);
+        sink.report(file, span, MissingUnifiedMode { name: file.stem() });
+    }
+}

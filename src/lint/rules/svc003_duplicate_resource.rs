@@ -1,0 +1,216 @@
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::lint::facts::Lit;
+use crate::lint::repo::Repo;
+
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a resource (type and name) declared a second time, in another recipe, among the
+    /// recipes of one run list: a role's or Policyfile's `run_list`, or a cookbook's `default`
+    /// recipe, followed through its `include_recipe` calls. (Two declarations in one file are
+    /// left alone: they are usually `if`/`else` branches.)
+    ///
+    /// ## Why is this bad?
+    /// Both declarations run, in order, and the second silently undoes or repeats the first
+    /// (a different template source, another mode, a second restart). Notifications to
+    /// `type[name]` go to whichever Chef finds, so behaviour depends on run-list order.
+    ///
+    /// ## Example
+    /// ```ruby
+    /// # base::default
+    /// package 'nginx'
+    /// # web::default (same run list)
+    /// package 'nginx' do
+    ///   version '1.24.0'
+    /// end
+    /// ```
+    ///
+    /// ## Use instead
+    /// Declare each resource once, in the cookbook that owns it; others notify it or call a
+    /// custom resource with properties.
+    RULE = "SVC003", "duplicate-resource", Warning, "The same resource declared twice in one run list", check
+}
+
+struct DuplicateResource<'a> {
+    resource: &'a str,
+    first: &'a str,
+}
+
+impl Violation for DuplicateResource<'_> {
+    fn message(&self) -> String {
+        format!(
+            "`{}` is declared again (first at {})",
+            self.resource, self.first
+        )
+    }
+    fn label(&self) -> String {
+        "second declaration in the same run list".to_string()
+    }
+    fn help(&self) -> Option<String> {
+        Some("declare it once, in the cookbook that owns it; notify it from elsewhere".to_string())
+    }
+}
+
+/// A run-list item (`recipe[a::b]`, `a::b`, `a`, `role[x]`) as a recipe or a role.
+enum Item {
+    Recipe(String, String),
+    Role(String),
+}
+
+fn item(text: &str) -> Option<Item> {
+    let text = text.trim();
+    if let Some(role) = text.strip_prefix("role[").and_then(|r| r.strip_suffix(']')) {
+        return Some(Item::Role(role.to_string()));
+    }
+    let recipe = text
+        .strip_prefix("recipe[")
+        .and_then(|r| r.strip_suffix(']'))
+        .unwrap_or(text);
+    let recipe = recipe.split('@').next().unwrap_or(recipe);
+    let (c, r) = recipe.split_once("::").unwrap_or((recipe, "default"));
+    (!c.is_empty()).then(|| Item::Recipe(c.to_string(), r.to_string()))
+}
+
+/// Every run list in the repo, as its resources in the order the Chef client compiles them:
+/// `(file index, resource index)`.
+fn run_lists(repo: &Repo) -> Vec<Vec<(usize, usize)>> {
+    let mut roles: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut lists: Vec<Vec<&str>> = Vec::new();
+    for file in &repo.files {
+        if !matches!(
+            file.kind,
+            FileKind::Role | FileKind::RoleJson | FileKind::Policyfile
+        ) {
+            continue;
+        }
+        let items: Vec<&str> = file
+            .facts
+            .top_calls("run_list")
+            .flat_map(|c| c.args.iter().filter_map(Lit::text))
+            .collect();
+        if file.kind != FileKind::Policyfile {
+            roles.insert(file.stem(), items.clone());
+        }
+        lists.push(items);
+    }
+    let mut out = Vec::new();
+    for list in &lists {
+        let mut recipes = Vec::new();
+        expand_roles(list, &roles, &mut recipes, &mut BTreeSet::new());
+        out.push(compile(repo, &recipes));
+    }
+    for cookbook in &repo.cookbooks {
+        if cookbook.recipes.contains_key("default") {
+            out.push(compile(
+                repo,
+                &[(cookbook.name.clone(), "default".to_string())],
+            ));
+        }
+    }
+    out
+}
+
+fn expand_roles<'a>(
+    items: &[&'a str],
+    roles: &HashMap<&str, Vec<&'a str>>,
+    out: &mut Vec<(String, String)>,
+    seen: &mut BTreeSet<String>,
+) {
+    for text in items {
+        match item(text) {
+            Some(Item::Recipe(c, r)) => out.push((c, r)),
+            Some(Item::Role(role)) if seen.insert(role.clone()) => {
+                if let Some(inner) = roles.get(role.as_str()) {
+                    expand_roles(inner, roles, out, seen);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The resources of a run list in compile order: each recipe's resources and
+/// `include_recipe` calls in source order, an included recipe compiled where it is included
+/// (once, like the Chef client).
+fn compile(repo: &Repo, recipes: &[(String, String)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack: Vec<(usize, usize, usize, String)> = Vec::new();
+    let find = |c: &str, r: &str| repo.cookbook(c).and_then(|cb| cb.recipes.get(r)).copied();
+    for (c, r) in recipes {
+        let Some(index) = find(c, r) else { continue };
+        if !seen.insert(index) {
+            continue;
+        }
+        // (file, next resource, next include, cookbook name)
+        stack.push((index, 0, 0, c.clone()));
+        while let Some((file, ri, ii, cookbook)) = stack.pop() {
+            let facts = &repo.files[file].facts;
+            let next_resource = facts.resources.get(ri).map(|r| r.span);
+            let next_include = facts.includes.get(ii);
+            match (next_resource, next_include) {
+                (Some(rs), Some(inc)) if rs < inc.span => {
+                    out.push((file, ri));
+                    stack.push((file, ri + 1, ii, cookbook));
+                }
+                (_, Some(inc)) => {
+                    stack.push((file, ri, ii + 1, cookbook.clone()));
+                    if let IncludeTarget::Static {
+                        cookbook: c,
+                        recipe,
+                    } = &inc.target
+                    {
+                        let c = if c.is_empty() { &cookbook } else { c };
+                        if let Some(target) = find(c, recipe) {
+                            if seen.insert(target) {
+                                stack.push((target, 0, 0, c.clone()));
+                            }
+                        }
+                    }
+                }
+                (Some(_), None) => {
+                    out.push((file, ri));
+                    stack.push((file, ri + 1, ii, cookbook));
+                }
+                (None, None) => {}
+            }
+        }
+    }
+    out
+}
+
+fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+    let repo = ctx.repo;
+    let mut reported: HashSet<(usize, Span)> = HashSet::new();
+    for list in run_lists(repo) {
+        let mut first: HashMap<(&str, &str), (usize, Span)> = HashMap::new();
+        for (index, r) in list {
+            let file = &repo.files[index];
+            let resource = &file.facts.resources[r];
+            let Some(name) = resource.name.text() else {
+                continue;
+            };
+            let key = (resource.kind.as_str(), name);
+            let Some(&(first_file, first_span)) = first.get(&key) else {
+                first.insert(key, (index, resource.span));
+                continue;
+            };
+            // Within one file, declarations in `if`/`else` branches are common and fine.
+            if first_file == index || !reported.insert((index, resource.span)) {
+                continue;
+            }
+            let shown = format!("{}[{}]", resource.kind, name);
+            let at = format!("{}:{}", repo.files[first_file].path, first_span.line);
+            sink.report(
+                file,
+                resource.span,
+                DuplicateResource {
+                    resource: &shown,
+                    first: &at,
+                },
+            );
+        }
+    }
+}
