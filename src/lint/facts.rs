@@ -119,6 +119,29 @@ impl AttrPath {
     }
 }
 
+/// A set of attribute paths that answers [`AttrPath::overlaps`] against all of them in
+/// O(depth) instead of O(paths).
+#[derive(Debug, Default)]
+pub struct AttrIndex<'a> {
+    exact: std::collections::HashSet<&'a [String]>,
+    prefixes: std::collections::HashSet<&'a [String]>,
+}
+
+impl<'a> AttrIndex<'a> {
+    pub fn insert(&mut self, path: &'a AttrPath) {
+        self.exact.insert(&path.keys);
+        for n in 1..=path.keys.len() {
+            self.prefixes.insert(&path.keys[..n]);
+        }
+    }
+
+    /// Whether some path in the set overlaps `path` (one is a prefix of the other).
+    pub fn overlaps(&self, path: &AttrPath) -> bool {
+        self.prefixes.contains(path.keys.as_slice())
+            || (1..=path.keys.len()).any(|n| self.exact.contains(&path.keys[..n]))
+    }
+}
+
 /// The precedence level an attribute is written at (`default`, `override`, `normal`, `set`, …,
 /// `force_default`, `default_unless`, …) — the method name as written.
 pub type Level = String;

@@ -11,7 +11,7 @@ use super::suppress::Suppressions;
 use super::{erb, ruby, scan};
 
 /// A file found by the walk: (path on disk, display path).
-type Found = (PathBuf, String);
+pub type Found = (PathBuf, String);
 /// Where a file belongs: (cookbook index, path within it, kind).
 type Place = (Option<usize>, String, FileKind);
 
@@ -185,18 +185,7 @@ impl Repo {
     /// Build the model of everything under `roots`. `Err` only for a lint path that does not
     /// exist; everything else becomes a problem on a file or a walk error.
     pub fn load(roots: &[PathBuf]) -> anyhow::Result<Repo> {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let mut found: Vec<(PathBuf, String)> = Vec::new();
-        let mut walk_errors = Vec::new();
-        for root in roots {
-            if std::fs::symlink_metadata(root).is_err() {
-                anyhow::bail!("lint path `{}` does not exist", root.display());
-            }
-            let base = display_base(root, &cwd);
-            walk(root, &base, &mut found, &mut walk_errors);
-        }
-        found.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
-        found.dedup_by(|a, b| a.0 == b.0);
+        let (found, walk_errors) = discover(roots)?;
 
         // A cookbook is a folder with metadata.rb or metadata.json.
         let mut cookbook_dirs: BTreeMap<String, Option<usize>> = BTreeMap::new();
@@ -207,12 +196,17 @@ impl Repo {
             }
         }
         let dirs: Vec<String> = cookbook_dirs.keys().cloned().collect();
+        let dir_index: HashMap<&str, usize> = dirs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.as_str(), i))
+            .collect();
         // Other JSON files (kitchen, package.json, …) and READMEs outside cookbooks are not
         // ours to read.
         let placed: Vec<(Found, Place)> = found
             .into_iter()
             .map(|(path, display)| {
-                let place = classify(&display, &dirs);
+                let place = classify(&display, &dir_index);
                 ((path, display), place)
             })
             .filter(|((_, display), (_, _, kind))| {
@@ -304,6 +298,28 @@ impl Repo {
     }
 }
 
+/// Find the files to lint under `roots` (honouring `.gitignore` and `chefignore`, following
+/// symbolic links), sorted by display path: `(path on disk, display path)`, plus walk errors.
+/// `Err` only for a root that does not exist.
+pub fn discover(roots: &[PathBuf]) -> anyhow::Result<(Vec<Found>, Vec<WalkError>)> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for root in roots {
+        if std::fs::symlink_metadata(root).is_err() {
+            anyhow::bail!("lint path `{}` does not exist", root.display());
+        }
+        let base = display_base(root, &cwd);
+        walk(root, &base, &mut found, &mut errors);
+    }
+    found.sort_by(|a: &Found, b: &Found| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+    found.dedup_by(|a, b| a.0 == b.0);
+    errors
+        .sort_by(|a: &WalkError, b: &WalkError| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    errors.dedup_by(|a, b| a.path == b.path && a.message == b.message);
+    Ok((found, errors))
+}
+
 /// The lint path as the user typed it (without `./`); an absolute path relative to the
 /// current directory when below it, else empty (paths relative to the lint root).
 fn display_base(root: &Path, cwd: &Path) -> String {
@@ -346,47 +362,60 @@ fn wanted(name: &str) -> bool {
         || name == "README.md"
 }
 
-fn walk(root: &Path, base: &str, found: &mut Vec<(PathBuf, String)>, errors: &mut Vec<WalkError>) {
-    let walker = ignore::WalkBuilder::new(root)
+/// Walk one lint path in parallel (the walk is as costly as parsing otherwise).
+fn walk(root: &Path, base: &str, found: &mut Vec<Found>, errors: &mut Vec<WalkError>) {
+    let shared = std::sync::Mutex::new((Vec::new(), Vec::new()));
+    ignore::WalkBuilder::new(root)
         .follow_links(true)
         .require_git(false)
         .add_custom_ignore_filename("chefignore")
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                let name = entry.file_name().to_string_lossy();
-                if !is_file || !wanted(&name) {
-                    continue;
-                }
-                let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                let display = if rel.is_empty() {
-                    base.to_string()
-                } else {
-                    join(base, &rel)
+        .build_parallel()
+        .run(|| {
+            let shared = &shared;
+            Box::new(move |entry| {
+                let item = match entry {
+                    Ok(entry) => {
+                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                        if !is_file || !wanted(&entry.file_name().to_string_lossy()) {
+                            return ignore::WalkState::Continue;
+                        }
+                        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                        let rel = slash_path(rel);
+                        let display = if rel.is_empty() {
+                            base.to_string()
+                        } else {
+                            join(base, &rel)
+                        };
+                        Ok((entry.into_path(), display))
+                    }
+                    Err(err) => {
+                        let path = error_path(&err)
+                            .map(|p| join(base, &slash_path(p.strip_prefix(root).unwrap_or(&p))))
+                            .unwrap_or_else(|| base.to_string());
+                        Err(WalkError {
+                            path,
+                            message: error_message(&err),
+                        })
+                    }
                 };
-                found.push((entry.into_path(), display));
-            }
-            Err(err) => {
-                let path = error_path(&err)
-                    .map(|p| {
-                        let rel = p.strip_prefix(root).unwrap_or(&p);
-                        join(base, &rel.to_string_lossy())
-                    })
-                    .unwrap_or_else(|| base.to_string());
-                errors.push(WalkError {
-                    path,
-                    message: error_message(&err),
-                });
-            }
-        }
-    }
+                let mut guard = shared.lock().unwrap_or_else(|e| e.into_inner());
+                match item {
+                    Ok(f) => guard.0.push(f),
+                    Err(e) => guard.1.push(e),
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let (f, e) = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    found.extend(f);
+    errors.extend(e);
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {
@@ -413,25 +442,23 @@ fn error_message(err: &ignore::Error) -> String {
     }
 }
 
-/// Which cookbook a file belongs to, its path within it, and its kind.
-fn classify(display: &str, cookbook_dirs: &[String]) -> Place {
-    let cookbook = cookbook_dirs
-        .iter()
-        .enumerate()
-        .filter(|(_, dir)| {
-            dir.is_empty()
-                || display
-                    .strip_prefix(dir.as_str())
-                    .is_some_and(|rest| rest.starts_with('/'))
-        })
-        .max_by_key(|(_, dir)| dir.len())
-        .map(|(i, _)| i);
-    let rel = match cookbook {
-        Some(i) if !cookbook_dirs[i].is_empty() => {
-            display[cookbook_dirs[i].len() + 1..].to_string()
+/// Which cookbook a file belongs to (the nearest folder above it with metadata), its path
+/// within it, and its kind.
+fn classify(display: &str, cookbook_dirs: &HashMap<&str, usize>) -> Place {
+    let mut cookbook = None;
+    let mut dir = display;
+    while let Some((parent, _)) = dir.rsplit_once('/') {
+        if let Some(&i) = cookbook_dirs.get(parent) {
+            cookbook = Some((i, parent.len() + 1));
+            break;
         }
-        _ => display.to_string(),
-    };
+        dir = parent;
+    }
+    if cookbook.is_none() {
+        cookbook = cookbook_dirs.get("").map(|&i| (i, 0));
+    }
+    let rel = display[cookbook.map_or(0, |(_, len)| len)..].to_string();
+    let cookbook = cookbook.map(|(i, _)| i);
     let parts: Vec<&str> = rel.split('/').collect();
     let name = *parts.last().unwrap_or(&"");
     let ruby = name.ends_with(".rb");

@@ -66,12 +66,23 @@ pub fn secret_name(name: &str) -> bool {
         "secret_access_key",
         "auth_key",
     ];
-    let lower = name.to_ascii_lowercase().replace('-', "_");
+    // Compare without allocating: this runs for every call and attribute in the repo.
+    let norm = |b: u8| {
+        if b == b'-' {
+            b'_'
+        } else {
+            b.to_ascii_lowercase()
+        }
+    };
+    let name = name.as_bytes();
     ENDINGS.iter().any(|e| {
-        lower == *e
-            || lower
-                .strip_suffix(e)
-                .is_some_and(|head| head.ends_with('_'))
+        let e = e.as_bytes();
+        if name.len() < e.len() {
+            return false;
+        }
+        let head = name.len() - e.len();
+        name[head..].iter().zip(e).all(|(&a, &b)| norm(a) == b)
+            && (head == 0 || norm(name[head - 1]) == b'_')
     })
 }
 

@@ -1,6 +1,4 @@
-use std::collections::HashMap;
-
-use crate::lint::facts::AttrPath;
+use crate::lint::facts::{AttrIndex, AttrPath};
 
 use super::prelude::*;
 
@@ -54,15 +52,13 @@ impl Violation for UndefinedAttribute<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let mut defined: HashMap<&str, Vec<&AttrPath>> = HashMap::new();
+    let mut defined = AttrIndex::default();
     for file in &ctx.repo.files {
         if file.kind == FileKind::Other {
             continue;
         }
         for write in &file.facts.writes {
-            if let Some(ns) = write.path.namespace() {
-                defined.entry(ns).or_default().push(&write.path);
-            }
+            defined.insert(&write.path);
         }
     }
     for file in &ctx.repo.files {
@@ -79,8 +75,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             let Some(owner) = owner(ctx.repo, ns) else {
                 continue;
             };
-            let defs = defined.get(ns).map_or(&[][..], Vec::as_slice);
-            if defs.iter().any(|d| d.overlaps(&read.path)) {
+            if defined.overlaps(&read.path) {
                 continue;
             }
             let v = UndefinedAttribute {

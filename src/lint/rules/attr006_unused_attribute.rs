@@ -1,6 +1,4 @@
-use std::collections::HashMap;
-
-use crate::lint::facts::AttrPath;
+use crate::lint::facts::{AttrIndex, AttrPath};
 
 use super::prelude::*;
 
@@ -43,15 +41,13 @@ impl Violation for UnusedAttribute<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let mut read: HashMap<&str, Vec<&AttrPath>> = HashMap::new();
+    let mut read = AttrIndex::default();
     for file in &ctx.repo.files {
         if file.kind == FileKind::Other {
             continue;
         }
         for r in &file.facts.reads {
-            if let Some(ns) = r.path.namespace() {
-                read.entry(ns).or_default().push(&r.path);
-            }
+            read.insert(&r.path);
         }
     }
     for (file, _) in ctx.repo.files_of(FileKind::Attributes) {
@@ -62,8 +58,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
             if is_ohai(ns) || owner(ctx.repo, ns).is_none() {
                 continue;
             }
-            let reads = read.get(ns).map_or(&[][..], Vec::as_slice);
-            if reads.iter().any(|r| r.overlaps(&write.path)) {
+            if read.overlaps(&write.path) {
                 continue;
             }
             sink.report(file, write.span, UnusedAttribute { path: &write.path });
