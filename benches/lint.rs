@@ -92,7 +92,7 @@ fn cookbook(root: &Path, i: usize) {
         ),
     );
     let mut template = String::from("# Managed by Chef\n");
-    for k in 0..12 {
+    for k in 0..n_attrs.max(12) {
         template.push_str(&format!(
             "setting_{k} = <%= node['{name}']['setting_{}'] %>\n",
             k % n_attrs

@@ -119,26 +119,31 @@ impl AttrPath {
     }
 }
 
-/// A set of attribute paths that answers [`AttrPath::overlaps`] against all of them in
-/// O(depth) instead of O(paths).
+/// A set of attribute paths that answers [`AttrPath::overlaps`] against all of them with a few
+/// binary searches (sorted slices: no hashing of every prefix).
 #[derive(Debug, Default)]
 pub struct AttrIndex<'a> {
-    exact: std::collections::HashSet<&'a [String]>,
-    prefixes: std::collections::HashSet<&'a [String]>,
+    paths: Vec<&'a [String]>,
 }
 
 impl<'a> AttrIndex<'a> {
-    pub fn insert(&mut self, path: &'a AttrPath) {
-        self.exact.insert(&path.keys);
-        for n in 1..=path.keys.len() {
-            self.prefixes.insert(&path.keys[..n]);
-        }
+    pub fn new(paths: impl IntoIterator<Item = &'a AttrPath>) -> Self {
+        let mut paths: Vec<&[String]> = paths.into_iter().map(|p| p.keys.as_slice()).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        AttrIndex { paths }
     }
 
     /// Whether some path in the set overlaps `path` (one is a prefix of the other).
     pub fn overlaps(&self, path: &AttrPath) -> bool {
-        self.prefixes.contains(path.keys.as_slice())
-            || (1..=path.keys.len()).any(|n| self.exact.contains(&path.keys[..n]))
+        let q = path.keys.as_slice();
+        // A stored path that starts with `q` sorts first among those >= `q`.
+        let at = self.paths.partition_point(|s| *s < q);
+        if self.paths.get(at).is_some_and(|s| s.starts_with(q)) {
+            return true;
+        }
+        // A stored path that is a proper prefix of `q`.
+        (1..q.len()).any(|n| self.paths.binary_search(&&q[..n]).is_ok())
     }
 }
 

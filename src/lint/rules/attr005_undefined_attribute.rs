@@ -52,15 +52,13 @@ impl Violation for UndefinedAttribute<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let mut defined = AttrIndex::default();
-    for file in &ctx.repo.files {
-        if file.kind == FileKind::Other {
-            continue;
-        }
-        for write in &file.facts.writes {
-            defined.insert(&write.path);
-        }
-    }
+    let defined = AttrIndex::new(
+        ctx.repo
+            .files
+            .iter()
+            .filter(|f| f.kind != FileKind::Other)
+            .flat_map(|f| f.facts.writes.iter().map(|x| &x.path)),
+    );
     for file in &ctx.repo.files {
         if file.kind == FileKind::Other || file.cookbook.is_none() {
             continue;

@@ -41,15 +41,13 @@ impl Violation for UnusedAttribute<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
-    let mut read = AttrIndex::default();
-    for file in &ctx.repo.files {
-        if file.kind == FileKind::Other {
-            continue;
-        }
-        for r in &file.facts.reads {
-            read.insert(&r.path);
-        }
-    }
+    let read = AttrIndex::new(
+        ctx.repo
+            .files
+            .iter()
+            .filter(|f| f.kind != FileKind::Other)
+            .flat_map(|f| f.facts.reads.iter().map(|x| &x.path)),
+    );
     for (file, _) in ctx.repo.files_of(FileKind::Attributes) {
         for write in &file.facts.writes {
             let Some(ns) = write.path.namespace() else {

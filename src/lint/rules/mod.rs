@@ -106,13 +106,15 @@ pub const START: Span = Span {
 };
 
 /// Top-level keys that Ohai (automatic attributes) or Chef itself fills in: never defined by a
-/// cookbook, so never "undefined".
+/// cookbook, so never "undefined". Sorted (looked up for every attribute in the repo).
 const OHAI: &[&str] = &[
+    "azure",
     "block_device",
     "chef_environment",
     "chef_packages",
     "cloud",
     "command",
+    "cookbooks",
     "counters",
     "cpu",
     "current_user",
@@ -124,7 +126,6 @@ const OHAI: &[&str] = &[
     "filesystem",
     "fqdn",
     "gce",
-    "azure",
     "hostname",
     "hostnamectl",
     "idletime",
@@ -136,9 +137,9 @@ const OHAI: &[&str] = &[
     "keys",
     "languages",
     "lsb",
+    "macaddress",
     "machine_id",
     "machinename",
-    "macaddress",
     "memory",
     "name",
     "network",
@@ -167,11 +168,19 @@ const OHAI: &[&str] = &[
     "uptime_seconds",
     "virtualization",
     "vmware",
-    "cookbooks",
 ];
 
 pub fn is_ohai(namespace: &str) -> bool {
-    OHAI.contains(&namespace)
+    OHAI.binary_search(&namespace).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ohai_keys_are_sorted_for_binary_search() {
+        assert!(super::OHAI.windows(2).all(|w| w[0] < w[1]));
+        assert!(super::is_ohai("platform") && super::is_ohai("azure") && !super::is_ohai("app"));
+    }
 }
 
 /// The cookbook in the repo that owns an attribute namespace (same name; `-` and `_` alike).
