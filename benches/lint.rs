@@ -272,6 +272,60 @@ fn main() {
             t.elapsed().as_secs_f64() * 1000.0
         );
     }
+    // In memory, one thread: prism alone vs prism + fact extraction.
+    let texts: Vec<(bool, String)> = lint::repo::discover(&[root.to_path_buf()])
+        .unwrap()
+        .0
+        .into_iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "rb" || e == "erb"))
+        .map(|(p, _)| {
+            let erb = p.extension().is_some_and(|e| e == "erb");
+            (erb, std::fs::read_to_string(p).unwrap())
+        })
+        .collect();
+    let code = |erb: bool, text: &str| {
+        if erb {
+            lint::erb::ruby_of(text.as_bytes()).0
+        } else {
+            text.as_bytes().to_vec()
+        }
+    };
+    let t = Instant::now();
+    for (erb, text) in &texts {
+        let c = code(*erb, text);
+        let result = ruby_prism::parse(&c);
+        std::hint::black_box(result.errors().count());
+    }
+    let parse = t.elapsed();
+    let t = Instant::now();
+    for (erb, text) in &texts {
+        let c = code(*erb, text);
+        std::hint::black_box(lint::ruby::extract(&c, text));
+    }
+    let facts = t.elapsed();
+    // STACKCHEF_BENCH_PROFILE=facts|rules: loop one phase (for a profiler) and stop.
+    let profile = std::env::var("STACKCHEF_BENCH_PROFILE").unwrap_or_default();
+    if profile == "facts" {
+        for _ in 0..20 {
+            for (erb, text) in &texts {
+                let c = code(*erb, text);
+                std::hint::black_box(lint::ruby::extract(&c, text));
+            }
+        }
+        return;
+    }
+    if profile == "rules" {
+        let repo = lint::Repo::load(&[root.to_path_buf()]).unwrap();
+        for _ in 0..20 {
+            std::hint::black_box(lint::check(&repo, &Options::default()));
+        }
+        return;
+    }
+    println!(
+        "in memory, 1 thread: prism {:.1} ms, prism + facts {:.1} ms",
+        parse.as_secs_f64() * 1000.0,
+        facts.as_secs_f64() * 1000.0
+    );
     // Where the full lint's time goes (one run).
     let t = Instant::now();
     let repo = lint::Repo::load(&[root.to_path_buf()]).unwrap();

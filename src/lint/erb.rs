@@ -9,8 +9,10 @@ pub fn ruby_of(template: &[u8]) -> (Vec<u8>, Option<usize>) {
         .iter()
         .map(|&b| if b == b'\n' { b'\n' } else { b' ' })
         .collect();
+    let open_tag = memchr::memmem::Finder::new(b"<%");
+    let close_tag = memchr::memmem::Finder::new(b"%>");
     let mut i = 0;
-    while let Some(pos) = memchr::memmem::find(&template[i..], b"<%") {
+    while let Some(pos) = open_tag.find(&template[i..]) {
         let open = i + pos;
         let mut start = open + 2;
         // `<%%` is a literal `<%` in the output, not code.
@@ -22,7 +24,7 @@ pub fn ruby_of(template: &[u8]) -> (Vec<u8>, Option<usize>) {
         if matches!(template.get(start), Some(b'=') | Some(b'-')) {
             start += 1;
         }
-        let Some(rel) = memchr::memmem::find(&template[start..], b"%>") else {
+        let Some(rel) = close_tag.find(&template[start..]) else {
             // Unterminated tag: the rest is code, and the caller reports the tag.
             out[start..].copy_from_slice(&template[start..]);
             return (out, Some(open));

@@ -13,136 +13,137 @@ use super::facts::{
 };
 use super::scan;
 
-/// Precedence levels that can start an attribute write (`default['a'] = 1` in an attributes
+/// Precedence levels that can start an attribute write (sorted: binary search) (`default['a'] = 1` in an attributes
 /// file, `node.default['a'] = 1` anywhere).
 pub const LEVELS: &[&str] = &[
     "default",
-    "override",
-    "normal",
-    "set",
+    "default_unless",
     "force_default",
     "force_override",
-    "default_unless",
-    "override_unless",
+    "normal",
     "normal_unless",
+    "override",
+    "override_unless",
+    "set",
     "set_unless",
 ];
 
-/// Receiverless DSL methods that take a name and maybe a block but are not resources.
+/// Receiverless DSL methods that take a name and maybe a block but are not resources
+/// (sorted: binary search).
 const NOT_RESOURCES: &[&str] = &[
-    "include_recipe",
-    "require",
-    "require_relative",
-    "raise",
-    "puts",
-    "print",
-    "p",
-    "lazy",
-    "search",
-    "data_bag",
-    "data_bag_item",
-    "tag",
-    "untag",
-    "tagged?",
-    "platform?",
-    "platform_family?",
-    "value_for_platform",
-    "value_for_platform_family",
-    "attribute?",
-    "depends",
-    "supports",
-    "name",
-    "version",
-    "maintainer",
-    "maintainer_email",
-    "license",
-    "description",
-    "long_description",
-    "chef_version",
-    "issues_url",
-    "source_url",
-    "gem",
-    "provides",
-    "resource_name",
-    "property",
-    "attribute",
     "action",
-    "actions",
-    "default_action",
-    "unified_mode",
-    "load_current_value",
     "action_class",
-    "notifies",
-    "subscribes",
-    "not_if",
-    "only_if",
-    "run_list",
-    "cookbook",
-    "default_source",
-    "named_run_list",
-    "default_attributes",
-    "override_attributes",
-    "env_run_lists",
-    "include_policy",
-    "extend",
-    "include",
-    "private",
+    "actions",
     "attr_accessor",
     "attr_reader",
-    "define_method",
-    "module_function",
-    "loop",
-    "proc",
-    "lambda",
-    "format",
-    "sprintf",
-    "sleep",
-    "warn",
-    "fail",
+    "attribute",
+    "attribute?",
     "catch",
-    "throw",
-    "with_run_context",
+    "chef_version",
+    "cookbook",
+    "data_bag",
+    "data_bag_item",
     "declare_resource",
-    "edit_resource",
-    "find_resource",
-    "delete_resource",
-    "resources",
+    "default_action",
+    "default_attributes",
+    "default_source",
     "define",
+    "define_method",
+    "delete_resource",
+    "depends",
+    "description",
+    "edit_resource",
+    "env_run_lists",
+    "extend",
+    "fail",
+    "find_resource",
+    "format",
+    "gem",
+    "include",
+    "include_policy",
+    "include_recipe",
+    "issues_url",
+    "lambda",
+    "lazy",
+    "license",
+    "load_current_value",
+    "long_description",
+    "loop",
+    "maintainer",
+    "maintainer_email",
+    "module_function",
+    "name",
+    "named_run_list",
+    "not_if",
+    "notifies",
+    "only_if",
+    "override_attributes",
+    "p",
+    "platform?",
+    "platform_family?",
+    "print",
+    "private",
+    "proc",
+    "property",
     "provider",
+    "provides",
+    "puts",
+    "raise",
+    "require",
+    "require_relative",
+    "resource_name",
+    "resources",
+    "run_list",
+    "search",
+    "sleep",
+    "source_url",
+    "sprintf",
+    "subscribes",
+    "supports",
+    "tag",
+    "tagged?",
+    "throw",
+    "unified_mode",
+    "untag",
+    "value_for_platform",
+    "value_for_platform_family",
+    "version",
+    "warn",
+    "with_run_context",
 ];
 
-/// Chef's built-in resources that are commonly declared without a block.
+/// Chef's built-in resources that are commonly declared without a block (sorted).
 const BLOCKLESS_RESOURCES: &[&str] = &[
-    "package",
     "apt_package",
-    "yum_package",
-    "dnf_package",
-    "service",
-    "directory",
-    "file",
-    "cookbook_file",
-    "template",
-    "remote_file",
-    "link",
-    "user",
-    "group",
-    "execute",
-    "bash",
-    "log",
-    "systemd_unit",
     "apt_update",
-    "git",
-    "cron",
-    "mount",
-    "route",
-    "ohai",
-    "reboot",
+    "bash",
     "chef_gem",
+    "cookbook_file",
+    "cron",
+    "directory",
+    "dnf_package",
+    "execute",
+    "file",
     "gem_package",
-    "ruby_block",
-    "sysctl",
-    "timezone",
+    "git",
+    "group",
     "hostname",
+    "link",
+    "log",
+    "mount",
+    "ohai",
+    "package",
+    "reboot",
+    "remote_file",
+    "route",
+    "ruby_block",
+    "service",
+    "sysctl",
+    "systemd_unit",
+    "template",
+    "timezone",
+    "user",
+    "yum_package",
 ];
 
 /// Byte offsets of line starts, for turning prism's byte offsets into line/column spans.
@@ -260,11 +261,11 @@ impl<'a, 's> Collector<'a, 's> {
         let name = std::str::from_utf8(call.name().as_slice()).ok()?;
         match call.receiver() {
             None if name == "node" => Some(Root::Node),
-            None if LEVELS.contains(&name) => Some(Root::Level {
+            None if is_level(name) => Some(Root::Level {
                 level: name.to_string(),
                 via_node: false,
             }),
-            Some(recv) if LEVELS.contains(&name) && is_node(&recv) => Some(Root::Level {
+            Some(recv) if is_level(name) && is_node(&recv) => Some(Root::Level {
                 level: name.to_string(),
                 via_node: true,
             }),
@@ -388,7 +389,6 @@ impl<'a, 's> Collector<'a, 's> {
         let Ok(name) = std::str::from_utf8(name_bytes) else {
             return false;
         };
-        let span = self.call_span(call);
         match name {
             "[]=" => {
                 let Some(args) = call.arguments() else {
@@ -398,11 +398,13 @@ impl<'a, 's> Collector<'a, 's> {
                 let (Some(k), Some(v), None) = (it.next(), it.next(), it.next()) else {
                     return false;
                 };
+                let span = self.call_span(call);
                 return self.write(call.receiver(), Some(k), Some(v), span);
             }
             "[]" => {
                 let node = call.as_node();
                 if let Some((_, keys)) = Self::chain(&node) {
+                    let span = self.call_span(call);
                     self.push_read(keys, span);
                     self.visit_dynamic_keys(&node);
                     return true;
@@ -417,11 +419,17 @@ impl<'a, 's> Collector<'a, 's> {
                     return false;
                 }
                 let value = call.arguments().and_then(|a| a.arguments().iter().next());
+                let span = self.call_span(call);
                 return self.write(Some(recv), None, value, span);
             }
             _ => {}
         }
         let on_node = call.receiver().is_some_and(|r| is_node(&r));
+        let receiver_is_data_bag_class = name == "load" || name == "load_item";
+        if call.receiver().is_some() && !on_node && !receiver_is_data_bag_class {
+            return false;
+        }
+        let span = self.call_span(call);
         if on_node && matches!(name, "read" | "read!" | "dig" | "attribute?" | "exist?") {
             let keys = call
                 .arguments()
@@ -430,7 +438,7 @@ impl<'a, 's> Collector<'a, 's> {
             self.push_read(keys, span);
             return false;
         }
-        if name == "load" || name == "load_item" {
+        if receiver_is_data_bag_class {
             if let Some(recv) = call.receiver() {
                 if recv.location().as_slice().ends_with(b"DataBagItem") {
                     self.facts.data_bag_reads.push(span);
@@ -475,8 +483,8 @@ impl<'a, 's> Collector<'a, 's> {
         });
         let is_resource = !on_node
             && !self.facts.calls[index as usize].args.is_empty()
-            && !NOT_RESOURCES.contains(&name)
-            && (block.is_some() || BLOCKLESS_RESOURCES.contains(&name))
+            && (block.is_some() || BLOCKLESS_RESOURCES.binary_search(&name).is_ok())
+            && NOT_RESOURCES.binary_search(&name).is_err()
             && name
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
@@ -563,6 +571,10 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
             ruby_prism::visit_index_operator_write_node(self, node);
         }
     }
+}
+
+pub fn is_level(name: &str) -> bool {
+    LEVELS.binary_search(&name).is_ok()
 }
 
 fn is_node(recv: &Node<'_>) -> bool {
@@ -664,5 +676,39 @@ pub fn parse_recipe_ref(s: &str) -> IncludeTarget {
     IncludeTarget::Static {
         cookbook: cookbook.to_string(),
         recipe: recipe.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_lists_are_sorted_for_binary_search() {
+        for list in [LEVELS, NOT_RESOURCES, BLOCKLESS_RESOURCES] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+        }
+    }
+
+    #[test]
+    fn extracts_writes_reads_includes_and_resources() {
+        let src = "default['a']['b'] = node['c']['d']\ninclude_recipe 'x::y'\npackage 'p' do\n  action :install\nend\nnode.default['e'] ||= 1\n";
+        let f = extract(src.as_bytes(), src);
+        assert_eq!(f.writes.len(), 2);
+        assert_eq!(f.writes[0].path.keys, ["a", "b"]);
+        assert_eq!(f.writes[0].value_reads, 0..1);
+        assert_eq!(f.reads[0].path.keys, ["c", "d"]);
+        assert!(f.writes[1].via_node);
+        assert_eq!(
+            f.includes[0].target,
+            IncludeTarget::Static {
+                cookbook: "x".into(),
+                recipe: "y".into()
+            }
+        );
+        assert_eq!(f.resources.len(), 1);
+        assert_eq!(f.props(&f.resources[0]).next().unwrap().name, "action");
+        assert_eq!(f.stmts.len(), 4);
+        assert!(f.stmts[1].is_include);
     }
 }
