@@ -119,31 +119,69 @@ impl AttrPath {
     }
 }
 
-/// A set of attribute paths that answers [`AttrPath::overlaps`] against all of them with a few
-/// binary searches (sorted slices: no hashing of every prefix).
+/// FxHash (the rustc hasher): much faster than SipHash for the short keys hashed here, and
+/// collision attacks do not matter for a linter's own index.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+pub type FxHashSet<T> = std::collections::HashSet<T, FxBuild>;
+pub type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+
+/// A set of attribute paths that answers [`AttrPath::overlaps`] against all of them in
+/// O(depth) hash lookups.
 #[derive(Debug, Default)]
 pub struct AttrIndex<'a> {
-    paths: Vec<&'a [String]>,
+    exact: FxHashSet<&'a [String]>,
+    prefixes: FxHashSet<&'a [String]>,
 }
 
 impl<'a> AttrIndex<'a> {
     pub fn new(paths: impl IntoIterator<Item = &'a AttrPath>) -> Self {
-        let mut paths: Vec<&[String]> = paths.into_iter().map(|p| p.keys.as_slice()).collect();
-        paths.sort_unstable();
-        paths.dedup();
-        AttrIndex { paths }
+        let mut index = AttrIndex::default();
+        for path in paths {
+            let keys = path.keys.as_slice();
+            if keys.is_empty() || !index.exact.insert(keys) {
+                continue;
+            }
+            for n in 1..=keys.len() {
+                index.prefixes.insert(&keys[..n]);
+            }
+        }
+        index
     }
 
     /// Whether some path in the set overlaps `path` (one is a prefix of the other).
     pub fn overlaps(&self, path: &AttrPath) -> bool {
         let q = path.keys.as_slice();
-        // A stored path that starts with `q` sorts first among those >= `q`.
-        let at = self.paths.partition_point(|s| *s < q);
-        if self.paths.get(at).is_some_and(|s| s.starts_with(q)) {
-            return true;
-        }
-        // A stored path that is a proper prefix of `q`.
-        (1..q.len()).any(|n| self.paths.binary_search(&&q[..n]).is_ok())
+        self.prefixes.contains(q) || (1..q.len()).any(|n| self.exact.contains(&q[..n]))
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::facts::{Call, Facts, Lit, Resource, Span};
+use super::facts::{Call, Facts, FxHashMap, Lit, Resource, Span};
 use super::suppress::Suppressions;
 use super::{erb, ruby, scan};
 
@@ -121,7 +121,7 @@ pub struct Repo {
     pub files: Vec<SourceFile>,
     /// Sorted by folder.
     pub cookbooks: Vec<Cookbook>,
-    by_name: HashMap<String, usize>,
+    by_name: FxHashMap<String, usize>,
     /// Lock files and Policyfiles: (folder they govern, cookbooks they name).
     pub locks: Vec<(String, BTreeSet<String>)>,
     pub walk_errors: Vec<WalkError>,

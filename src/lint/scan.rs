@@ -66,7 +66,15 @@ pub fn secret_name(name: &str) -> bool {
         "secret_access_key",
         "auth_key",
     ];
-    // Compare without allocating: this runs for every call and attribute in the repo.
+    // Compare without allocating: this runs for every call and attribute in the repo. Every
+    // ending ends in one of these letters: most names are rejected here.
+    if !name
+        .as_bytes()
+        .last()
+        .is_some_and(|b| b"detnyDETNY".contains(b))
+    {
+        return false;
+    }
     let norm = |b: u8| {
         if b == b'-' {
             b'_'
