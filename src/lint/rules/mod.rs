@@ -174,15 +174,6 @@ pub fn is_ohai(namespace: &str) -> bool {
     OHAI.binary_search(&namespace).is_ok()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn ohai_keys_are_sorted_for_binary_search() {
-        assert!(super::OHAI.windows(2).all(|w| w[0] < w[1]));
-        assert!(super::is_ohai("platform") && super::is_ohai("azure") && !super::is_ohai("app"));
-    }
-}
-
 /// The cookbook in the repo that owns an attribute namespace (same name; `-` and `_` alike).
 pub fn owner<'r>(repo: &'r Repo, namespace: &str) -> Option<&'r Cookbook> {
     repo.cookbook(namespace).or_else(|| {
@@ -201,4 +192,13 @@ pub fn owner<'r>(repo: &'r Repo, namespace: &str) -> Option<&'r Cookbook> {
 /// `cookbook::recipe` for display.
 pub fn recipe_name(cookbook: &str, recipe: &str) -> String {
     format!("{cookbook}::{recipe}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ohai_keys_are_sorted_for_binary_search() {
+        assert!(super::OHAI.windows(2).all(|w| w[0] < w[1]));
+        assert!(super::is_ohai("platform") && super::is_ohai("azure") && !super::is_ohai("app"));
+    }
 }
