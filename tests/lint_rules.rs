@@ -680,6 +680,15 @@ fn svc001_restart_on_every_run() {
     );
     let near = "service 'a' do\n  action [:enable, :start]\nend\ntemplate '/etc/a' do\n  notifies :restart, 'service[a]'\nend\n";
     assert!(recipe("SVC001", near).is_empty());
+    // A custom resource implementing its own :restart action; but :restart inside :create
+    // still runs on every converge.
+    let resource = "unified_mode true\naction :restart do\n  service 'x' do\n    action :restart\n  end\nend\naction :create do\n  service 'x' do\n    action :restart\n  end\nend\n";
+    let found = lint(
+        "SVC001",
+        repo!["cookbooks/app/resources/svc.rb" => resource],
+        APP,
+    );
+    assert_eq!(found, ["cookbooks/app/resources/svc.rb:9:5"]);
 }
 
 #[test]

@@ -237,6 +237,8 @@ pub struct Call {
     pub kwargs: Vec<(String, Lit)>,
     pub span: Span,
     pub has_block: bool,
+    /// The line its block ends on (0 without a block).
+    pub block_end: u32,
     /// Index into [`Facts::resources`] of the resource block this call sits directly in.
     pub resource: Option<u32>,
 }
@@ -291,6 +293,17 @@ impl Facts {
     /// A property of a resource, by name.
     pub fn prop<'a>(&'a self, resource: &'a Resource, name: &str) -> Option<&'a Call> {
         self.props(resource).find(|c| c.name == name)
+    }
+
+    /// The `action :name do … end` block of a custom resource that contains `line`, if any.
+    pub fn enclosing_action(&self, line: u32) -> Option<&Call> {
+        self.calls.iter().find(|c| {
+            c.name == "action"
+                && c.has_block
+                && c.resource.is_none()
+                && c.span.line <= line
+                && line <= c.block_end
+        })
     }
 
     /// The property calls of a resource.

@@ -589,6 +589,7 @@ fn call(name: &str, arg: &str, span: Span) -> Call {
         kwargs: Vec::new(),
         span,
         has_block: false,
+        block_end: 0,
         resource: None,
     }
 }

@@ -479,6 +479,10 @@ impl<'a, 's> Collector<'a, 's> {
             kwargs,
             span,
             has_block: block.is_some(),
+            block_end: block.as_ref().map_or(0, |b| {
+                let end = b.location().end() as usize;
+                self.lines.span(end.saturating_sub(1), end).line
+            }),
             resource: self.resource,
         });
         let is_resource = !on_node

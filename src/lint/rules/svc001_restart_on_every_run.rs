@@ -3,7 +3,8 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Flags a `service` (or `systemd_unit`) whose own action list contains `:restart` or
-    /// `:reload`.
+    /// `:reload` — except inside a custom resource's own `action :restart` (or `:reload`)
+    /// block, which runs only when a caller asks for it.
     ///
     /// ## Why is this bad?
     /// The action runs on every converge, so the service restarts every 30 minutes (or
@@ -69,6 +70,14 @@ fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
         else {
             continue;
         };
+        // A custom resource's own `action :restart` block restarts only when asked to.
+        let asked = facts
+            .enclosing_action(resource.span.line)
+            .and_then(|a| a.args.first())
+            .is_some_and(|a| a.has_symbol(which));
+        if asked {
+            continue;
+        }
         sink.report(file, action.span, RestartOnEveryRun { action: which });
     }
 }
