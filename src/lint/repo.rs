@@ -182,6 +182,53 @@ impl Repo {
             .filter_map(|f| Some((f, self.cookbook_of(f)?)))
     }
 
+    /// Build the model from files held in memory: `(path, bytes)` with `/`-separated paths
+    /// relative to a lint root. The same classification, parsing and indexing as [`Repo::load`],
+    /// without the file system (for fuzzing and property tests).
+    pub fn from_memory(files: &[(String, Vec<u8>)]) -> Repo {
+        let mut files: Vec<&(String, Vec<u8>)> = files.iter().collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files.dedup_by(|a, b| a.0 == b.0);
+        let dirs: Vec<String> = files
+            .iter()
+            .filter_map(|(p, _)| {
+                let (dir, name) = split_parent(p);
+                (name == "metadata.rb" || name == "metadata.json").then(|| dir.to_string())
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let dir_index: HashMap<&str, usize> = dirs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.as_str(), i))
+            .collect();
+        let parsed = files
+            .par_iter()
+            .map(|(path, bytes)| {
+                let (cookbook, rel, kind) = classify(path, &dir_index);
+                let mut file = SourceFile {
+                    path: path.clone(),
+                    rel,
+                    kind,
+                    cookbook,
+                    text: String::new(),
+                    facts: Facts::default(),
+                    suppress: Suppressions::default(),
+                    problem: None,
+                };
+                file.parse(bytes.clone());
+                file
+            })
+            .collect();
+        let mut repo = Repo {
+            files: parsed,
+            ..Repo::default()
+        };
+        repo.index(&dirs);
+        repo
+    }
+
     /// Build the model of everything under `roots`. `Err` only for a lint path that does not
     /// exist; everything else becomes a problem on a file or a walk error.
     pub fn load(roots: &[PathBuf]) -> anyhow::Result<Repo> {
@@ -530,55 +577,63 @@ fn load_file(
             return file;
         }
     };
-    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
-        file.problem = problem(
-            "binary file where source code was expected",
-            "remove it, or exclude it with chefignore",
-        );
-        return file;
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            file.problem = problem(
-                format!(
-                    "not valid UTF-8 (first bad byte at offset {})",
-                    err.utf8_error().valid_up_to()
-                ),
-                "Chef reads cookbook files as UTF-8: re-encode this file",
-            );
-            return file;
-        }
-    };
-    file.suppress = Suppressions::scan(&text);
-    file.facts = match file.kind {
-        FileKind::Template => {
-            let (code, unterminated) = erb::ruby_of(text.as_bytes());
-            let mut facts = ruby::extract(&code, &text);
-            // Addresses anywhere in the template, not only in its Ruby.
-            let lines = ruby::LineIndex::new(&text);
-            facts.ips = scan::ipv4s(text.as_bytes())
-                .into_iter()
-                .map(|(at, len, addr)| (lines.span(at, at + len), addr))
-                .collect();
-            if let Some(at) = unterminated {
-                let span = ruby::LineIndex::new(&text).span(at, at + 2);
-                let earlier = facts.syntax_error.as_ref().is_some_and(|(s, _)| *s < span);
-                if !earlier {
-                    facts.syntax_error = Some((span, "`<%` tag without a closing `%>`".into()));
-                }
-            }
-            facts
-        }
-        FileKind::MetadataJson | FileKind::RoleJson | FileKind::PolicyLock => {
-            json_facts(&text, kind)
-        }
-        FileKind::BerksLock => berks_facts(&text),
-        FileKind::Readme => Facts::default(),
-        _ => ruby::extract(text.as_bytes(), &text),
-    };
-    file.text = text;
+    file.parse(bytes);
     file
+}
+
+impl SourceFile {
+    /// Check, decode and parse a file's bytes into its text, suppressions and facts.
+    fn parse(&mut self, bytes: Vec<u8>) {
+        let kind = self.kind;
+        if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+            self.problem = problem(
+                "binary file where source code was expected",
+                "remove it, or exclude it with chefignore",
+            );
+            return;
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(err) => {
+                self.problem = problem(
+                    format!(
+                        "not valid UTF-8 (first bad byte at offset {})",
+                        err.utf8_error().valid_up_to()
+                    ),
+                    "Chef reads cookbook files as UTF-8: re-encode this file",
+                );
+                return;
+            }
+        };
+        self.suppress = Suppressions::scan(&text);
+        self.facts = match self.kind {
+            FileKind::Template => {
+                let (code, unterminated) = erb::ruby_of(text.as_bytes());
+                let mut facts = ruby::extract(&code, &text);
+                // Addresses anywhere in the template, not only in its Ruby.
+                let lines = ruby::LineIndex::new(&text);
+                facts.ips = scan::ipv4s(text.as_bytes())
+                    .into_iter()
+                    .map(|(at, len, addr)| (lines.span(at, at + len), addr))
+                    .collect();
+                if let Some(at) = unterminated {
+                    let span = lines.span(at, at + 2);
+                    let earlier = facts.syntax_error.as_ref().is_some_and(|(s, _)| *s < span);
+                    if !earlier {
+                        facts.syntax_error = Some((span, "`<%` tag without a closing `%>`".into()));
+                    }
+                }
+                facts
+            }
+            FileKind::MetadataJson | FileKind::RoleJson | FileKind::PolicyLock => {
+                json_facts(&text, kind)
+            }
+            FileKind::BerksLock => berks_facts(&text),
+            FileKind::Readme => Facts::default(),
+            _ => ruby::extract(text.as_bytes(), &text),
+        };
+        self.text = text;
+    }
 }
 
 fn call(name: &str, arg: &str, span: Span) -> Call {

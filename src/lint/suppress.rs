@@ -2,8 +2,39 @@
 //! `# stackchef:disable CODE[,CODE…]` silences those rules on its own line;
 //! `# stackchef:disable-file CODE[,CODE…]` silences them in the whole file.
 //! A selector is a code (`INC001`), a rule name (`include-only-recipe`), a family (`INC`) or `all`.
+//!
+//! `# rubocop:disable Cop` is honoured for the Cookstyle cops that check the same thing as one of
+//! our rules (see [`COOKSTYLE`]): on a line of code it silences that line, on a line of its own
+//! it silences everything up to `# rubocop:enable Cop` (or the end of the file).
 
 const MARKER: &[u8] = b"stackchef:disable";
+const RUBOCOP: &[u8] = b"rubocop:";
+
+/// Cookstyle cops and the rule each is the same check as.
+pub const COOKSTYLE: &[(&str, &str)] = &[
+    ("Chef/Deprecations/NodeSet", "LEG001"),
+    ("Chef/Deprecations/NodeSetUnless", "LEG001"),
+    ("Chef/Deprecations/ResourceUsesOnlyResourceName", "LEG006"),
+    ("Chef/Deprecations/ResourceWithoutUnifiedTrue", "LEG005"),
+];
+
+/// Our codes for a `rubocop:disable` list (a cop, or a department like `Chef/Deprecations`).
+fn cookstyle_codes(list: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for cop in list
+        .split([',', ' ', '\t'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        for (name, code) in COOKSTYLE {
+            let department = name.rsplit_once('/').map_or("", |(d, _)| d);
+            if cop == *name || cop == department || cop == "Chef" || cop == "all" {
+                out.push(code.to_string());
+            }
+        }
+    }
+    out
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Suppressions {
@@ -11,6 +42,8 @@ pub struct Suppressions {
     pub file: Vec<String>,
     /// `(line, selectors)` for line-level comments.
     pub lines: Vec<(u32, Vec<String>)>,
+    /// `(first line, last line, codes)` for `rubocop:disable` … `rubocop:enable` ranges.
+    pub ranges: Vec<(u32, u32, Vec<String>)>,
 }
 
 impl Suppressions {
@@ -48,7 +81,54 @@ impl Suppressions {
                 out.lines.push((line, selectors));
             }
         }
+        out.scan_rubocop(text);
         out
+    }
+
+    fn scan_rubocop(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        // (codes, first line) of ranges still open.
+        let mut open: Vec<(Vec<String>, u32, String)> = Vec::new();
+        for at in memchr::memmem::find_iter(bytes, RUBOCOP) {
+            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            let Some(hash) = memchr::memchr(b'#', &bytes[line_start..at]) else {
+                continue;
+            };
+            let rest = text[at + RUBOCOP.len()..]
+                .split(['\n', '\r'])
+                .next()
+                .unwrap_or("");
+            let (enable, list) = match (rest.strip_prefix("disable "), rest.strip_prefix("enable "))
+            {
+                (Some(list), _) => (false, list),
+                (_, Some(list)) => (true, list),
+                _ => continue,
+            };
+            let list = list.split(" -- ").next().unwrap_or("").trim();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            if enable {
+                if let Some(i) = open.iter().position(|(_, _, l)| l == list) {
+                    let (codes, first, _) = open.remove(i);
+                    self.ranges.push((first, line, codes));
+                }
+                continue;
+            }
+            let codes = cookstyle_codes(list);
+            if codes.is_empty() {
+                continue;
+            }
+            let own_line = bytes[line_start..line_start + hash]
+                .iter()
+                .all(|b| b.is_ascii_whitespace());
+            if own_line {
+                open.push((codes, line, list.to_string()));
+            } else {
+                self.lines.push((line, codes));
+            }
+        }
+        for (codes, first, _) in open {
+            self.ranges.push((first, u32::MAX, codes));
+        }
     }
 
     /// Whether a finding of a rule on `line` is silenced. `matches` tells whether a selector
@@ -60,6 +140,11 @@ impl Suppressions {
                 .iter()
                 .filter(|(l, _)| *l == line)
                 .any(|(_, sels)| sels.iter().any(|s| matches(s)))
+            || self
+                .ranges
+                .iter()
+                .filter(|(first, last, _)| (*first..=*last).contains(&line))
+                .any(|(_, _, sels)| sels.iter().any(|s| matches(s)))
     }
 }
 
@@ -78,6 +163,18 @@ mod tests {
         assert!(s.silences(2, |x| x == "ATTR007"));
         assert!(!s.silences(3, |x| x == "ATTR007"));
         assert!(s.silences(9, |x| x == "INC"));
+    }
+
+    #[test]
+    fn cookstyle_cops_that_match_our_rules() {
+        let s = Suppressions::scan(
+            "node.set['a'] = 1 # rubocop:disable Chef/Deprecations/NodeSet\n# rubocop:disable Chef/Deprecations\nx\ny\n# rubocop:enable Chef/Deprecations\nz # rubocop:disable Style/Foo\n",
+        );
+        assert_eq!(s.lines, [(1, vec!["LEG001".to_string()])]);
+        assert_eq!(s.ranges.len(), 1, "{s:?}");
+        assert_eq!((s.ranges[0].0, s.ranges[0].1), (2, 5));
+        assert!(s.silences(3, |x| x == "LEG005"));
+        assert!(!s.silences(6, |x| x == "LEG005"));
     }
 
     #[test]
