@@ -178,6 +178,17 @@ fn attr005_undefined_attribute() {
         APP
     )
     .is_empty());
+    // Defined in a role (JSON or Ruby).
+    assert!(lint(
+        "ATTR005",
+        repo![
+            "roles/web.json" => r#"{ "name": "web", "default_attributes": { "app": { "tier": "web" } } }"#,
+            "roles/db.rb" => "name 'db'\noverride_attributes('app' => { 'pool' => { 'size' => 5 } })\n",
+            "cookbooks/app/recipes/default.rb" => "log node['app']['tier']\nlog node['app']['pool']['size']\n",
+        ],
+        APP
+    )
+    .is_empty());
     // Defined in a Policyfile.
     assert!(lint(
         "ATTR005",

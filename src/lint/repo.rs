@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::facts::{Call, Facts, FxHashMap, Lit, Resource, Span};
+use super::facts::{AttrPath, AttrWrite, Call, Facts, FxHashMap, Lit, Resource, Span};
 use super::suppress::Suppressions;
 use super::{erb, ruby, scan};
 
@@ -699,6 +699,15 @@ fn json_facts(text: &str, kind: FileKind) -> Facts {
             }
         }
         FileKind::RoleJson => {
+            for (field, level) in [
+                ("default_attributes", "default"),
+                ("override_attributes", "override"),
+            ] {
+                if let Some(tree) = value.get(field) {
+                    let span = json_span(text, field);
+                    json_writes(tree, &mut Vec::new(), level, span, &mut facts);
+                }
+            }
             for item in value
                 .get("run_list")
                 .and_then(|v| v.as_array())
@@ -714,6 +723,40 @@ fn json_facts(text: &str, kind: FileKind) -> Facts {
         _ => {}
     }
     facts
+}
+
+/// Every leaf of a JSON object as an attribute write (role attributes).
+fn json_writes(
+    value: &serde_json::Value,
+    prefix: &mut Vec<String>,
+    level: &str,
+    span: Span,
+    facts: &mut Facts,
+) {
+    match value.as_object() {
+        Some(object) => {
+            for (k, v) in object {
+                prefix.push(k.clone());
+                json_writes(v, prefix, level, span, facts);
+                prefix.pop();
+            }
+        }
+        None if !prefix.is_empty() => facts.writes.push(AttrWrite {
+            level: level.to_string(),
+            via_node: false,
+            path: AttrPath {
+                keys: prefix.clone(),
+                partial: false,
+            },
+            span,
+            value: match value {
+                serde_json::Value::String(s) => Lit::Str(s.clone()),
+                _ => Lit::Other,
+            },
+            value_reads: 0..0,
+        }),
+        None => {}
+    }
 }
 
 /// Cookbook names from a `Berksfile.lock` (`GRAPH` entries are indented two spaces).

@@ -383,6 +383,35 @@ impl<'a, 's> Collector<'a, 's> {
         self.write(receiver, last, Some(value), span)
     }
 
+    /// Every leaf of a (nested) hash literal as an attribute write.
+    fn hash_writes(&mut self, node: &Node<'_>, prefix: &mut Vec<Key>, level: &str, span: Span) {
+        let elements = match (node.as_hash_node(), node.as_keyword_hash_node()) {
+            (Some(h), _) => h.elements(),
+            (_, Some(h)) => h.elements(),
+            _ => {
+                if !prefix.is_empty() {
+                    self.facts.writes.push(AttrWrite {
+                        level: level.to_string(),
+                        via_node: false,
+                        path: AttrPath::from_keys(prefix.iter().cloned()),
+                        span,
+                        value: lit(node),
+                        value_reads: 0..0,
+                    });
+                }
+                return;
+            }
+        };
+        for element in elements.iter() {
+            let Some(assoc) = element.as_assoc_node() else {
+                continue;
+            };
+            prefix.push(key(&assoc.key()));
+            self.hash_writes(&assoc.value(), prefix, level, span);
+            prefix.pop();
+        }
+    }
+
     /// Handle a call; returns true when its children were already visited.
     fn call(&mut self, call: &CallNode<'_>) -> bool {
         let name_bytes = call.name().as_slice();
@@ -463,6 +492,13 @@ impl<'a, 's> Collector<'a, 's> {
                 }
                 "data_bag" | "data_bag_item" | "search" | "encrypted_data_bag_item" => {
                     self.facts.data_bag_reads.push(span);
+                }
+                // Roles: `default_attributes('app' => { 'port' => 80 })` defines ['app']['port'].
+                "default_attributes" | "override_attributes" => {
+                    let level = name.trim_end_matches("_attributes").to_string();
+                    for arg in call.arguments().iter().flat_map(|a| a.arguments().iter()) {
+                        self.hash_writes(&arg, &mut Vec::new(), &level, span);
+                    }
                 }
                 _ => {}
             }
