@@ -191,6 +191,13 @@ fn exit_codes() {
         ])
         .assert()
         .code(0);
+    let empty = tempfile::tempdir().unwrap();
+    stackchef()
+        .arg("lint")
+        .arg(empty.path())
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("no cookbook files"));
     stackchef()
         .args(["lint", "samples/lint/no-such-dir"])
         .assert()

@@ -235,6 +235,14 @@ pub fn run(args: &LintArgs, color: bool) -> Result<u8> {
         args.fail_level.as_deref(),
     )?;
     let outcome = lint_paths(&paths, options)?;
+    if outcome.repo.files.is_empty() && outcome.repo.walk_errors.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "warning: no cookbook files (.rb, .erb, metadata.json) found under {}; \
+             is this the cookbook or repo folder? (.gitignore and chefignore are honoured)",
+            shown.join(", ")
+        );
+    }
     let to_file = args.output.is_some();
     let mut text = report::render(args.format, &outcome, color && !to_file);
     if args.statistics && args.format == LintFormat::Human {
