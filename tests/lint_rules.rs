@@ -777,7 +777,7 @@ fn ops002_hard_coded_ip() {
             "cookbooks/app/templates/a.erb:1:8"
         ]
     );
-    let near = "log '127.0.0.1'\nlog '0.0.0.0'\nlog '169.254.169.254'\nlog '192.0.2.1'\nlog 'version 1.2.3'\n# 10.9.9.9 in a comment\n";
+    let near = "log '127.0.0.1'\nlog '0.0.0.0'\nlog '169.254.169.254'\nlog '192.0.2.1'\nlog 'version 1.2.3'\n# 10.9.9.9 in a comment\nlog 'allow 10.0.0.0/8 mask 255.255.255.0'\n";
     assert!(recipe("OPS002", near).is_empty());
 }
 

@@ -3,9 +3,9 @@
 
 use std::net::Ipv4Addr;
 
-/// Every IPv4 address in `text` (optionally followed by `/prefix`), as `(byte offset, length,
-/// address)`. An address must stand alone: not part of a longer dotted number (`1.2.3.4.5`)
-/// or a word (`v1.2.3.4`).
+/// Every IPv4 host address in `text`, as `(byte offset, length, address)`. An address must
+/// stand alone: not part of a longer dotted number (`1.2.3.4.5`) or a word (`v1.2.3.4`), and
+/// not a network range (`10.0.0.0/16`).
 pub fn ipv4s(text: &[u8]) -> Vec<(usize, usize, Ipv4Addr)> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -21,7 +21,9 @@ pub fn ipv4s(text: &[u8]) -> Vec<(usize, usize, Ipv4Addr)> {
         }
         let candidate = &text[start..j];
         let next_is_word = j < text.len() && (text[j].is_ascii_alphabetic() || text[j] == b'_');
-        if !next_is_word && memchr::memchr_iter(b'.', candidate).count() == 3 {
+        // A network range (`10.0.0.0/8`) is not a host a DNS name could replace.
+        let cidr = text.get(j) == Some(&b'/') && text.get(j + 1).is_some_and(u8::is_ascii_digit);
+        if !next_is_word && !cidr && memchr::memchr_iter(b'.', candidate).count() == 3 {
             if let Some(addr) = std::str::from_utf8(candidate)
                 .ok()
                 .and_then(|s| s.parse::<Ipv4Addr>().ok())
@@ -38,10 +40,12 @@ fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'.' || b == b'_'
 }
 
-/// Whether an address is fine to hard-code: loopback, unspecified, broadcast, link-local
-/// metadata, or (with `documentation`) the RFC 5737 documentation ranges.
+/// Whether an address is fine to hard-code: loopback, unspecified, broadcast or a netmask
+/// (`255.…`), link-local (the instance metadata service), or (with `documentation`) the
+/// RFC 5737 documentation ranges.
 pub fn harmless_ip(addr: Ipv4Addr, documentation: bool) -> bool {
-    addr.is_loopback()
+    addr.octets()[0] == 255
+        || addr.is_loopback()
         || addr.is_unspecified()
         || addr.is_broadcast()
         || addr.is_link_local()
@@ -118,7 +122,7 @@ mod tests {
                 .into_iter()
                 .map(|(_, _, a)| a.to_string())
                 .collect();
-        assert_eq!(found, ["10.0.1.5", "10.0.0.0", "192.168.0.1"]);
+        assert_eq!(found, ["10.0.1.5", "192.168.0.1"]);
     }
 
     #[test]

@@ -7,9 +7,9 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Flags IPv4 addresses written into recipes, attributes, resources and templates.
-    /// Loopback, `0.0.0.0`, broadcast and link-local addresses (the instance metadata
-    /// service) are fine; so are the RFC 5737 documentation ranges unless
-    /// `allow-documentation-ips = false`.
+    /// Loopback, `0.0.0.0`, broadcast, netmasks and link-local addresses (the instance
+    /// metadata service) are fine, and so are network ranges (`10.0.0.0/8`); so are the
+    /// RFC 5737 documentation ranges unless `allow-documentation-ips = false`.
     ///
     /// ## Why is this bad?
     /// On AWS, addresses change whenever an instance is replaced; an address baked into an
