@@ -64,6 +64,17 @@ fn json_format() {
         outcome.diagnostics.len()
     );
     assert_eq!(value["summary"]["failed"], true);
+    let schema: serde_json::Value = serde_json::from_str(lint::report::json::SCHEMA).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The schema is strict enough to catch a drifting field.
+    let mut broken = value.clone();
+    broken["findings"][0]["severity"] = "fatal".into();
+    assert!(!validator.is_valid(&broken));
     insta::assert_snapshot!(text);
 }
 

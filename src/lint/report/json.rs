@@ -18,6 +18,7 @@
 //! `path` is relative to the current directory (as the lint path was given); `line` and
 //! `column` are 1-based, columns count characters, `end_column` is exclusive; all four are
 //! `null` for findings about a whole file. Findings are sorted by path, line, column, code.
+//! [`SCHEMA`] is the same contract as a JSON Schema.
 
 use serde::Serialize;
 
@@ -25,6 +26,61 @@ use super::{counts, rule_name};
 use crate::lint::Outcome;
 
 pub const VERSION: u32 = 1;
+
+/// The JSON Schema (draft 2020-12) of this format, for consumers; the tests validate every
+/// report against it.
+pub const SCHEMA: &str = r##"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "stackchef lint report",
+  "type": "object",
+  "required": ["version", "tool", "summary", "findings"],
+  "additionalProperties": false,
+  "properties": {
+    "version": { "const": 1 },
+    "tool": {
+      "type": "object",
+      "required": ["name", "version"],
+      "additionalProperties": false,
+      "properties": { "name": { "const": "stackchef" }, "version": { "type": "string" } }
+    },
+    "summary": {
+      "type": "object",
+      "required": ["files", "findings", "errors", "warnings", "info", "fail_level", "failed"],
+      "additionalProperties": false,
+      "properties": {
+        "files": { "type": "integer", "minimum": 0 },
+        "findings": { "type": "integer", "minimum": 0 },
+        "errors": { "type": "integer", "minimum": 0 },
+        "warnings": { "type": "integer", "minimum": 0 },
+        "info": { "type": "integer", "minimum": 0 },
+        "fail_level": { "enum": ["error", "warning", "info"] },
+        "failed": { "type": "boolean" }
+      }
+    },
+    "findings": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "required": ["code", "name", "severity", "message", "path", "line", "column",
+                     "end_line", "end_column", "label", "help"],
+        "additionalProperties": false,
+        "properties": {
+          "code": { "type": "string", "pattern": "^[A-Z]+[0-9]{3}$" },
+          "name": { "type": "string", "pattern": "^[a-z][a-z0-9-]*$" },
+          "severity": { "enum": ["error", "warning", "info"] },
+          "message": { "type": "string", "minLength": 1 },
+          "path": { "type": "string", "minLength": 1 },
+          "line": { "type": ["integer", "null"], "minimum": 1 },
+          "column": { "type": ["integer", "null"], "minimum": 1 },
+          "end_line": { "type": ["integer", "null"], "minimum": 1 },
+          "end_column": { "type": ["integer", "null"], "minimum": 1 },
+          "label": { "type": "string" },
+          "help": { "type": "array", "items": { "type": "string" } }
+        }
+      }
+    }
+  }
+}"##;
 
 #[derive(Serialize)]
 struct Report<'a> {
