@@ -19,7 +19,7 @@ pub struct Rule {
     /// One line, for `stackchef rules` and SARIF `shortDescription`.
     pub summary: &'static str,
     pub doc: &'static str,
-    pub check: fn(&Context<'_>, &mut Sink<'_>),
+    pub check: fn(&Context<'_>, &mut Sink),
 }
 
 impl std::fmt::Debug for Rule {
@@ -93,20 +93,18 @@ pub struct Context<'a> {
 }
 
 /// Collects one rule's findings, applying its configured level and inline suppressions.
-pub struct Sink<'a> {
+pub struct Sink {
     rule: &'static Rule,
     severity: Severity,
     pub(crate) out: Vec<Diagnostic>,
-    _repo: std::marker::PhantomData<&'a Repo>,
 }
 
-impl<'a> Sink<'a> {
+impl Sink {
     pub fn new(rule: &'static Rule, severity: Severity) -> Self {
         Sink {
             rule,
             severity,
             out: Vec::new(),
-            _repo: std::marker::PhantomData,
         }
     }
 

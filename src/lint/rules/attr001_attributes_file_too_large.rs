@@ -49,7 +49,7 @@ impl Violation for AttributesFileTooLarge {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let max = ctx.settings.max_attribute_assignments;
     for (file, _) in ctx.repo.files_of(FileKind::Attributes) {
         let writes = &file.facts.writes;

@@ -42,7 +42,7 @@ impl Violation for AttributesOutnumberResources<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let settings = ctx.settings;
     for cookbook in &ctx.repo.cookbooks {
         let files = || cookbook.files.iter().map(|&i| &ctx.repo.files[i]);

@@ -60,7 +60,7 @@ impl Violation for ForeignAttributeWrite<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for file in &ctx.repo.files {
         if !matches!(file.kind, FileKind::Attributes | FileKind::Recipe) {
             continue;

@@ -52,7 +52,7 @@ impl Violation for SharedAttributeNamespace<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     // namespace -> writing cookbooks, and the first write by a non-owner.
     let mut writers: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     let mut first: BTreeMap<&str, (&SourceFile, Span)> = BTreeMap::new();

@@ -51,7 +51,7 @@ impl Violation for UndefinedAttribute<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let defined = AttrIndex::new(
         ctx.repo
             .files

@@ -40,7 +40,7 @@ impl Violation for UnusedAttribute<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let read = AttrIndex::new(
         ctx.repo
             .files

@@ -49,7 +49,7 @@ impl Violation for RecipeSetsAttribute<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, _) in ctx.repo.files_of(FileKind::Recipe) {
         for write in &file.facts.writes {
             if !write.via_node {

@@ -44,7 +44,7 @@ impl Violation for DataBagInAttributes {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, _) in ctx.repo.files_of(FileKind::Attributes) {
         for &span in &file.facts.data_bag_reads {
             sink.report(file, span, DataBagInAttributes);

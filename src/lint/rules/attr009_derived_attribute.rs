@@ -52,7 +52,7 @@ impl Violation for DerivedAttribute<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, _) in ctx.repo.files_of(FileKind::Attributes) {
         let facts = &file.facts;
         for write in &facts.writes {

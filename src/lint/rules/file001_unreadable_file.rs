@@ -33,7 +33,7 @@ impl Violation for Unreadable<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for file in &ctx.repo.files {
         let Some(problem) = &file.problem else {
             continue;

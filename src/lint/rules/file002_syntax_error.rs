@@ -44,7 +44,7 @@ impl Violation for SyntaxError<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for file in &ctx.repo.files {
         let Some((span, message)) = &file.facts.syntax_error else {
             continue;

@@ -50,7 +50,7 @@ impl Violation for IncludeOnlyRecipe<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, cookbook) in ctx.repo.files_of(FileKind::Recipe) {
         let stmts = &file.facts.stmts;
         if stmts.len() < 2 || !stmts.iter().all(|s| s.is_include) {

@@ -72,7 +72,7 @@ impl Violation for DefaultIncludesAll<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let settings = ctx.settings;
     for (file, cookbook) in ctx.repo.files_of(FileKind::Recipe) {
         if file.stem() != "default" {

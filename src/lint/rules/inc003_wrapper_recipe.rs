@@ -49,7 +49,7 @@ impl Violation for WrapperRecipe<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, cookbook) in ctx.repo.files_of(FileKind::Recipe) {
         let facts = &file.facts;
         let ([stmt], [include]) = (facts.stmts.as_slice(), facts.includes.as_slice()) else {

@@ -35,7 +35,7 @@ impl Violation for EmptyRecipe<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, cookbook) in ctx.repo.files_of(FileKind::Recipe) {
         if !file.facts.stmts.is_empty() || file.facts.syntax_error.is_some() {
             continue;

@@ -47,7 +47,7 @@ impl Violation for IncludeMissingDepends<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for file in &ctx.repo.files {
         let Some(cookbook) = ctx.repo.cookbook_of(file) else {
             continue;

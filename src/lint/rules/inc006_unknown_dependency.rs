@@ -44,7 +44,7 @@ impl Violation for UnknownDependency<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for cookbook in &ctx.repo.cookbooks {
         if ctx.repo.locked_for(cookbook).is_some() {
             continue;

@@ -43,7 +43,7 @@ impl Violation for DependencyNotLocked<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for cookbook in &ctx.repo.cookbooks {
         let Some(locked) = ctx.repo.locked_for(cookbook) else {
             continue;

@@ -38,7 +38,7 @@ impl Violation for DynamicInclude {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for file in &ctx.repo.files {
         if file.cookbook.is_none() || file.kind == FileKind::Other {
             continue;

@@ -40,7 +40,7 @@ impl Violation for IncludeUnknownRecipe<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for file in &ctx.repo.files {
         let Some(this) = ctx.repo.cookbook_of(file) else {
             continue;

@@ -46,7 +46,7 @@ impl Violation for NodeNormal<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for file in &ctx.repo.files {
         if file.cookbook.is_none() || file.kind == FileKind::Other {
             continue;

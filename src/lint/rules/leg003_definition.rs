@@ -53,7 +53,7 @@ impl Violation for Definition<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, _) in ctx.repo.files_of(FileKind::Definition) {
         let define = file.facts.top_calls("define").next();
         let name = define

@@ -58,7 +58,7 @@ impl Violation for LwrpProvider<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, cookbook) in ctx.repo.files_of(FileKind::Provider) {
         let name = file.stem();
         let resource = format!("resources/{name}.rb");

@@ -75,7 +75,7 @@ fn requires_chef_18(ctx: &Context<'_>, cookbook: &Cookbook) -> bool {
     })
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, cookbook) in ctx.repo.files_of(FileKind::Resource) {
         let facts = &file.facts;
         let custom = facts.top_calls("property").next().is_some()

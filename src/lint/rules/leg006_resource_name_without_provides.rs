@@ -41,7 +41,7 @@ impl Violation for ResourceNameWithoutProvides<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, _) in ctx.repo.files_of(FileKind::Resource) {
         let facts = &file.facts;
         let Some(call) = facts.top_calls("resource_name").next() else {

@@ -59,7 +59,7 @@ fn target(call: &crate::lint::facts::Call) -> Option<(String, String)> {
     Some((kind.clone(), name.text()?.to_string()))
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for file in &ctx.repo.files {
         let Some(cookbook) = ctx.repo.cookbook_of(file) else {
             continue;

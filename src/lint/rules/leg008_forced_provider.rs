@@ -48,7 +48,7 @@ impl Violation for ForcedProvider<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for file in &ctx.repo.files {
         if file.cookbook.is_none() || file.kind == FileKind::Other {
             continue;

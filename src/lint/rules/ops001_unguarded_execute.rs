@@ -57,7 +57,7 @@ const KINDS: &[&str] = &[
 ];
 const GUARDS: &[&str] = &["creates", "not_if", "only_if"];
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for file in &ctx.repo.files {
         if file.cookbook.is_none()
             || !matches!(

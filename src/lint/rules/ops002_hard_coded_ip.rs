@@ -45,7 +45,7 @@ impl Violation for HardCodedIp {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let documentation = ctx.settings.allow_documentation_ips;
     for file in &ctx.repo.files {
         if file.cookbook.is_none()

@@ -53,7 +53,7 @@ fn literal_secret(lit: &Lit) -> bool {
     matches!(lit, Lit::Str(s) if secret_value(s))
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for file in &ctx.repo.files {
         if file.cookbook.is_none()
             || matches!(

@@ -62,7 +62,7 @@ fn has_template(ctx: &Context<'_>, cookbook: &Cookbook, source: &str) -> bool {
     })
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for file in &ctx.repo.files {
         let Some(this) = ctx.repo.cookbook_of(file) else {
             continue;

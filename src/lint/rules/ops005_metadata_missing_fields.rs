@@ -51,7 +51,7 @@ impl Violation for MetadataMissingFields {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, _) in ctx.repo.files_of(FileKind::Metadata) {
         if file.facts.syntax_error.is_some() {
             continue;

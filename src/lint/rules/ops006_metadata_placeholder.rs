@@ -56,7 +56,7 @@ fn placeholder(field: &str, value: &str) -> bool {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, _) in ctx.repo.files_of(FileKind::Metadata) {
         for call in &file.facts.calls {
             let Some(value) = call.args.first().and_then(Lit::text) else {

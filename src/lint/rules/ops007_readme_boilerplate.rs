@@ -39,7 +39,7 @@ impl Violation for ReadmeBoilerplate {
 
 const MARKER: &str = "TODO: Enter the cookbook description here";
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, _) in ctx.repo.files_of(FileKind::Readme) {
         let Some(at) = file.text.find(MARKER) else {
             continue;

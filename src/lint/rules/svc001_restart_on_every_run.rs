@@ -52,7 +52,7 @@ impl Violation for RestartOnEveryRun<'_> {
     }
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, resource) in ctx.repo.resources(&[FileKind::Recipe, FileKind::Resource]) {
         let facts = &file.facts;
         if resource.kind != "service" && resource.kind != "systemd_unit" {

@@ -101,7 +101,7 @@ fn service_tool(command: &str) -> Option<&'static str> {
     })
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, resource) in ctx.repo.resources(&[FileKind::Recipe, FileKind::Resource]) {
         let facts = &file.facts;
         match resource.kind.as_str() {

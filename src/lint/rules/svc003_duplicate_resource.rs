@@ -181,7 +181,7 @@ fn compile(repo: &Repo, recipes: &[(String, String)]) -> Vec<(usize, usize)> {
     out
 }
 
-fn check(ctx: &Context<'_>, sink: &mut Sink<'_>) {
+fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let repo = ctx.repo;
     let mut reported: HashSet<(usize, Span)> = HashSet::new();
     for list in run_lists(repo) {
