@@ -106,3 +106,39 @@ fn a_single_file_can_be_linted() {
         "samples/lint/bad/cookbooks/legacy_app/recipes/config.rb"
     );
 }
+
+#[test]
+fn pathological_nesting_neither_overflows_nor_crawls() {
+    let n = 50_000; // past prism's 10 000-level cap
+    let cases = [
+        format!("x = {}{}\n", "[".repeat(n), "]".repeat(n)),
+        format!("x = {}1{}\n", "(".repeat(n), ")".repeat(n)),
+        format!("x = {}\n", "a && ".repeat(n) + "b"),
+        format!("x = {}\n", "a || ".repeat(n) + "b"),
+        format!("x = a{}\n", ".b".repeat(n)),
+        format!("x = a{}\n", " + b".repeat(n)),
+        format!("{}{}\n", "foo(".repeat(n), ")".repeat(n)),
+        format!("log node{}\n", "['a']".repeat(n)),
+        format!("<%= {} %>\n", "a.".repeat(n) + "b"),
+    ];
+    let files: Vec<(String, Vec<u8>)> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let ext = if text.starts_with("<%") { "erb" } else { "rb" };
+            (
+                format!("app/recipes/case{i}.{ext}"),
+                text.clone().into_bytes(),
+            )
+        })
+        .chain([("app/metadata.rb".to_string(), b"name 'app'\n".to_vec())])
+        .collect();
+    let start = std::time::Instant::now();
+    let repo = lint::Repo::from_memory(&files);
+    let diagnostics = lint::check(&repo, &Options::default());
+    // Generous: this is about quadratic blow-ups (minutes), not speed.
+    assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
+    assert!(diagnostics
+        .iter()
+        .any(|d| d.code.as_deref() == Some("FILE002")));
+}

@@ -83,9 +83,17 @@ pub struct AttrPath {
 }
 
 impl AttrPath {
+    /// Keys kept per path: real attributes are a handful of levels deep; a longer literal
+    /// chain (generated or hostile code) is treated as partial beyond this.
+    pub const MAX_KEYS: usize = 32;
+
     pub fn from_keys(keys: impl IntoIterator<Item = Key>) -> Self {
         let mut path = AttrPath::default();
         for key in keys {
+            if path.keys.len() == Self::MAX_KEYS {
+                path.partial = true;
+                break;
+            }
             match key {
                 Key::Lit(k) => path.keys.push(k),
                 Key::Dynamic => {

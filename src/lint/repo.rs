@@ -10,6 +10,21 @@ use super::facts::{AttrPath, AttrWrite, Call, Facts, FxHashMap, Lit, Resource, S
 use super::suppress::Suppressions;
 use super::{erb, ruby, scan};
 
+/// The threads that parse: prism's recursive descent (capped at 10 000 levels) needs more than
+/// the 2 MiB default stack on hostile input (and the tree walk over 10 000 levels needs far more
+/// in a debug build), so parsing runs on its own pool with large stacks
+/// (address space only; untouched pages cost nothing).
+fn parse_pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(256 << 20)
+            .thread_name(|i| format!("stackchef-parse-{i}"))
+            .build()
+            .expect("cannot start the parser threads")
+    })
+}
+
 /// A file found by the walk: (path on disk, display path).
 pub type Found = (PathBuf, String);
 /// Where a file belongs: (cookbook index, path within it, kind).
@@ -203,24 +218,26 @@ impl Repo {
             .enumerate()
             .map(|(i, d)| (d.as_str(), i))
             .collect();
-        let parsed = files
-            .par_iter()
-            .map(|(path, bytes)| {
-                let (cookbook, rel, kind) = classify(path, &dir_index);
-                let mut file = SourceFile {
-                    path: path.clone(),
-                    rel,
-                    kind,
-                    cookbook,
-                    text: String::new(),
-                    facts: Facts::default(),
-                    suppress: Suppressions::default(),
-                    problem: None,
-                };
-                file.parse(bytes.clone());
-                file
-            })
-            .collect();
+        let parsed = parse_pool().install(|| {
+            files
+                .par_iter()
+                .map(|(path, bytes)| {
+                    let (cookbook, rel, kind) = classify(path, &dir_index);
+                    let mut file = SourceFile {
+                        path: path.clone(),
+                        rel,
+                        kind,
+                        cookbook,
+                        text: String::new(),
+                        facts: Facts::default(),
+                        suppress: Suppressions::default(),
+                        problem: None,
+                    };
+                    file.parse(bytes.clone());
+                    file
+                })
+                .collect()
+        });
         let mut repo = Repo {
             files: parsed,
             ..Repo::default()
@@ -261,12 +278,14 @@ impl Repo {
             })
             .collect();
 
-        let files: Vec<SourceFile> = placed
-            .into_par_iter()
-            .map(|((path, display), (cookbook, rel, kind))| {
-                load_file(&path, display, rel, kind, cookbook)
-            })
-            .collect();
+        let files: Vec<SourceFile> = parse_pool().install(|| {
+            placed
+                .into_par_iter()
+                .map(|((path, display), (cookbook, rel, kind))| {
+                    load_file(&path, display, rel, kind, cookbook)
+                })
+                .collect()
+        });
 
         let mut repo = Repo {
             files,

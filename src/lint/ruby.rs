@@ -3,7 +3,7 @@
 //! reads. The tree never leaves the thread that parsed it; only the owned facts do.
 
 use ruby_prism::{
-    visit_call_node, ArgumentsNode, AssocNode, CallNode, IndexAndWriteNode, IndexOperatorWriteNode,
+    ArgumentsNode, AssocNode, CallNode, IndexAndWriteNode, IndexOperatorWriteNode,
     IndexOrWriteNode, LocalVariableWriteNode, Node, StringNode, Visit,
 };
 
@@ -412,7 +412,19 @@ impl<'a, 's> Collector<'a, 's> {
         }
     }
 
-    /// Handle a call; returns true when its children were already visited.
+    /// Visit a call's arguments and block, not its receiver.
+    fn visit_call_parts(&mut self, call: &CallNode<'_>) {
+        if let Some(args) = call.arguments() {
+            self.visit_arguments_node(&args);
+        }
+        if let Some(block) = call.block() {
+            self.visit(&block);
+        }
+    }
+
+    /// Handle a call; returns true when its children were already visited. Never inlined: it
+    /// has large locals, and it sits on the recursion path of the visitor.
+    #[inline(never)]
     fn call(&mut self, call: &CallNode<'_>) -> bool {
         let name_bytes = call.name().as_slice();
         let Ok(name) = std::str::from_utf8(name_bytes) else {
@@ -554,13 +566,50 @@ impl<'a, 's> Collector<'a, 's> {
 
 impl<'pr> Visit<'pr> for Collector<'_, '_> {
     fn visit_call_node(&mut self, node: &CallNode<'pr>) {
-        // Calls nested in a property's arguments or blocks are not properties themselves.
-        let handled = self.call(node);
-        if !handled {
-            let outer = self.resource.take();
-            visit_call_node(self, node);
-            self.resource = outer;
+        // Method chains (`a.b.c…`, `x + y + z…`) nest to any depth: walk down the receivers in a
+        // loop, not by recursion, so a pathological file cannot overflow the stack.
+        if self.call(node) {
+            return;
         }
+        // Calls nested in a property's arguments or blocks are not properties themselves.
+        let outer = self.resource.take();
+        self.visit_call_parts(node);
+        let mut next = node.receiver();
+        while let Some(receiver) = next.take() {
+            let Some(call) = receiver.as_call_node() else {
+                self.visit(&receiver);
+                break;
+            };
+            self.resource = None;
+            if self.call(&call) {
+                break;
+            }
+            self.resource = None;
+            self.visit_call_parts(&call);
+            next = call.receiver();
+        }
+        self.resource = outer;
+    }
+
+    fn visit_and_node(&mut self, node: &ruby_prism::AndNode<'pr>) {
+        // `a && b && c …` nests on the left, to any depth: loop.
+        self.visit(&node.right());
+        let mut left = node.left();
+        while let Some(and) = left.as_and_node() {
+            self.visit(&and.right());
+            left = and.left();
+        }
+        self.visit(&left);
+    }
+
+    fn visit_or_node(&mut self, node: &ruby_prism::OrNode<'pr>) {
+        self.visit(&node.right());
+        let mut left = node.left();
+        while let Some(or) = left.as_or_node() {
+            self.visit(&or.right());
+            left = or.left();
+        }
+        self.visit(&left);
     }
 
     fn visit_string_node(&mut self, node: &StringNode<'pr>) {
