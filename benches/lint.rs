@@ -371,6 +371,12 @@ fn main() {
         report.len() / 1024
     );
     println!("slowest rules (alone): {}", slowest.join(", "));
+    let t = Instant::now();
+    drop(outcome);
+    println!(
+        "freeing the model: {:.1} ms (the CLI skips this: the process exits)",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     if let Some(mb) = peak_memory_mb() {
         println!("peak memory (whole process): {mb:.0} MB");
     }

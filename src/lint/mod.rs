@@ -256,11 +256,14 @@ pub fn run(args: &LintArgs, color: bool) -> Result<u8> {
             stdout.write_all(text.as_bytes()).ok();
         }
     }
-    Ok(if outcome.failed() {
+    let code = if outcome.failed() {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    })
+    };
+    // The process exits next: freeing every fact of a large repo would only cost time.
+    std::mem::forget(outcome);
+    Ok(code)
 }
 
 /// `stackchef rules`.
