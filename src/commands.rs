@@ -199,6 +199,7 @@ fn plural(n: usize) -> &'static str {
 
 /// `stackchef generate`: render everything in memory, compare with the output directory and its
 /// manifest, print a per-file outcome, and (unless `--check`/`--dry-run`) apply it safely.
+/// `color`: whether standard output (where the table and diffs go) may be coloured.
 pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
     let input = std::fs::read(&args.file).ok();
     let stack = spec::load_file(&args.file)?;
@@ -220,10 +221,9 @@ pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
 
     let out = std::io::stdout();
     let mut out = out.lock();
-    let stdout_color = color && std::io::IsTerminal::is_terminal(&std::io::stdout());
-    report::print_changes(&mut out, &changes, args.check, stdout_color)?;
+    report::print_changes(&mut out, &changes, args.check, color)?;
     if args.diff {
-        report::print_diffs(&mut out, &changes, stdout_color)?;
+        report::print_diffs(&mut out, &changes, color)?;
     }
     let stale = changes.iter().any(|c| c.action.is_stale());
     let conflicts = changes

@@ -10,18 +10,20 @@ use stackchef::commands;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = match cli.color {
+    // Colour is decided per stream: `stackchef lint > report.txt` from a terminal must not
+    // get escape codes in the file, while its errors on stderr still may.
+    let wants_color = |stream_is_terminal: bool| match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
+        ColorChoice::Auto => stream_is_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
+    let color = wants_color(std::io::stderr().is_terminal());
+    let stdout_color = wants_color(std::io::stdout().is_terminal());
     let result = match &cli.command {
         Command::Init(args) => commands::init(args),
         Command::Check(args) => commands::check(args, color),
-        Command::Generate(args) => commands::generate(args, color),
-        Command::Lint(args) => stackchef::lint::run(args, color),
+        Command::Generate(args) => commands::generate(args, stdout_color),
+        Command::Lint(args) => stackchef::lint::run(args, stdout_color),
         Command::Rules(args) => stackchef::lint::list_rules(args),
         Command::Explain(args) => stackchef::lint::explain(args),
         Command::Schema => commands::schema(),
