@@ -173,10 +173,22 @@ pub struct AttrIndex<'a> {
 
 impl<'a> AttrIndex<'a> {
     pub fn new(paths: impl IntoIterator<Item = &'a AttrPath>) -> Self {
-        let mut index = AttrIndex::default();
-        for path in paths {
-            let keys = path.keys.as_slice();
-            if keys.is_empty() || !index.exact.insert(keys) {
+        let paths: Vec<&[String]> = paths
+            .into_iter()
+            .map(|p| p.keys.as_slice())
+            .filter(|keys| !keys.is_empty())
+            .collect();
+        // Sized up front: growing two repo-wide tables by rehashing cost as much as filling
+        // them. Most paths share their parents, so there are not many more prefixes than paths.
+        let mut index = AttrIndex {
+            exact: FxHashSet::with_capacity_and_hasher(paths.len(), FxBuild::default()),
+            prefixes: FxHashSet::with_capacity_and_hasher(
+                paths.len() + paths.len() / 2,
+                FxBuild::default(),
+            ),
+        };
+        for keys in paths {
+            if !index.exact.insert(keys) {
                 continue;
             }
             for n in 1..=keys.len() {
