@@ -10,7 +10,8 @@
 //! It prints files/s and MB/s for both, their ratio, CPU time over wall time (how well the
 //! work spreads over the cores) and the process's peak memory.
 //! `STACKCHEF_BENCH_COOKBOOKS` (default 1500) sets the corpus size; `STACKCHEF_BENCH_RUNS`
-//! (default 5) the runs per measurement (the median is reported); `STACKCHEF_BENCH_DIR`
+//! (default 5) the runs per measurement (the median and the fastest are reported; the floor
+//! and the full lint alternate, so that load from other processes falls on both alike); `STACKCHEF_BENCH_DIR`
 //! measures an existing repo instead (a path that does not exist gets the corpus, kept there).
 
 use std::path::{Path, PathBuf};
@@ -170,24 +171,37 @@ fn peak_memory_mb() -> Option<f64> {
 }
 
 struct Measure {
+    /// The median run.
     wall: Duration,
     cpu: Option<Duration>,
+    /// The fastest run: the least disturbed by other processes on a shared machine.
+    min: Duration,
 }
 
-fn measure(runs: usize, mut f: impl FnMut()) -> Measure {
-    let mut samples: Vec<(Duration, Option<Duration>)> = (0..runs)
-        .map(|_| {
-            let cpu0 = cpu_time();
-            let t0 = Instant::now();
-            f();
-            let wall = t0.elapsed();
-            let cpu = cpu0.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
-            (wall, cpu)
-        })
-        .collect();
+fn time(f: &mut impl FnMut()) -> (Duration, Option<Duration>) {
+    let cpu0 = cpu_time();
+    let t0 = Instant::now();
+    f();
+    let wall = t0.elapsed();
+    let cpu = cpu0.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
+    (wall, cpu)
+}
+
+fn summary(mut samples: Vec<(Duration, Option<Duration>)>) -> Measure {
     samples.sort();
     let (wall, cpu) = samples[samples.len() / 2];
-    Measure { wall, cpu }
+    Measure {
+        wall,
+        cpu,
+        min: samples[0].0,
+    }
+}
+
+/// Time `a` and `b` alternately, `runs` times each, so that load from other processes on a
+/// shared machine falls on both measurements alike.
+fn measure_both(runs: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (Measure, Measure) {
+    let (sa, sb) = (0..runs).map(|_| (time(&mut a), time(&mut b))).unzip();
+    (summary(sa), summary(sb))
 }
 
 fn line(label: &str, m: &Measure, files: usize, bytes: usize) {
@@ -197,8 +211,9 @@ fn line(label: &str, m: &Measure, files: usize, bytes: usize) {
         .map(|c| format!("{:.2}", c.as_secs_f64() / secs))
         .unwrap_or_else(|| "?".into());
     println!(
-        "{label:<12} {:>8.1} ms {:>10.0} files/s {:>8.1} MB/s   cpu/wall {cores}",
+        "{label:<12} {:>8.1} ms (min {:>6.1}) {:>10.0} files/s {:>8.1} MB/s   cpu/wall {cores}",
         secs * 1000.0,
+        m.min.as_secs_f64() * 1000.0,
         files as f64 / secs,
         bytes as f64 / secs / 1e6,
     );
@@ -235,27 +250,31 @@ fn main() {
         .sum();
     let cookbooks = lint::Repo::load(&[root.to_path_buf()]).map_or(0, |r| r.cookbooks.len());
     println!(
-        "corpus: {cookbooks} cookbooks, {files} Ruby/ERB files, {:.1} MB, {lines} lines; {} threads; median of {runs}",
+        "corpus: {cookbooks} cookbooks, {files} Ruby/ERB files, {:.1} MB, {lines} lines; {} threads; median and min of {runs}, floor and full lint alternating",
         bytes as f64 / 1e6,
         rayon::current_num_threads()
     );
     // Warm the page cache, then measure.
     parse_only(root);
-    let floor = measure(runs, || {
-        parse_only(root);
-    });
     let mut findings = 0;
     let mut lint_files = 0;
-    let full = measure(runs, || {
-        let (f, _, n) = full_lint(root);
-        lint_files = f;
-        findings = n;
-    });
+    let (floor, full) = measure_both(
+        runs,
+        || {
+            parse_only(root);
+        },
+        || {
+            let (f, _, n) = full_lint(root);
+            lint_files = f;
+            findings = n;
+        },
+    );
     line("parse-only", &floor, files, bytes);
     line("full lint", &full, files, bytes);
     println!(
-        "ratio full/parse-only: {:.2}x   ({lint_files} files linted, {findings} findings)",
-        full.wall.as_secs_f64() / floor.wall.as_secs_f64()
+        "ratio full/parse-only: {:.2}x median, {:.2}x min   ({lint_files} files linted, {findings} findings)",
+        full.wall.as_secs_f64() / floor.wall.as_secs_f64(),
+        full.min.as_secs_f64() / floor.min.as_secs_f64()
     );
     // The walk alone, with and without following symbolic links (the linter follows them, to
     // lint linked cookbooks and report link loops).
@@ -311,6 +330,12 @@ fn main() {
                 let c = code(*erb, text);
                 std::hint::black_box(lint::ruby::extract(&c, text));
             }
+        }
+        return;
+    }
+    if profile == "lint" {
+        for _ in 0..10 {
+            std::hint::black_box(full_lint(root));
         }
         return;
     }
