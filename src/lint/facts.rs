@@ -88,7 +88,11 @@ impl AttrPath {
     pub const MAX_KEYS: usize = 32;
 
     pub fn from_keys(keys: impl IntoIterator<Item = Key>) -> Self {
-        let mut path = AttrPath::default();
+        let keys = keys.into_iter();
+        let mut path = AttrPath {
+            keys: Vec::with_capacity(keys.size_hint().0.min(Self::MAX_KEYS)),
+            partial: false,
+        };
         for key in keys {
             if path.keys.len() == Self::MAX_KEYS {
                 path.partial = true;

@@ -150,13 +150,20 @@ const BLOCKLESS_RESOURCES: &[&str] = &[
 pub struct LineIndex<'s> {
     src: &'s str,
     starts: Vec<usize>,
+    /// Pure ASCII (most cookbook files): columns are byte offsets, no characters to count.
+    ascii: bool,
 }
 
 impl<'s> LineIndex<'s> {
     pub fn new(src: &'s str) -> Self {
-        let mut starts = vec![0];
+        let mut starts = Vec::with_capacity(src.len() / 32 + 1);
+        starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
-        LineIndex { src, starts }
+        LineIndex {
+            src,
+            starts,
+            ascii: src.is_ascii(),
+        }
     }
 
     /// The span of bytes `start..end`, clamped to the line it starts on.
@@ -170,10 +177,9 @@ impl<'s> LineIndex<'s> {
             .map_or(self.src.len(), |&s| s - 1)
             .max(start);
         let end = end.clamp(start, line_end);
-        let chars = |a: usize, b: usize| {
-            self.src
-                .get(a..b)
-                .map_or(b.saturating_sub(a), |s| s.chars().count())
+        let chars = |a: usize, b: usize| match self.src.get(a..b) {
+            Some(s) if !self.ascii => s.chars().count(),
+            _ => b.saturating_sub(a),
         };
         Span {
             line: (line + 1) as u32,
@@ -275,7 +281,8 @@ impl<'a, 's> Collector<'a, 's> {
 
     /// Unwind `root[k1][k2]…` into its root and keys.
     fn chain(node: &Node<'_>) -> Option<(Root, Vec<Key>)> {
-        let mut keys = Vec::new();
+        // Attribute paths are a few keys deep: one allocation, no regrowth.
+        let mut keys = Vec::with_capacity(4);
         let mut cur = node.as_call_node();
         while let Some(call) = cur {
             if call.name().as_slice() != b"[]" {
@@ -626,8 +633,11 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
     }
 
     fn visit_assoc_node(&mut self, node: &AssocNode<'pr>) {
-        if let (Key::Lit(name), Some(value)) = (key(&node.key()), node.value().as_string_node()) {
-            self.secret(&name, value.unescaped(), &node.location());
+        // Only a string value can be a secret literal: check that before copying the key.
+        if let Some(value) = node.value().as_string_node() {
+            if let Key::Lit(name) = key(&node.key()) {
+                self.secret(&name, value.unescaped(), &node.location());
+            }
         }
         ruby_prism::visit_assoc_node(self, node);
     }
@@ -676,12 +686,21 @@ fn is_literal_key(node: &Node<'_>) -> bool {
     node.as_string_node().is_some() || node.as_symbol_node().is_some()
 }
 
+/// A literal's text as an owned string (invalid UTF-8 replaced). The common valid case skips
+/// the lossy decoder, which costs more than the copy for these short strings.
+fn owned_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 fn key(node: &Node<'_>) -> Key {
     if let Some(s) = node.as_string_node() {
-        return Key::Lit(String::from_utf8_lossy(s.unescaped()).into_owned());
+        return Key::Lit(owned_text(s.unescaped()));
     }
     if let Some(s) = node.as_symbol_node() {
-        return Key::Lit(String::from_utf8_lossy(s.unescaped()).into_owned());
+        return Key::Lit(owned_text(s.unescaped()));
     }
     Key::Dynamic
 }
@@ -689,10 +708,10 @@ fn key(node: &Node<'_>) -> Key {
 /// A literal value, as far as the linter needs one.
 pub fn lit(node: &Node<'_>) -> Lit {
     if let Some(s) = node.as_string_node() {
-        return Lit::Str(String::from_utf8_lossy(s.unescaped()).into_owned());
+        return Lit::Str(owned_text(s.unescaped()));
     }
     if let Some(s) = node.as_symbol_node() {
-        return Lit::Sym(String::from_utf8_lossy(s.unescaped()).into_owned());
+        return Lit::Sym(owned_text(s.unescaped()));
     }
     if let Some(interp) = node.as_interpolated_string_node() {
         let mut text = String::new();
