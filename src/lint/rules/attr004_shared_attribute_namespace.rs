@@ -1,4 +1,6 @@
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use crate::lint::facts::FxHashMap;
 
 use super::prelude::*;
 
@@ -53,9 +55,10 @@ impl Violation for SharedAttributeNamespace<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    // namespace -> writing cookbooks, and the first write by a non-owner.
-    let mut writers: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let mut first: BTreeMap<&str, (&SourceFile, Span)> = BTreeMap::new();
+    // namespace -> writing cookbooks, and the first write by a non-owner. Hash maps: every
+    // attribute write in the repo is looked up here (the findings are sorted afterwards).
+    let mut writers: FxHashMap<&str, BTreeSet<&str>> = FxHashMap::default();
+    let mut first: FxHashMap<&str, (&SourceFile, Span)> = FxHashMap::default();
     for file in &ctx.repo.files {
         if !matches!(file.kind, FileKind::Attributes | FileKind::Recipe) {
             continue;
