@@ -231,8 +231,9 @@ struct Collector<'a, 's> {
 enum Root {
     /// `node[...]`
     Node,
-    /// `default[...]` (attributes-file DSL) or `node.default[...]`
-    Level { level: String, via_node: bool },
+    /// `default[...]` (attributes-file DSL) or `node.default[...]`; the level is one of
+    /// [`LEVELS`] (no copy: most chains are reads, where the root is dropped).
+    Level { level: &'static str, via_node: bool },
 }
 
 impl<'a, 's> Collector<'a, 's> {
@@ -265,14 +266,15 @@ impl<'a, 's> Collector<'a, 's> {
             return None;
         }
         let name = std::str::from_utf8(call.name().as_slice()).ok()?;
-        match call.receiver() {
-            None if name == "node" => Some(Root::Node),
-            None if is_level(name) => Some(Root::Level {
-                level: name.to_string(),
+        let level = LEVELS.binary_search(&name).ok().map(|i| LEVELS[i]);
+        match (call.receiver(), level) {
+            (None, _) if name == "node" => Some(Root::Node),
+            (None, Some(level)) => Some(Root::Level {
+                level,
                 via_node: false,
             }),
-            Some(recv) if is_level(name) && is_node(&recv) => Some(Root::Level {
-                level: name.to_string(),
+            (Some(recv), Some(level)) if is_node(&recv) => Some(Root::Level {
+                level,
                 via_node: true,
             }),
             _ => None,
@@ -354,7 +356,7 @@ impl<'a, 's> Collector<'a, 's> {
         }
         let (level, via_node) = match root {
             Root::Node => ("node".to_string(), true),
-            Root::Level { level, via_node } => (level, via_node),
+            Root::Level { level, via_node } => (level.to_string(), via_node),
         };
         self.visit_dynamic_keys(&receiver);
         if let Some(k) = &last_key {
