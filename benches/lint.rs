@@ -322,7 +322,8 @@ fn main() {
         std::hint::black_box(lint::ruby::extract(&c, text));
     }
     let facts = t.elapsed();
-    // STACKCHEF_BENCH_PROFILE=facts|rules: loop one phase (for a profiler) and stop.
+    // STACKCHEF_BENCH_PROFILE=facts|rules|floor|lint: loop one phase ten or twenty
+    // times (for a profiler) and stop; `setup` stops before any loop.
     let profile = std::env::var("STACKCHEF_BENCH_PROFILE").unwrap_or_default();
     if profile == "facts" {
         for _ in 0..20 {
@@ -330,6 +331,16 @@ fn main() {
                 let c = code(*erb, text);
                 std::hint::black_box(lint::ruby::extract(&c, text));
             }
+        }
+        return;
+    }
+    if profile == "setup" {
+        // What the other modes cost before their loop (to subtract from a profile).
+        return;
+    }
+    if profile == "floor" {
+        for _ in 0..10 {
+            std::hint::black_box(parse_only(root));
         }
         return;
     }
