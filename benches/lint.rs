@@ -18,6 +18,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+
+// The allocator of the `stackchef` binary, so that the benchmark measures what the CLI does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use stackchef::cli::LintFormat;
 use stackchef::lint::{self, Options};
 

@@ -8,6 +8,11 @@ use clap::{CommandFactory, Parser};
 use stackchef::cli::{AwsCommand, Cli, ColorChoice, Command};
 use stackchef::commands;
 
+// `stackchef lint` makes millions of small allocations (facts for every file of a repo);
+// mimalloc makes and frees them markedly faster than the system allocator (README, "Speed").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Colour is decided per stream: `stackchef lint > report.txt` from a terminal must not
