@@ -16,6 +16,15 @@ fn aws_files(stack: &stackchef::spec::Stack) -> Vec<PlannedFile> {
     plan.files().cloned().collect()
 }
 
+/// The text of one generated file (panics if it was not generated).
+fn contents<'a>(files: &'a [PlannedFile], path: &str) -> &'a str {
+    &files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} was not generated"))
+        .contents
+}
+
 fn samples() -> Vec<(String, Vec<PlannedFile>)> {
     let samples = support::sample_stacks();
     assert!(
@@ -96,11 +105,7 @@ fn no_generated_policy_has_a_wildcard_action() {
     }
     // The same policies inside the CloudFormation templates: every `Action` list item.
     for (sample, files) in samples() {
-        let template = &files
-            .iter()
-            .find(|f| f.path == "aws/stack.cfn.yaml")
-            .unwrap()
-            .contents;
+        let template = contents(&files, "aws/stack.cfn.yaml");
         let actions = template_actions(template);
         assert!(actions.len() > 20, "{sample}: found only {actions:?}");
         let wild: Vec<&String> = actions.iter().filter(|a| a.contains('*')).collect();
@@ -149,16 +154,8 @@ fn the_template_action_reader_sees_wildcards() {
 #[test]
 fn every_resource_star_statement_is_read_only_and_explained() {
     for (sample, files) in samples() {
-        let template = &files
-            .iter()
-            .find(|f| f.path == "aws/stack.cfn.yaml")
-            .unwrap()
-            .contents;
-        let readme = &files
-            .iter()
-            .find(|f| f.path == "aws/iam/README.md")
-            .unwrap()
-            .contents;
+        let template = contents(&files, "aws/stack.cfn.yaml");
+        let readme = contents(&files, "aws/iam/README.md");
         for (path, doc) in policy_documents()
             .into_iter()
             .filter(|(p, _)| p.starts_with(&format!("{sample}/")))
@@ -199,14 +196,8 @@ fn instance_roles_change_only_their_own_names() {
         .find(|(n, _)| n == "webapp")
         .unwrap();
     let files = aws_files(&support::load_sample(&path));
-    let doc: serde_json::Value = serde_json::from_str(
-        &files
-            .iter()
-            .find(|f| f.path == "aws/iam/instance-web.json")
-            .unwrap()
-            .contents,
-    )
-    .unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(contents(&files, "aws/iam/instance-web.json")).unwrap();
     let change = &doc["Statement"][0];
     assert_eq!(
         change["Action"],
@@ -230,11 +221,7 @@ fn instance_roles_change_only_their_own_names() {
 #[test]
 fn security_groups_never_open_to_the_internet() {
     for (sample, files) in samples() {
-        let template = &files
-            .iter()
-            .find(|f| f.path == "aws/stack.cfn.yaml")
-            .unwrap()
-            .contents;
+        let template = contents(&files, "aws/stack.cfn.yaml");
         assert!(!template.contains("0.0.0.0/0"), "{sample}");
         assert!(!template.contains("::/0"), "{sample}");
     }
