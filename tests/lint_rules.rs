@@ -752,6 +752,77 @@ fn svc003_duplicate_resource() {
 }
 
 #[test]
+fn svc003_two_cookbooks_in_one_run_list() {
+    const BASE: &str = "package 'nginx'\n";
+    const WEB: &str = "package 'nginx' do\n  version '1.24.0'\nend\n";
+    const CYCLE: &str = "include_recipe 'web::site'\npackage 'nginx'\n";
+    /// Roles/Policyfiles, web::default, web::site, expected findings.
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, &'a [&'a str]);
+    let cases: &[Case] = &[
+        // Brought together by a role's run list.
+        (
+            &[(
+                "roles/web.rb",
+                "name 'web'\nrun_list 'recipe[base]', 'recipe[web::default]'\n",
+            )],
+            WEB,
+            "",
+            &["cookbooks/web/recipes/default.rb:1:1"],
+        ),
+        // By a Policyfile's run list, in its order.
+        (
+            &[(
+                "policies/web/Policyfile.rb",
+                "name 'web'\nrun_list 'web::default', 'base'\n",
+            )],
+            WEB,
+            "",
+            &["cookbooks/base/recipes/default.rb:1:1"],
+        ),
+        // By include_recipe, transitively, through a cycle; one report per pair.
+        (
+            &[(
+                "roles/web.json",
+                r#"{ "name": "web", "run_list": ["recipe[web]"] }"#,
+            )],
+            CYCLE,
+            "include_recipe 'base'\ninclude_recipe 'web'\n",
+            &["cookbooks/web/recipes/default.rb:2:1"],
+        ),
+        // Near misses: never run together (separate roles, a dynamic include, unknown recipe).
+        (
+            &[
+                ("roles/a.rb", "name 'a'\nrun_list 'recipe[base]'\n"),
+                ("roles/b.rb", "name 'b'\nrun_list 'recipe[web]'\n"),
+            ],
+            WEB,
+            "",
+            &[],
+        ),
+        (
+            &[],
+            CYCLE,
+            "include_recipe node['web']['base']\ninclude_recipe 'base::missing'\n",
+            &[],
+        ),
+    ];
+    for (lists, web, site, expected) in cases {
+        let mut files = repo![
+            "cookbooks/base/recipes/default.rb" => BASE,
+            "cookbooks/web/recipes/default.rb" => web,
+            "cookbooks/web/recipes/site.rb" => site,
+        ];
+        files.extend(
+            lists
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec())),
+        );
+        let found = lint("SVC003", files, &[("base", &[]), ("web", &["base"])]);
+        assert_eq!(&found, expected, "{lists:?}");
+    }
+}
+
+#[test]
 fn ops001_unguarded_execute() {
     let body = "execute 'make install'\nbash 'build' do\n  code 'make'\nend\n";
     assert_eq!(recipe("OPS001", body).len(), 2);

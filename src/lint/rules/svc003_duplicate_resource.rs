@@ -10,7 +10,9 @@ declare_rule! {
     /// Flags a resource (type and name) declared a second time, in another recipe, among the
     /// recipes of one run list: a role's or Policyfile's `run_list`, or a cookbook's `default`
     /// recipe, followed through its `include_recipe` calls. (Two declarations in one file are
-    /// left alone: they are usually `if`/`else` branches.)
+    /// left alone: they are usually `if`/`else` branches.) Includes are followed transitively,
+    /// each recipe once; dynamic includes and unknown recipes are skipped. Each pair is reported
+    /// once, at the second declaration, naming the first and the run list that brings both in.
     ///
     /// ## Why is this bad?
     /// Both declarations run, in order, and the second silently undoes or repeats the first
@@ -36,20 +38,22 @@ declare_rule! {
 struct DuplicateResource<'a> {
     resource: &'a str,
     first: &'a str,
+    entry: &'a str,
 }
 
 impl Violation for DuplicateResource<'_> {
     fn message(&self) -> String {
-        format!(
-            "`{}` is declared again (first at {})",
-            self.resource, self.first
-        )
+        format!("`{}` is declared again in the same run list", self.resource)
     }
     fn label(&self) -> String {
         "second declaration in the same run list".to_string()
     }
     fn help(&self) -> Option<String> {
-        Some("declare it once, in the cookbook that owns it; notify it from elsewhere".to_string())
+        Some(format!(
+            "first declared at {}; both run in {}. Declare it once, in the cookbook that \
+             owns it, and notify it from elsewhere",
+            self.first, self.entry
+        ))
     }
 }
 
@@ -73,11 +77,12 @@ fn item(text: &str) -> Option<Item> {
     (!c.is_empty()).then(|| Item::Recipe(c.to_string(), r.to_string()))
 }
 
-/// Every run list in the repo, as its resources in the order the Chef client compiles them:
-/// `(file index, resource index)`.
-fn run_lists(repo: &Repo) -> Vec<Vec<(usize, usize)>> {
+/// Every run list in the repo (entry point name, then its resources in the order the Chef
+/// client compiles them: `(file index, resource index)`), roles and Policyfiles in path
+/// order, then each cookbook's `default` recipe.
+fn run_lists(repo: &Repo) -> Vec<(String, Vec<(usize, usize)>)> {
     let mut roles: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut lists: Vec<Vec<&str>> = Vec::new();
+    let mut lists: Vec<(String, Vec<&str>)> = Vec::new();
     for file in &repo.files {
         if !matches!(
             file.kind,
@@ -90,22 +95,25 @@ fn run_lists(repo: &Repo) -> Vec<Vec<(usize, usize)>> {
             .top_calls("run_list")
             .flat_map(|c| c.args.iter().filter_map(Lit::text))
             .collect();
-        if file.kind != FileKind::Policyfile {
+        let entry = if file.kind == FileKind::Policyfile {
+            format!("the run list of Policyfile {}", file.path)
+        } else {
             roles.insert(file.stem(), items.clone());
-        }
-        lists.push(items);
+            format!("the run list of role `{}` ({})", file.stem(), file.path)
+        };
+        lists.push((entry, items));
     }
     let mut out = Vec::new();
-    for list in &lists {
+    for (entry, list) in lists {
         let mut recipes = Vec::new();
-        expand_roles(list, &roles, &mut recipes, &mut BTreeSet::new());
-        out.push(compile(repo, &recipes));
+        expand_roles(&list, &roles, &mut recipes, &mut BTreeSet::new());
+        out.push((entry, compile(repo, &recipes)));
     }
     for cookbook in &repo.cookbooks {
         if cookbook.recipes.contains_key("default") {
-            out.push(compile(
-                repo,
-                &[(cookbook.name.clone(), "default".to_string())],
+            out.push((
+                format!("`{}::default` and its includes", cookbook.name),
+                compile(repo, &[(cookbook.name.clone(), "default".to_string())]),
             ));
         }
     }
@@ -183,8 +191,9 @@ fn compile(repo: &Repo, recipes: &[(String, String)]) -> Vec<(usize, usize)> {
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let repo = ctx.repo;
-    let mut reported: HashSet<(usize, Span)> = HashSet::new();
-    for list in run_lists(repo) {
+    // Each (first, second) pair once, under the first entry point that brings both in.
+    let mut reported: HashSet<((usize, Span), (usize, Span))> = HashSet::new();
+    for (entry, list) in run_lists(repo) {
         let mut first: HashMap<(&str, &str), (usize, Span)> = HashMap::new();
         for (index, r) in list {
             let file = &repo.files[index];
@@ -198,7 +207,9 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 continue;
             };
             // Within one file, declarations in `if`/`else` branches are common and fine.
-            if first_file == index || !reported.insert((index, resource.span)) {
+            if first_file == index
+                || !reported.insert(((first_file, first_span), (index, resource.span)))
+            {
                 continue;
             }
             let shown = format!("{}[{}]", resource.kind, name);
@@ -209,6 +220,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 DuplicateResource {
                     resource: &shown,
                     first: &at,
+                    entry: &entry,
                 },
             );
         }

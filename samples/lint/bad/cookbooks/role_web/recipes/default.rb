@@ -13,3 +13,6 @@ include_recipe 'legacy_app::pakages'
 node['role_web']['extras'].each do |extra|
   include_recipe "role_web::#{extra}"
 end
+
+# SVC003 duplicate-resource: search::default, included above, already installs Java.
+package 'openjdk-17-jre-headless'

@@ -1,4 +1,4 @@
-# SVC003 duplicate-resource: `package[nginx]` is declared again in old_app::default.
+# SVC003 duplicate-resource: `package[nginx]` is declared again in old_app::default (which includes this recipe).
 package 'nginx' do
   version '1.18.0-0ubuntu1'
 end
