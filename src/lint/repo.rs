@@ -235,16 +235,7 @@ impl Repo {
                 .par_iter()
                 .map(|(path, bytes)| {
                     let (cookbook, rel, kind) = classify(path, &dir_index);
-                    let mut file = SourceFile {
-                        path: path.clone(),
-                        rel,
-                        kind,
-                        cookbook,
-                        text: String::new(),
-                        facts: Facts::default(),
-                        suppress: Suppressions::default(),
-                        problem: None,
-                    };
+                    let mut file = SourceFile::unparsed(path.clone(), rel, kind, cookbook);
                     file.parse(bytes.clone());
                     file
                 })
@@ -592,16 +583,7 @@ fn load_file(
     kind: FileKind,
     cookbook: Option<usize>,
 ) -> SourceFile {
-    let mut file = SourceFile {
-        path: display,
-        rel,
-        kind,
-        cookbook,
-        text: String::new(),
-        facts: Facts::default(),
-        suppress: Suppressions::default(),
-        problem: None,
-    };
+    let mut file = SourceFile::unparsed(display, rel, kind, cookbook);
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
@@ -617,6 +599,20 @@ fn load_file(
 }
 
 impl SourceFile {
+    /// A file known by its place in the repo, before its bytes are read and parsed.
+    fn unparsed(path: String, rel: String, kind: FileKind, cookbook: Option<usize>) -> SourceFile {
+        SourceFile {
+            path,
+            rel,
+            kind,
+            cookbook,
+            text: String::new(),
+            facts: Facts::default(),
+            suppress: Suppressions::default(),
+            problem: None,
+        }
+    }
+
     /// Check, decode and parse a file's bytes into its text, suppressions and facts.
     fn parse(&mut self, bytes: Vec<u8>) {
         let kind = self.kind;
