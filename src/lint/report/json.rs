@@ -20,9 +20,12 @@
 //! `null` for findings about a whole file. Findings are sorted by path, line, column, code.
 //! [`SCHEMA`] is the same contract as a JSON Schema.
 
-use serde::Serialize;
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
 
 use super::{counts, rule_name};
+use crate::diag::Diagnostic;
 use crate::lint::Outcome;
 
 pub const VERSION: u32 = 1;
@@ -82,82 +85,315 @@ pub const SCHEMA: &str = r##"{
   }
 }"##;
 
-#[derive(Serialize)]
-struct Report<'a> {
-    version: u32,
-    tool: Tool,
-    summary: Summary,
-    findings: Vec<Finding<'a>>,
-}
+/// Findings per chunk rendered on one thread: large reports are written in parallel.
+const CHUNK: usize = 256;
 
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
-
-#[derive(Serialize)]
-struct Summary {
-    files: usize,
-    findings: usize,
-    errors: usize,
-    warnings: usize,
-    info: usize,
-    fail_level: &'static str,
-    failed: bool,
-}
-
-#[derive(Serialize)]
-struct Finding<'a> {
-    code: &'a str,
-    name: &'static str,
-    severity: &'static str,
-    message: &'a str,
-    path: &'a str,
-    line: Option<usize>,
-    column: Option<usize>,
-    end_line: Option<usize>,
-    end_column: Option<usize>,
-    label: &'a str,
-    help: &'a [String],
-}
-
+/// The report, written out by hand in exactly the layout `serde_json::to_string_pretty` gives
+/// (two-space indent, fields in schema order): a repo with thousands of findings is rendered in
+/// parallel chunks and several times faster than through serde's generic formatter. A test
+/// checks the bytes against serde_json's output.
 pub fn render(outcome: &Outcome) -> String {
     let (errors, warnings, info) = counts(outcome);
-    let report = Report {
-        version: VERSION,
-        tool: Tool {
-            name: "stackchef",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        summary: Summary {
-            files: outcome.repo.files.len(),
-            findings: outcome.diagnostics.len(),
-            errors,
-            warnings,
-            info,
-            fail_level: outcome.options.fail_level.as_str(),
-            failed: outcome.failed(),
-        },
-        findings: outcome
-            .diagnostics
-            .iter()
-            .map(|d| Finding {
-                code: d.code.as_deref().unwrap_or(""),
-                name: rule_name(d.code.as_deref()),
-                severity: d.severity.as_str(),
-                message: &d.message,
-                path: &d.path,
-                line: d.location.map(|l| l.line),
-                column: d.location.map(|l| l.column),
-                end_line: d.location.map(|l| l.line),
-                end_column: d.location.map(|l| l.column + l.len.max(1)),
-                label: &d.label,
-                help: &d.help,
-            })
-            .collect(),
-    };
-    let mut out = serde_json::to_string_pretty(&report).expect("plain data serialises");
-    out.push('\n');
+    let mut out = String::with_capacity(512 + outcome.diagnostics.len() * 480);
+    let _ = write!(
+        out,
+        concat!(
+            "{{\n",
+            "  \"version\": {version},\n",
+            "  \"tool\": {{\n",
+            "    \"name\": \"stackchef\",\n",
+            "    \"version\": \"{tool_version}\"\n",
+            "  }},\n",
+            "  \"summary\": {{\n",
+            "    \"files\": {files},\n",
+            "    \"findings\": {findings},\n",
+            "    \"errors\": {errors},\n",
+            "    \"warnings\": {warnings},\n",
+            "    \"info\": {info},\n",
+            "    \"fail_level\": \"{fail_level}\",\n",
+            "    \"failed\": {failed}\n",
+            "  }},\n",
+        ),
+        version = VERSION,
+        tool_version = env!("CARGO_PKG_VERSION"),
+        files = outcome.repo.files.len(),
+        findings = outcome.diagnostics.len(),
+        errors = errors,
+        warnings = warnings,
+        info = info,
+        fail_level = outcome.options.fail_level.as_str(),
+        failed = outcome.failed(),
+    );
+    if outcome.diagnostics.is_empty() {
+        out.push_str("  \"findings\": []\n}\n");
+        return out;
+    }
+    out.push_str("  \"findings\": [\n");
+    let chunks: Vec<String> = outcome
+        .diagnostics
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut text = String::with_capacity(chunk.len() * 480);
+            for (i, d) in chunk.iter().enumerate() {
+                if i > 0 {
+                    text.push_str(",\n");
+                }
+                finding(&mut text, d);
+            }
+            text
+        })
+        .collect();
+    out.push_str(&chunks.join(",\n"));
+    out.push_str("\n  ]\n}\n");
     out
+}
+
+/// One finding, indented as an element of `findings`, without a trailing comma or newline.
+fn finding(out: &mut String, d: &Diagnostic) {
+    let code = d.code.as_deref().unwrap_or("");
+    out.push_str("    {\n      \"code\": ");
+    string(out, code);
+    out.push_str(",\n      \"name\": ");
+    string(out, rule_name(d.code.as_deref()));
+    out.push_str(",\n      \"severity\": \"");
+    out.push_str(d.severity.as_str());
+    out.push_str("\",\n      \"message\": ");
+    string(out, &d.message);
+    out.push_str(",\n      \"path\": ");
+    string(out, &d.path);
+    let position = d
+        .location
+        .map(|l| (l.line, l.column, l.line, l.column + l.len.max(1)));
+    for (key, value) in [
+        ("line", position.map(|p| p.0)),
+        ("column", position.map(|p| p.1)),
+        ("end_line", position.map(|p| p.2)),
+        ("end_column", position.map(|p| p.3)),
+    ] {
+        let _ = write!(out, ",\n      \"{key}\": ");
+        match value {
+            Some(n) => {
+                let _ = write!(out, "{n}");
+            }
+            None => out.push_str("null"),
+        }
+    }
+    out.push_str(",\n      \"label\": ");
+    string(out, &d.label);
+    out.push_str(",\n      \"help\": ");
+    if d.help.is_empty() {
+        out.push_str("[]");
+    } else {
+        out.push('[');
+        for (i, help) in d.help.iter().enumerate() {
+            out.push_str(if i == 0 { "\n        " } else { ",\n        " });
+            string(out, help);
+        }
+        out.push_str("\n      ]");
+    }
+    out.push_str("\n    }");
+}
+
+/// A JSON string literal, escaped as serde_json does: `"` and `\\`, the short escapes for
+/// backspace, form feed, newline, carriage return and tab, `\\u00XX` (lowercase hex) for the other
+/// control characters; everything else, non-ASCII included, as is. Messages and paths rarely need
+/// escaping, so eight bytes at a time are checked first and copied in one piece.
+fn string(out: &mut String, s: &str) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut plain = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8) {
+            if !word_needs_escape(u64::from_le_bytes(word.try_into().expect("8 bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        // Every byte escaped is ASCII, so `plain..i` is on character boundaries.
+        out.push_str(&s[plain..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        i += 1;
+        plain = i;
+    }
+    out.push_str(&s[plain..]);
+    out.push('"');
+}
+
+/// Whether any of eight bytes is a control character, `"` or `\\` (the classic "has a byte less
+/// than n" and "has a zero byte" word tricks; exact as a yes/no answer).
+fn word_needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    (control
+        | has_zero(word ^ (ONES * u64::from(b'"')))
+        | has_zero(word ^ (ONES * u64::from(b'\\'))))
+        != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Serialize;
+
+    use super::*;
+
+    /// The report as serde structs: what the hand-written writer must match byte for byte.
+    #[derive(Serialize)]
+    struct Report<'a> {
+        version: u32,
+        tool: Tool,
+        summary: Summary,
+        findings: Vec<Finding<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct Tool {
+        name: &'static str,
+        version: &'static str,
+    }
+
+    #[derive(Serialize)]
+    struct Summary {
+        files: usize,
+        findings: usize,
+        errors: usize,
+        warnings: usize,
+        info: usize,
+        fail_level: &'static str,
+        failed: bool,
+    }
+
+    #[derive(Serialize)]
+    struct Finding<'a> {
+        code: &'a str,
+        name: &'static str,
+        severity: &'static str,
+        message: &'a str,
+        path: &'a str,
+        line: Option<usize>,
+        column: Option<usize>,
+        end_line: Option<usize>,
+        end_column: Option<usize>,
+        label: &'a str,
+        help: &'a [String],
+    }
+
+    fn with_serde(outcome: &Outcome) -> String {
+        let (errors, warnings, info) = counts(outcome);
+        let report = Report {
+            version: VERSION,
+            tool: Tool {
+                name: "stackchef",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            summary: Summary {
+                files: outcome.repo.files.len(),
+                findings: outcome.diagnostics.len(),
+                errors,
+                warnings,
+                info,
+                fail_level: outcome.options.fail_level.as_str(),
+                failed: outcome.failed(),
+            },
+            findings: outcome
+                .diagnostics
+                .iter()
+                .map(|d| Finding {
+                    code: d.code.as_deref().unwrap_or(""),
+                    name: rule_name(d.code.as_deref()),
+                    severity: d.severity.as_str(),
+                    message: &d.message,
+                    path: &d.path,
+                    line: d.location.map(|l| l.line),
+                    column: d.location.map(|l| l.column),
+                    end_line: d.location.map(|l| l.line),
+                    end_column: d.location.map(|l| l.column + l.len.max(1)),
+                    label: &d.label,
+                    help: &d.help,
+                })
+                .collect(),
+        };
+        let mut out = serde_json::to_string_pretty(&report).unwrap();
+        out.push('\n');
+        out
+    }
+
+    fn outcome(diagnostics: Vec<Diagnostic>) -> Outcome {
+        let repo = crate::lint::Repo::from_memory(&[(
+            "cookbooks/a/metadata.rb".to_string(),
+            b"name 'a'\n".to_vec(),
+        )]);
+        Outcome {
+            repo,
+            diagnostics,
+            options: crate::lint::Options::default(),
+        }
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        // Every ASCII byte at every offset of a word, among plain and non-ASCII text.
+        for b in 0u8..0x80 {
+            for at in 0..17 {
+                let mut text = "é".repeat(at % 3) + &"x".repeat(at);
+                text.push(char::from(b));
+                text.push_str("tail ü 0123456789");
+                let mut ours = String::new();
+                string(&mut ours, &text);
+                assert_eq!(ours, serde_json::to_string(&text).unwrap(), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn matches_serde_json_byte_for_byte() {
+        use crate::diag::{Location, Severity};
+        let awkward = "quote \" backslash \\ newline \n tab \t cr \r bell \u{7} nul \0 \
+                       del \u{7f} bs \u{8} ff \u{c} unit \u{1f} unicode ü → 🎉 </script>";
+        let mut many = Vec::new();
+        for i in 0..(CHUNK * 2 + 3) {
+            let mut d = Diagnostic::error(format!("message {i} {awkward}"), format!("p/{i}.rb"))
+                .with_code(["ATTR005", "OPS003", "NOPE999"][i % 3]);
+            d.severity = [Severity::Info, Severity::Warning, Severity::Error][i % 3];
+            if i % 4 != 0 {
+                d = d.at(
+                    Location {
+                        line: i + 1,
+                        column: i % 7 + 1,
+                        len: i % 3,
+                    },
+                    if i % 2 == 0 { awkward } else { "" },
+                );
+            }
+            for h in 0..(i % 3) {
+                d = d.with_help(format!("help {h} {awkward}"));
+            }
+            many.push(d);
+        }
+        for diagnostics in [Vec::new(), many[..1].to_vec(), many] {
+            let outcome = outcome(diagnostics);
+            assert_eq!(render(&outcome), with_serde(&outcome));
+        }
+    }
 }

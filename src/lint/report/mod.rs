@@ -35,7 +35,28 @@ pub(crate) fn counts(outcome: &Outcome) -> (usize, usize, usize) {
     (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
 }
 
-/// A rule's name from its code.
+/// A rule's name from its code (looked up once per finding: a binary search, as the rule list
+/// is sorted by code).
 pub(crate) fn rule_name(code: Option<&str>) -> &'static str {
-    code.and_then(super::find_rule).map_or("", |r| r.name)
+    let Some(code) = code else { return "" };
+    match super::RULES.binary_search_by(|r| r.code.cmp(code)) {
+        Ok(i) => super::RULES[i].name,
+        Err(_) => super::find_rule(code).map_or("", |r| r.name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rules_are_sorted_by_code_for_rule_name() {
+        assert!(super::super::RULES
+            .windows(2)
+            .all(|w| w[0].code < w[1].code));
+        for rule in super::super::RULES {
+            assert_eq!(super::rule_name(Some(rule.code)), rule.name);
+        }
+        assert_eq!(super::rule_name(Some("attr005")), "undefined-attribute");
+        assert_eq!(super::rule_name(Some("NOPE001")), "");
+        assert_eq!(super::rule_name(None), "");
+    }
 }
