@@ -94,7 +94,7 @@ const CHUNK: usize = 256;
 /// checks the bytes against serde_json's output.
 pub fn render(outcome: &Outcome) -> String {
     let (errors, warnings, info) = counts(outcome);
-    let mut out = String::with_capacity(512 + outcome.diagnostics.len() * 480);
+    let mut out = String::with_capacity(512);
     let _ = write!(
         out,
         concat!(
@@ -143,7 +143,13 @@ pub fn render(outcome: &Outcome) -> String {
             text
         })
         .collect();
-    out.push_str(&chunks.join(",\n"));
+    out.reserve(chunks.iter().map(|c| c.len() + 2).sum::<usize>() + 8);
+    for (i, chunk) in chunks.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(chunk);
+    }
     out.push_str("\n  ]\n}\n");
     out
 }
