@@ -167,45 +167,293 @@ pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 pub type FxHashSet<T> = std::collections::HashSet<T, FxBuild>;
 pub type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
 
-/// A set of attribute paths that answers [`AttrPath::overlaps`] against all of them in
-/// O(depth) hash lookups.
-#[derive(Debug, Default)]
+/// A node of an [`AttrIndex`]: one attribute path (the root is the empty path).
+pub type AttrNode = u32;
+
+/// A set of attribute paths that answers [`AttrPath::overlaps`] against all of them: a trie
+/// whose nodes are the paths and all their prefixes. A path can belong to several sets at once
+/// (a bit mask per node: the attribute rules keep the repo's writes and reads in one index).
+///
+/// Why a trie of node ids rather than hash sets of key slices: inserting a path hashes each of
+/// its keys once (a set of slices hashes every prefix again from the first key), and a caller
+/// that keeps the node [`AttrIndex::insert`] returned can ask about that path later with no
+/// hashing at all ([`AttrIndex::overlaps_node`]).
+#[derive(Debug)]
 pub struct AttrIndex<'a> {
-    exact: FxHashSet<&'a [String]>,
-    prefixes: FxHashSet<&'a [String]>,
+    /// (parent, key) → child.
+    edges: FxHashMap<Edge<'a>, AttrNode>,
+    /// Indexed by node; a parent always comes before its children.
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Edge<'a> {
+    parent: AttrNode,
+    key: &'a str,
+}
+
+impl std::hash::Hash for Edge<'_> {
+    // The parent as one word and the key's bytes, without the length or terminator a derived
+    // impl adds: a fixed-width field then one variable-width field cannot run into each other.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.parent as usize);
+        state.write(self.key.as_bytes());
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TrieNode {
+    parent: AttrNode,
+    /// The sets this exact path is a member of.
+    here: u8,
+    /// The sets with a member at or below this node (this path or a longer one).
+    below: u8,
+}
+
+impl Default for AttrIndex<'_> {
+    fn default() -> Self {
+        AttrIndex::with_capacity(0)
+    }
 }
 
 impl<'a> AttrIndex<'a> {
+    /// The empty path.
+    pub const ROOT: AttrNode = 0;
+    /// Every set: what [`AttrIndex::new`] puts paths in and [`AttrIndex::overlaps`] asks about.
+    pub const ALL: u8 = u8::MAX;
+
+    /// An index of these paths (one set; paths without keys are left out).
     pub fn new(paths: impl IntoIterator<Item = &'a AttrPath>) -> Self {
-        let paths: Vec<&[String]> = paths
-            .into_iter()
-            .map(|p| p.keys.as_slice())
-            .filter(|keys| !keys.is_empty())
-            .collect();
-        // Sized up front: growing two repo-wide tables by rehashing cost as much as filling
-        // them. Most paths share their parents, so there are not many more prefixes than paths.
-        let mut index = AttrIndex {
-            exact: FxHashSet::with_capacity_and_hasher(paths.len(), FxBuild::default()),
-            prefixes: FxHashSet::with_capacity_and_hasher(
-                paths.len() + paths.len() / 2,
-                FxBuild::default(),
-            ),
-        };
-        for keys in paths {
-            if !index.exact.insert(keys) {
-                continue;
-            }
-            for n in 1..=keys.len() {
-                index.prefixes.insert(&keys[..n]);
+        let paths = paths.into_iter();
+        let mut index = AttrIndex::with_capacity(paths.size_hint().0);
+        for path in paths {
+            if !path.keys.is_empty() {
+                index.insert(Self::ROOT, &path.keys, Self::ALL);
             }
         }
         index
     }
 
-    /// Whether some path in the set overlaps `path` (one is a prefix of the other).
+    /// An empty index with room for about `nodes` nodes: growing a repo-wide table by
+    /// rehashing costs as much as filling it.
+    pub fn with_capacity(nodes: usize) -> Self {
+        let mut index = AttrIndex {
+            edges: FxHashMap::with_capacity_and_hasher(nodes, FxBuild::default()),
+            nodes: Vec::with_capacity(nodes + 1),
+        };
+        index.nodes.push(TrieNode {
+            parent: Self::ROOT,
+            here: 0,
+            below: 0,
+        });
+        index
+    }
+
+    /// Add the path `at` + `keys` to `sets` (a bit mask); returns its node. With no keys, `at`
+    /// itself joins the sets (the root never does: it is the empty path).
+    pub fn insert(&mut self, at: AttrNode, keys: &'a [String], sets: u8) -> AttrNode {
+        let AttrIndex { edges, nodes } = self;
+        let mut node = at;
+        for key in keys {
+            let parent = node;
+            node = *edges.entry(Edge { parent, key }).or_insert_with(|| {
+                nodes.push(TrieNode {
+                    parent,
+                    here: 0,
+                    below: 0,
+                });
+                (nodes.len() - 1) as AttrNode
+            });
+        }
+        if node == Self::ROOT {
+            return node;
+        }
+        nodes[node as usize].here |= sets;
+        // The path and each of its prefixes now lead to a member of `sets`. Stop at the first
+        // node that already knows: its ancestors were told when it was.
+        let mut n = node;
+        while nodes[n as usize].below & sets != sets {
+            nodes[n as usize].below |= sets;
+            if n == Self::ROOT {
+                break;
+            }
+            n = nodes[n as usize].parent;
+        }
+        node
+    }
+
+    /// Whether a member of `sets` overlaps the path at `node` (one is a prefix of the other):
+    /// the path itself or a longer one is a member, or a shorter non-empty prefix is.
+    pub fn overlaps_node(&self, node: AttrNode, sets: u8) -> bool {
+        let Some(n) = self.nodes.get(node as usize) else {
+            return false;
+        };
+        node != Self::ROOT && (n.below & sets != 0 || self.prefix_member(n.parent, sets))
+    }
+
+    /// Whether `node` or one of its ancestors (other than the root) is a member of `sets`.
+    fn prefix_member(&self, mut node: AttrNode, sets: u8) -> bool {
+        while node != Self::ROOT {
+            let n = self.nodes[node as usize];
+            if n.here & sets != 0 {
+                return true;
+            }
+            node = n.parent;
+        }
+        false
+    }
+
+    /// Whether some path in the index overlaps `path` (one is a prefix of the other; a path
+    /// without keys overlaps nothing).
     pub fn overlaps(&self, path: &AttrPath) -> bool {
-        let q = path.keys.as_slice();
-        self.prefixes.contains(q) || (1..q.len()).any(|n| self.exact.contains(&q[..n]))
+        let mut node = Self::ROOT;
+        for key in &path.keys {
+            match self.edges.get(&Edge { parent: node, key }) {
+                Some(&child) => node = child,
+                // No path continues this prefix with `key`, so no path has `path` as a prefix:
+                // only a member that is a prefix of the part matched so far can overlap.
+                None => return self.prefix_member(node, Self::ALL),
+            }
+        }
+        self.overlaps_node(node, Self::ALL)
+    }
+}
+
+#[cfg(test)]
+mod attr_index_tests {
+    use super::{AttrIndex, AttrPath, Key};
+    use proptest::prelude::*;
+
+    fn path(keys: &[&str], partial: bool) -> AttrPath {
+        let mut keys: Vec<Key> = keys.iter().map(|k| Key::Lit(k.to_string())).collect();
+        if partial {
+            keys.push(Key::Dynamic);
+        }
+        AttrPath::from_keys(keys)
+    }
+
+    /// What the index must answer, by brute force: some non-empty member is a prefix of the
+    /// query or the other way round (a query without keys overlaps nothing).
+    fn naive(members: &[&AttrPath], query: &AttrPath) -> bool {
+        !query.keys.is_empty()
+            && members
+                .iter()
+                .any(|m| !m.keys.is_empty() && m.overlaps(query))
+    }
+
+    #[test]
+    fn answers_prefixes_both_ways_and_dynamic_tails() {
+        let members = [
+            path(&["app", "port"], false),
+            path(&["db"], true),
+            path(&["web", "tls", "cert"], false),
+            path(&[], true),
+        ];
+        let index = AttrIndex::new(&members);
+        for (keys, partial, want) in [
+            (&["app", "port"][..], false, true),
+            (&["app"][..], false, true),
+            (&["app"][..], true, true),
+            (&["app", "port", "x"][..], false, true),
+            (&["app", "prot"][..], false, false),
+            (&["db", "host"][..], false, true),
+            (&["web", "tls"][..], true, true),
+            (&["web", "tls", "key"][..], false, false),
+            (&["cache"][..], false, false),
+            (&[][..], true, false),
+            (&[][..], false, false),
+        ] {
+            let q = path(keys, partial);
+            assert_eq!(index.overlaps(&q), want, "{}", q.display());
+            assert_eq!(naive(&members.iter().collect::<Vec<_>>(), &q), want);
+        }
+    }
+
+    #[test]
+    fn max_keys_long_paths() {
+        let long: Vec<String> = (0..AttrPath::MAX_KEYS + 5)
+            .map(|i| format!("k{i}"))
+            .collect();
+        let long_refs: Vec<&str> = long.iter().map(String::as_str).collect();
+        let member = path(&long_refs, false);
+        assert_eq!(member.keys.len(), AttrPath::MAX_KEYS);
+        assert!(member.partial);
+        let index = AttrIndex::new([&member]);
+        assert!(index.overlaps(&path(&long_refs, false)));
+        assert!(index.overlaps(&path(&long_refs[..3], false)));
+        assert!(index.overlaps(&path(&long_refs[..AttrPath::MAX_KEYS], false)));
+        let mut other = long_refs.clone();
+        other[AttrPath::MAX_KEYS - 1] = "x";
+        assert!(!index.overlaps(&path(&other, false)));
+    }
+
+    #[test]
+    fn sets_are_kept_apart() {
+        let (w, r) = (path(&["a", "b"], false), path(&["a", "c", "d"], false));
+        let mut index = AttrIndex::default();
+        let wn = index.insert(AttrIndex::ROOT, &w.keys, 1);
+        let rn = index.insert(AttrIndex::ROOT, &r.keys, 2);
+        let a = index.insert(AttrIndex::ROOT, &w.keys[..1], 0);
+        assert!(index.overlaps_node(wn, 1) && !index.overlaps_node(wn, 2));
+        assert!(index.overlaps_node(rn, 2) && !index.overlaps_node(rn, 1));
+        assert!(index.overlaps_node(a, 1) && index.overlaps_node(a, 2));
+        assert!(!index.overlaps_node(AttrIndex::ROOT, AttrIndex::ALL));
+        assert!(!index.overlaps_node(1000, AttrIndex::ALL));
+        // A path inserted below a node: the node itself and the path both join the set.
+        let ab = index.insert(a, &w.keys[1..], 4);
+        assert_eq!(ab, wn);
+        assert!(index.overlaps_node(a, 4) && index.overlaps_node(wn, 4));
+        assert!(!index.overlaps_node(rn, 4));
+        let a_only = index.insert(a, &[], 8);
+        assert_eq!(a_only, a);
+        assert!(index.overlaps_node(rn, 8) && index.overlaps_node(wn, 8));
+    }
+
+    fn arb_path() -> impl Strategy<Value = AttrPath> {
+        // A tiny alphabet (with the empty key) so that paths share prefixes often.
+        let key = prop::sample::select(vec!["a", "b", "c", ""]);
+        (prop::collection::vec(key, 0..6), any::<bool>())
+            .prop_map(|(keys, partial)| path(&keys, partial))
+    }
+
+    proptest! {
+        #[test]
+        fn overlaps_agrees_with_brute_force(
+            members in prop::collection::vec(arb_path(), 0..12),
+            queries in prop::collection::vec(arb_path(), 1..12),
+        ) {
+            let index = AttrIndex::new(&members);
+            let refs: Vec<&AttrPath> = members.iter().collect();
+            for q in &queries {
+                prop_assert_eq!(index.overlaps(q), naive(&refs, q), "{}", q.display());
+            }
+        }
+
+        #[test]
+        fn node_queries_agree_with_brute_force_per_set(
+            members in prop::collection::vec((arb_path(), 1u8..4), 0..12),
+            queries in prop::collection::vec(arb_path(), 1..12),
+        ) {
+            let mut index = AttrIndex::default();
+            for (p, sets) in &members {
+                if !p.keys.is_empty() {
+                    index.insert(AttrIndex::ROOT, &p.keys, *sets);
+                }
+            }
+            let nodes: Vec<_> = queries
+                .iter()
+                .map(|q| index.insert(AttrIndex::ROOT, &q.keys, 0))
+                .collect();
+            for (q, node) in queries.iter().zip(nodes) {
+                for set in [1u8, 2] {
+                    let in_set: Vec<&AttrPath> =
+                        members.iter().filter(|(_, s)| s & set != 0).map(|(p, _)| p).collect();
+                    prop_assert_eq!(index.overlaps_node(node, set), naive(&in_set, q));
+                }
+                let all: Vec<&AttrPath> = members.iter().map(|(p, _)| p).collect();
+                prop_assert_eq!(index.overlaps(q), naive(&all, q));
+            }
+        }
     }
 }
 

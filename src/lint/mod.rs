@@ -201,10 +201,7 @@ pub fn lint_paths(paths: &[PathBuf], options: Options) -> Result<Outcome> {
 /// Run the enabled rules over a loaded repo, in parallel; findings sorted by path, position
 /// and code.
 pub fn check(repo: &Repo, options: &Options) -> Vec<Diagnostic> {
-    let ctx = rule::Context {
-        repo,
-        settings: &options.settings,
-    };
+    let ctx = rule::Context::new(repo, &options.settings);
     let mut diagnostics: Vec<Diagnostic> = options
         .rules
         .par_iter()

@@ -1,11 +1,14 @@
 //! What a rule is: a code, a name, a default level and its documentation, declared once beside
 //! its check function with [`declare_rule!`]; and the [`Sink`] a check reports into.
 
+use std::sync::OnceLock;
+
 use crate::diag::{Diagnostic, Severity};
 
 use super::config::Settings;
 use super::facts::Span;
 use super::repo::{Repo, SourceFile};
+use super::rules::attr_table::AttrTable;
 
 /// A lint rule. Its documentation (the doc comment given to [`declare_rule!`]) is what
 /// `stackchef explain` prints, so it uses fixed headings: `## What it does`,
@@ -90,6 +93,24 @@ pub trait Violation {
 pub struct Context<'a> {
     pub repo: &'a Repo,
     pub settings: &'a Settings,
+    /// Built by the first attribute rule that asks, then shared ([`Context::attrs`]).
+    attrs: OnceLock<AttrTable<'a>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(repo: &'a Repo, settings: &'a Settings) -> Self {
+        Context {
+            repo,
+            settings,
+            attrs: OnceLock::new(),
+        }
+    }
+
+    /// Every attribute write and read in the repo with its namespace, and which of them
+    /// overlap: several rules ask this about every path, so it is worked out once.
+    pub fn attrs(&self) -> &AttrTable<'a> {
+        self.attrs.get_or_init(|| AttrTable::new(self.repo))
+    }
 }
 
 /// Collects one rule's findings, applying its configured level and inline suppressions.

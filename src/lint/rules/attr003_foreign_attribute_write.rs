@@ -61,7 +61,9 @@ impl Violation for ForeignAttributeWrite<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for file in &ctx.repo.files {
+    // Namespaces and their owners come from the shared table: see `attr_table`.
+    let attrs = ctx.attrs();
+    for (i, file) in ctx.repo.files.iter().enumerate() {
         if !matches!(file.kind, FileKind::Attributes | FileKind::Recipe) {
             continue;
         }
@@ -70,16 +72,26 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         };
         // namespace -> (first write, count)
         let mut foreign: BTreeMap<&str, (Span, usize)> = BTreeMap::new();
-        for write in &file.facts.writes {
-            let Some(ns) = write.path.namespace() else {
+        // The answer for the namespace of the previous write: a file mostly writes one.
+        let mut last: Option<(usize, bool)> = None;
+        for (write, &at) in file.facts.writes.iter().zip(attrs.writes(i)) {
+            let Some(id) = at.ns() else {
                 continue;
             };
-            let theirs = owner(ctx.repo, ns).is_some_and(|c| c.name != cookbook.name)
-                || (cookbook.depends_on(ns) && ns != cookbook.name);
-            if !theirs || is_ohai(ns) {
-                continue;
+            let ns = &attrs.namespaces()[id];
+            let theirs = match last {
+                Some((last_id, theirs)) if last_id == id => theirs,
+                _ => {
+                    let theirs = !ns.ohai
+                        && (ns.owner.is_some_and(|c| c.name != cookbook.name)
+                            || (ns.name != cookbook.name && cookbook.depends_on(ns.name)));
+                    last = Some((id, theirs));
+                    theirs
+                }
+            };
+            if theirs {
+                foreign.entry(ns.name).or_insert((write.span, 0)).1 += 1;
             }
-            foreign.entry(ns).or_insert((write.span, 0)).1 += 1;
         }
         for (namespace, (span, count)) in foreign {
             let v = ForeignAttributeWrite {

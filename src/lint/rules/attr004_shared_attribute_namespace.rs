@@ -1,7 +1,3 @@
-use std::collections::BTreeSet;
-
-use crate::lint::facts::FxHashMap;
-
 use super::prelude::*;
 
 declare_rule! {
@@ -54,43 +50,69 @@ impl Violation for SharedAttributeNamespace<'_> {
     }
 }
 
+/// What is known about one namespace's writers so far.
+#[derive(Default, Clone)]
+struct Writers<'a> {
+    /// Indexes of the cookbooks writing it, without repeats in a row (a cookbook's files
+    /// are next to each other in path order, so this is nearly the set).
+    cookbooks: Vec<usize>,
+    /// The first write by a cookbook that does not own it.
+    first: Option<(&'a SourceFile, Span)>,
+}
+
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    // namespace -> writing cookbooks, and the first write by a non-owner. Hash maps: every
-    // attribute write in the repo is looked up here (the findings are sorted afterwards).
-    let mut writers: FxHashMap<&str, BTreeSet<&str>> = FxHashMap::default();
-    let mut first: FxHashMap<&str, (&SourceFile, Span)> = FxHashMap::default();
-    for file in &ctx.repo.files {
+    // Per namespace of the shared table (see `attr_table`): a vector indexed by namespace
+    // rather than a map keyed by name, as every attribute write in the repo lands here.
+    let attrs = ctx.attrs();
+    let mut writers: Vec<Writers> = vec![Writers::default(); attrs.namespaces().len()];
+    for (i, file) in ctx.repo.files.iter().enumerate() {
         if !matches!(file.kind, FileKind::Attributes | FileKind::Recipe) {
             continue;
         }
-        let Some(cookbook) = ctx.repo.cookbook_of(file) else {
+        let Some(c) = file.cookbook else {
             continue;
         };
-        for write in &file.facts.writes {
-            let Some(ns) = write.path.namespace() else {
+        let cookbook = &ctx.repo.cookbooks[c];
+        for (write, &at) in file.facts.writes.iter().zip(attrs.writes(i)) {
+            let Some(id) = at.ns() else {
                 continue;
             };
-            if is_ohai(ns) {
+            let ns = &attrs.namespaces()[id];
+            if ns.ohai {
                 continue;
             }
-            writers.entry(ns).or_default().insert(&cookbook.name);
-            let owned = owner(ctx.repo, ns).is_some_and(|o| o.name == cookbook.name);
-            if !owned {
-                first.entry(ns).or_insert((file, write.span));
+            let w = &mut writers[id];
+            if w.cookbooks.last() != Some(&c) {
+                w.cookbooks.push(c);
+            }
+            if w.first.is_none() && !ns.owner.is_some_and(|o| o.name == cookbook.name) {
+                w.first = Some((file, write.span));
             }
         }
     }
-    for (ns, cookbooks) in writers {
-        if cookbooks.len() <= ctx.settings.max_namespace_writers {
+    for (ns, w) in attrs.namespaces().iter().zip(writers) {
+        // At least as many entries as distinct cookbook names: too few can be skipped early.
+        if w.cookbooks.len() <= ctx.settings.max_namespace_writers {
             continue;
         }
-        let Some((file, span)) = first.get(ns) else {
+        let Some((file, span)) = w.first else {
             continue;
         };
+        // Distinct names, sorted (two cookbook folders can share a name).
+        let mut names: Vec<&str> = w
+            .cookbooks
+            .iter()
+            .map(|&c| ctx.repo.cookbooks[c].name.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if names.len() <= ctx.settings.max_namespace_writers {
+            continue;
+        }
         let v = SharedAttributeNamespace {
-            namespace: ns,
-            writers: cookbooks.into_iter().collect(),
+            namespace: ns.name,
+            writers: names,
         };
-        sink.report(file, *span, v);
+        sink.report(file, span, v);
     }
 }

@@ -1,4 +1,4 @@
-use crate::lint::facts::{AttrIndex, AttrPath};
+use crate::lint::facts::AttrPath;
 
 use super::prelude::*;
 
@@ -37,7 +37,7 @@ impl Violation for UndefinedAttribute<'_> {
     fn message(&self) -> String {
         format!(
             "attribute `{}` is read but never defined",
-            self.path.display()
+            ShowPath(self.path)
         )
     }
     fn label(&self) -> String {
@@ -52,28 +52,19 @@ impl Violation for UndefinedAttribute<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    let defined = AttrIndex::new(
-        ctx.repo
-            .files
-            .iter()
-            .filter(|f| f.kind != FileKind::Other)
-            .flat_map(|f| f.facts.writes.iter().map(|x| &x.path)),
-    );
-    for file in &ctx.repo.files {
+    // Namespaces, owners and the index of definitions come from the shared table: see
+    // `attr_table` for why.
+    let attrs = ctx.attrs();
+    for (i, file) in ctx.repo.files.iter().enumerate() {
         if file.kind == FileKind::Other || file.cookbook.is_none() {
             continue;
         }
-        for read in &file.facts.reads {
-            let Some(ns) = read.path.namespace() else {
+        for (read, &at) in file.facts.reads.iter().zip(attrs.reads(i)) {
+            // Never Ohai data, nor a namespace no cookbook in the repo owns.
+            let Some(owner) = attrs.checked_owner(at) else {
                 continue;
             };
-            if is_ohai(ns) {
-                continue;
-            }
-            let Some(owner) = owner(ctx.repo, ns) else {
-                continue;
-            };
-            if defined.overlaps(&read.path) {
+            if attrs.overlaps_write(at) {
                 continue;
             }
             let v = UndefinedAttribute {

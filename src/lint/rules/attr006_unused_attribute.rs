@@ -1,4 +1,4 @@
-use crate::lint::facts::{AttrIndex, AttrPath};
+use crate::lint::facts::AttrPath;
 
 use super::prelude::*;
 
@@ -30,7 +30,7 @@ struct UnusedAttribute<'a> {
 
 impl Violation for UnusedAttribute<'_> {
     fn message(&self) -> String {
-        format!("attribute `{}` is set but never read", self.path.display())
+        format!("attribute `{}` is set but never read", ShowPath(self.path))
     }
     fn label(&self) -> String {
         "nothing reads this".to_string()
@@ -41,22 +41,17 @@ impl Violation for UnusedAttribute<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    let read = AttrIndex::new(
-        ctx.repo
-            .files
-            .iter()
-            .filter(|f| f.kind != FileKind::Other)
-            .flat_map(|f| f.facts.reads.iter().map(|x| &x.path)),
-    );
-    for (file, _) in ctx.repo.files_of(FileKind::Attributes) {
-        for write in &file.facts.writes {
-            let Some(ns) = write.path.namespace() else {
-                continue;
-            };
-            if is_ohai(ns) || owner(ctx.repo, ns).is_none() {
-                continue;
-            }
-            if read.overlaps(&write.path) {
+    // Namespaces, owners and the index of reads come from the shared table: see `attr_table`
+    // for why.
+    let attrs = ctx.attrs();
+    for (i, file) in ctx.repo.files.iter().enumerate() {
+        // `Repo::files_of(FileKind::Attributes)`, with the file's index for the table.
+        if file.kind != FileKind::Attributes || file.problem.is_some() || file.cookbook.is_none() {
+            continue;
+        }
+        for (write, &at) in file.facts.writes.iter().zip(attrs.writes(i)) {
+            // Never Ohai data, nor a namespace no cookbook in the repo owns.
+            if attrs.checked_owner(at).is_none() || attrs.overlaps_read(at) {
                 continue;
             }
             sink.report(file, write.span, UnusedAttribute { path: &write.path });

@@ -1,3 +1,5 @@
+use crate::lint::facts::AttrPath;
+
 use super::prelude::*;
 
 declare_rule! {
@@ -32,12 +34,12 @@ declare_rule! {
 
 struct RecipeSetsAttribute<'a> {
     level: &'a str,
-    path: String,
+    path: &'a AttrPath,
 }
 
 impl Violation for RecipeSetsAttribute<'_> {
     fn message(&self) -> String {
-        format!("recipe sets `node.{}{}`", self.level, self.path)
+        format!("recipe sets `node.{}{}`", self.level, ShowPath(self.path))
     }
     fn label(&self) -> String {
         "attribute written during the run".to_string()
@@ -57,7 +59,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             }
             let v = RecipeSetsAttribute {
                 level: &write.level,
-                path: write.path.display(),
+                path: &write.path,
             };
             sink.report(file, write.span, v);
         }

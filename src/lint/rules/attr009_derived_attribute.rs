@@ -37,8 +37,8 @@ impl Violation for DerivedAttribute<'_> {
     fn message(&self) -> String {
         format!(
             "attribute `{}` is computed from `{}` in an attributes file",
-            self.path.display(),
-            self.from.display()
+            ShowPath(self.path),
+            ShowPath(self.from)
         )
     }
     fn label(&self) -> String {
@@ -53,13 +53,23 @@ impl Violation for DerivedAttribute<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for (file, _) in ctx.repo.files_of(FileKind::Attributes) {
+    // Whether a namespace is Ohai's comes from the shared table (worked out once per
+    // namespace, not once per read): see `attr_table`.
+    let attrs = ctx.attrs();
+    for (i, file) in ctx.repo.files.iter().enumerate() {
+        // `Repo::files_of(FileKind::Attributes)`, with the file's index for the table.
+        if file.kind != FileKind::Attributes || file.problem.is_some() || file.cookbook.is_none() {
+            continue;
+        }
         let facts = &file.facts;
+        let reads = attrs.reads(i);
         for write in &facts.writes {
             let range = write.value_reads.start as usize..write.value_reads.end as usize;
-            let Some(from) = facts.reads[range]
+            let Some(from) = facts.reads[range.clone()]
                 .iter()
-                .find(|r| r.path.namespace().is_some_and(|ns| !is_ohai(ns)))
+                .zip(&reads[range])
+                .find(|(_, &at)| attrs.namespace(at).is_some_and(|ns| !ns.ohai))
+                .map(|(read, _)| read)
             else {
                 continue;
             };

@@ -64,19 +64,22 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             continue;
         }
         let facts = &file.facts;
+        // The value is checked before the name: `secret_name` compares against every
+        // secret-looking ending, while most values are rejected at a glance (a symbol, a
+        // number, a path, a short word). Same answer, half the instructions.
         for write in &facts.writes {
             let Some(last) = write.path.keys.last().filter(|_| !write.path.partial) else {
                 continue;
             };
-            if secret_name(last) && literal_secret(&write.value) {
+            if literal_secret(&write.value) && secret_name(last) {
                 sink.report(file, write.span, SecretLiteral { name: last });
             }
         }
         for call in &facts.calls {
-            if call.on_node || !secret_name(&call.name) {
+            if call.on_node || !call.args.first().is_some_and(literal_secret) {
                 continue;
             }
-            if call.args.first().is_some_and(literal_secret) {
+            if secret_name(&call.name) {
                 sink.report(file, call.span, SecretLiteral { name: &call.name });
             }
         }

@@ -80,25 +80,33 @@ fn unit_path(path: &str) -> bool {
         || (path.starts_with("/etc/init/") && path.ends_with(".conf"))
 }
 
-/// The service tool a shell command runs, as a word.
+const TOOLS: [&str; 5] = [
+    "systemctl",
+    "service",
+    "update-rc.d",
+    "chkconfig",
+    "initctl",
+];
+
+/// The service tool a shell command runs, as a word (a path's last part; not the value of an
+/// option such as `--name service`); the first in [`TOOLS`] order when it runs several. One
+/// pass over the words, each split off its path once: this runs for every `execute`.
 fn service_tool(command: &str) -> Option<&'static str> {
-    let words: Vec<&str> = command
+    let mut found = [false; TOOLS.len()];
+    let mut after_option = false;
+    for word in command
         .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')'))
         .filter(|w| !w.is_empty())
-        .collect();
-    [
-        "systemctl",
-        "service",
-        "update-rc.d",
-        "chkconfig",
-        "initctl",
-    ]
-    .into_iter()
-    .find(|tool| {
-        words.iter().enumerate().any(|(i, w)| {
-            w.rsplit('/').next() == Some(tool) && (i == 0 || !words[i - 1].starts_with('-'))
-        })
-    })
+    {
+        if !after_option {
+            let base = word.rsplit('/').next().unwrap_or(word);
+            if let Some(i) = TOOLS.iter().position(|&t| t == base) {
+                found[i] = true;
+            }
+        }
+        after_option = word.starts_with('-');
+    }
+    TOOLS.iter().zip(found).find(|(_, f)| *f).map(|(&t, _)| t)
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
@@ -122,6 +130,62 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
                 sink.report(file, resource.span, HandRolled::Command { tool });
             }
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{service_tool, TOOLS};
+    use proptest::prelude::*;
+
+    /// The first version: every word, split off its path once per tool.
+    fn reference(command: &str) -> Option<&'static str> {
+        let words: Vec<&str> = command
+            .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        TOOLS.into_iter().find(|tool| {
+            words.iter().enumerate().any(|(i, w)| {
+                w.rsplit('/').next() == Some(tool) && (i == 0 || !words[i - 1].starts_with('-'))
+            })
+        })
+    }
+
+    #[test]
+    fn finds_the_tool_as_a_word() {
+        for (command, want) in [
+            (
+                "systemctl daemon-reload && systemctl restart app",
+                Some("systemctl"),
+            ),
+            ("/usr/sbin/service app restart", Some("service")),
+            ("run --name service", None),
+            (
+                "initctl start x; update-rc.d x defaults",
+                Some("update-rc.d"),
+            ),
+            ("echo systemctl-like", None),
+            ("", None),
+        ] {
+            assert_eq!(service_tool(command), want, "{command}");
+            assert_eq!(reference(command), want, "{command}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_the_reference(
+            words in prop::collection::vec(
+                prop::sample::select(vec![
+                    "systemctl", "/bin/service", "service", "update-rc.d", "chkconfig",
+                    "initctl", "-n", "--x", "echo", "a/b", ";", "&&", "|", "(", ")", " ", "\t",
+                ]),
+                0..10,
+            ),
+        ) {
+            let command = words.concat();
+            prop_assert_eq!(service_tool(&command), reference(&command));
         }
     }
 }

@@ -1,6 +1,8 @@
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
-use crate::lint::facts::Lit;
+// FxHash, not SipHash: every resource of every run list is looked up (the maps are never
+// iterated, so their order cannot reach the output).
+use crate::lint::facts::{FxHashMap as HashMap, FxHashSet as HashSet, Lit};
 use crate::lint::repo::Repo;
 
 use super::prelude::*;
@@ -81,7 +83,7 @@ fn item(text: &str) -> Option<Item> {
 /// client compiles them: `(file index, resource index)`), roles and Policyfiles in path
 /// order, then each cookbook's `default` recipe.
 fn run_lists(repo: &Repo) -> Vec<(String, Vec<(usize, usize)>)> {
-    let mut roles: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut roles: HashMap<&str, Vec<&str>> = HashMap::default();
     let mut lists: Vec<(String, Vec<&str>)> = Vec::new();
     for file in &repo.files {
         if !matches!(
@@ -144,7 +146,7 @@ fn expand_roles<'a>(
 /// (once, like the Chef client).
 fn compile(repo: &Repo, recipes: &[(String, String)]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut stack: Vec<(usize, usize, usize, String)> = Vec::new();
     let find = |c: &str, r: &str| repo.cookbook(c).and_then(|cb| cb.recipes.get(r)).copied();
     for (c, r) in recipes {
@@ -192,9 +194,9 @@ fn compile(repo: &Repo, recipes: &[(String, String)]) -> Vec<(usize, usize)> {
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let repo = ctx.repo;
     // Each (first, second) pair once, under the first entry point that brings both in.
-    let mut reported: HashSet<((usize, Span), (usize, Span))> = HashSet::new();
+    let mut reported: HashSet<((usize, Span), (usize, Span))> = HashSet::default();
     for (entry, list) in run_lists(repo) {
-        let mut first: HashMap<(&str, &str), (usize, Span)> = HashMap::new();
+        let mut first: HashMap<(&str, &str), (usize, Span)> = HashMap::default();
         for (index, r) in list {
             let file = &repo.files[index];
             let resource = &file.facts.resources[r];

@@ -1,0 +1,301 @@
+//! What the attribute rules (ATTR003–ATTR006, ATTR009) ask about every attribute write and
+//! read in the repo — which namespace it is in, whether Ohai fills that namespace, which
+//! cookbook owns it, whether a read or write elsewhere overlaps it — worked out once per lint
+//! run ([`Context::attrs`](crate::lint::rule::Context::attrs)) instead of once per rule: each
+//! rule used to hash every path of the repo again, into its own index, and look every
+//! namespace up again (a binary search over the Ohai keys, a hash lookup by cookbook name).
+
+use crate::lint::facts::{AttrIndex, AttrNode, AttrPath, FxHashMap};
+use crate::lint::repo::{Cookbook, FileKind, Repo};
+
+use super::{is_ohai, owner};
+
+/// The sets of [`AttrIndex`] the table keeps paths in.
+const WRITES: u8 = 1;
+const READS: u8 = 2;
+
+/// An attribute namespace (the first key of a path) seen in the repo.
+#[derive(Debug)]
+pub struct Namespace<'a> {
+    pub name: &'a str,
+    /// Ohai or Chef fills it in ([`is_ohai`]).
+    pub ohai: bool,
+    /// The cookbook that owns it ([`owner`]).
+    pub owner: Option<&'a Cookbook>,
+    /// The node of the path `[name]` in the index (only for checked namespaces).
+    node: AttrNode,
+}
+
+impl<'a> Namespace<'a> {
+    /// The owning cookbook when paths in this namespace are checked against each other
+    /// (ATTR005, ATTR006): owned by a cookbook in the repo, and not Ohai data.
+    pub fn checked_owner(&self) -> Option<&'a Cookbook> {
+        self.owner.filter(|_| !self.ohai)
+    }
+}
+
+/// One attribute write or read of a file, as the table knows it.
+#[derive(Debug, Clone, Copy)]
+pub struct AttrRef {
+    /// Index into [`AttrTable::namespaces`]; `u32::MAX` for a path without keys.
+    ns: u32,
+    /// The path's node in the index; the root when its namespace is not checked.
+    node: AttrNode,
+}
+
+impl AttrRef {
+    const NONE: AttrRef = AttrRef {
+        ns: u32::MAX,
+        node: AttrIndex::ROOT,
+    };
+
+    /// Index into [`AttrTable::namespaces`], unless the path has no keys.
+    pub fn ns(self) -> Option<usize> {
+        (self.ns != u32::MAX).then_some(self.ns as usize)
+    }
+}
+
+/// Every attribute write and read of the repo's files (except [`FileKind::Other`] files,
+/// which no attribute rule looks at), with their namespaces and an index of the paths in
+/// checked namespaces.
+#[derive(Debug)]
+pub struct AttrTable<'a> {
+    namespaces: Vec<Namespace<'a>>,
+    /// Paths in checked namespaces only: a path can only overlap paths in its own namespace,
+    /// and only paths in checked namespaces are asked about.
+    index: AttrIndex<'a>,
+    /// Flat over the files: file `i`'s writes are `writes[write_from[i]..write_from[i + 1]]`.
+    writes: Vec<AttrRef>,
+    write_from: Vec<u32>,
+    reads: Vec<AttrRef>,
+    read_from: Vec<u32>,
+}
+
+impl<'a> AttrTable<'a> {
+    pub fn new(repo: &'a Repo) -> Self {
+        let files = || repo.files.iter().filter(|f| f.kind != FileKind::Other);
+        let writes: usize = files().map(|f| f.facts.writes.len()).sum();
+        let reads: usize = files().map(|f| f.facts.reads.len()).sum();
+        let mut builder = Builder {
+            repo,
+            by_name: FxHashMap::default(),
+            last: None,
+            table: AttrTable {
+                namespaces: Vec::new(),
+                // Most paths repeat others or share their parents: room for about half.
+                index: AttrIndex::with_capacity((writes + reads) / 2),
+                writes: Vec::with_capacity(writes),
+                write_from: Vec::with_capacity(repo.files.len() + 1),
+                reads: Vec::with_capacity(reads),
+                read_from: Vec::with_capacity(repo.files.len() + 1),
+            },
+        };
+        for file in &repo.files {
+            builder
+                .table
+                .write_from
+                .push(builder.table.writes.len() as u32);
+            builder
+                .table
+                .read_from
+                .push(builder.table.reads.len() as u32);
+            if file.kind == FileKind::Other {
+                continue;
+            }
+            for write in &file.facts.writes {
+                let at = builder.add(&write.path, WRITES);
+                builder.table.writes.push(at);
+            }
+            for read in &file.facts.reads {
+                let at = builder.add(&read.path, READS);
+                builder.table.reads.push(at);
+            }
+        }
+        let mut table = builder.table;
+        table.write_from.push(table.writes.len() as u32);
+        table.read_from.push(table.reads.len() as u32);
+        table
+    }
+
+    /// Every namespace written or read, in order of first appearance.
+    pub fn namespaces(&self) -> &[Namespace<'a>] {
+        &self.namespaces
+    }
+
+    /// The namespace of a path (`None` for a path without keys).
+    pub fn namespace(&self, at: AttrRef) -> Option<&Namespace<'a>> {
+        self.namespaces.get(at.ns()?)
+    }
+
+    /// The owning cookbook when the path is checked (see [`Namespace::checked_owner`]).
+    pub fn checked_owner(&self, at: AttrRef) -> Option<&'a Cookbook> {
+        self.namespace(at)?.checked_owner()
+    }
+
+    /// One entry per write of file `file` (an index into `repo.files`), in order; empty for a
+    /// [`FileKind::Other`] file.
+    pub fn writes(&self, file: usize) -> &[AttrRef] {
+        range(&self.writes, &self.write_from, file)
+    }
+
+    /// One entry per read of file `file`, in order; empty for a [`FileKind::Other`] file.
+    pub fn reads(&self, file: usize) -> &[AttrRef] {
+        range(&self.reads, &self.read_from, file)
+    }
+
+    /// Whether a write (outside [`FileKind::Other`] files) defines this path, a parent or a
+    /// child of it. Always false for a path in a namespace that is not checked.
+    pub fn overlaps_write(&self, at: AttrRef) -> bool {
+        self.index.overlaps_node(at.node, WRITES)
+    }
+
+    /// Whether a read (outside [`FileKind::Other`] files) refers to this path, a parent or a
+    /// child of it. Always false for a path in a namespace that is not checked.
+    pub fn overlaps_read(&self, at: AttrRef) -> bool {
+        self.index.overlaps_node(at.node, READS)
+    }
+}
+
+fn range<'t>(refs: &'t [AttrRef], from: &[u32], file: usize) -> &'t [AttrRef] {
+    match (from.get(file), from.get(file + 1)) {
+        (Some(&a), Some(&b)) => &refs[a as usize..b as usize],
+        _ => &[],
+    }
+}
+
+struct Builder<'a> {
+    repo: &'a Repo,
+    /// Namespace name → index into `table.namespaces`.
+    by_name: FxHashMap<&'a str, u32>,
+    /// The namespace of the previous path: a file's paths are mostly in one namespace, and
+    /// comparing with it is cheaper than hashing the name again.
+    last: Option<(&'a str, u32)>,
+    table: AttrTable<'a>,
+}
+
+impl<'a> Builder<'a> {
+    /// Record one path in `set`: its namespace is classified the first time it is seen, and
+    /// only paths in checked namespaces go into the index.
+    fn add(&mut self, path: &'a AttrPath, set: u8) -> AttrRef {
+        let Some((ns, rest)) = path.keys.split_first() else {
+            return AttrRef::NONE;
+        };
+        let table = &mut self.table;
+        let id = match self.last {
+            Some((name, id)) if name == ns => id,
+            _ => *self.by_name.entry(ns).or_insert_with(|| {
+                let owner = owner(self.repo, ns);
+                let ohai = is_ohai(ns);
+                let node = if owner.is_some() && !ohai {
+                    table
+                        .index
+                        .insert(AttrIndex::ROOT, std::slice::from_ref(ns), 0)
+                } else {
+                    AttrIndex::ROOT
+                };
+                table.namespaces.push(Namespace {
+                    name: ns,
+                    ohai,
+                    owner,
+                    node,
+                });
+                (table.namespaces.len() - 1) as u32
+            }),
+        };
+        self.last = Some((ns, id));
+        let node = table.namespaces[id as usize].node;
+        let node = if node == AttrIndex::ROOT {
+            node
+        } else {
+            table.index.insert(node, rest, set)
+        };
+        AttrRef { ns: id, node }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::facts::AttrIndex;
+
+    fn repo() -> Repo {
+        let files: Vec<(String, Vec<u8>)> = [
+            ("app/metadata.rb", "name 'app'\n"),
+            (
+                "app/attributes/default.rb",
+                "default['app']['port'] = 1\ndefault['app']['unused'] = node['platform']\n\
+                 default['other']['x'] = 2\ndefault[name] = 3\n",
+            ),
+            (
+                "app/recipes/default.rb",
+                "p = node['app']['port']\nq = node['app']['prot']\nr = node['platform']\n",
+            ),
+            ("app/spec/default_spec.rb", "node['app']['unused']\n"),
+            ("web-ui/metadata.rb", "name 'web-ui'\n"),
+            ("web-ui/recipes/default.rb", "node['web_ui']['x']\n"),
+        ]
+        .into_iter()
+        .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+        .collect();
+        Repo::from_memory(&files)
+    }
+
+    /// The table answers what each rule used to work out for itself.
+    #[test]
+    fn agrees_with_the_per_rule_checks() {
+        let repo = repo();
+        let table = AttrTable::new(&repo);
+        let non_other = || repo.files.iter().filter(|f| f.kind != FileKind::Other);
+        let defined =
+            AttrIndex::new(non_other().flat_map(|f| f.facts.writes.iter().map(|w| &w.path)));
+        let read = AttrIndex::new(non_other().flat_map(|f| f.facts.reads.iter().map(|r| &r.path)));
+        let mut seen = 0;
+        for (i, file) in repo.files.iter().enumerate() {
+            let paths: Vec<(&AttrPath, AttrRef)> = file
+                .facts
+                .writes
+                .iter()
+                .map(|w| &w.path)
+                .zip(table.writes(i).iter().copied())
+                .chain(
+                    file.facts
+                        .reads
+                        .iter()
+                        .map(|r| &r.path)
+                        .zip(table.reads(i).iter().copied()),
+                )
+                .collect();
+            if file.kind == FileKind::Other {
+                assert!(table.writes(i).is_empty() && table.reads(i).is_empty());
+                continue;
+            }
+            assert_eq!(
+                paths.len(),
+                file.facts.writes.len() + file.facts.reads.len()
+            );
+            for (path, at) in paths {
+                seen += 1;
+                let ns = path.namespace();
+                assert_eq!(table.namespace(at).map(|n| n.name), ns);
+                let Some(ns) = ns else { continue };
+                let checked = !is_ohai(ns) && owner(&repo, ns).is_some();
+                assert_eq!(
+                    table.checked_owner(at).map(|c| &c.name),
+                    owner(&repo, ns).filter(|_| checked).map(|c| &c.name)
+                );
+                assert_eq!(table.overlaps_write(at), checked && defined.overlaps(path));
+                assert_eq!(table.overlaps_read(at), checked && read.overlaps(path));
+            }
+        }
+        assert!(seen >= 8, "the fixture has attribute paths");
+        // `web_ui` is owned by `web-ui`; `other` by nobody; `platform` is Ohai's.
+        let names: Vec<&str> = table.namespaces().iter().map(|n| n.name).collect();
+        assert_eq!(names, ["app", "other", "platform", "web_ui"]);
+        assert_eq!(
+            table.namespaces()[3].owner.map(|c| c.name.as_str()),
+            Some("web-ui")
+        );
+        assert!(table.namespaces()[2].ohai && table.namespaces()[1].owner.is_none());
+        assert!(table.writes(repo.files.len()).is_empty());
+    }
+}
