@@ -40,7 +40,7 @@ declare_rule! {
 struct DuplicateResource<'a> {
     resource: &'a str,
     first: &'a str,
-    entry: &'a str,
+    entry: &'a Entry<'a>,
 }
 
 impl Violation for DuplicateResource<'_> {
@@ -59,16 +59,36 @@ impl Violation for DuplicateResource<'_> {
     }
 }
 
-/// A run-list item (`recipe[a::b]`, `a::b`, `a`, `role[x]`) as a recipe or a role.
-enum Item {
-    Recipe(String, String),
-    Role(String),
+/// Where a run list comes from; written out only for a finding (every cookbook with a
+/// `default` recipe has one).
+enum Entry<'a> {
+    Policyfile(&'a SourceFile),
+    Role(&'a SourceFile),
+    Default(&'a Cookbook),
 }
 
-fn item(text: &str) -> Option<Item> {
+impl std::fmt::Display for Entry<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Entry::Policyfile(file) => write!(f, "the run list of Policyfile {}", file.path),
+            Entry::Role(file) => {
+                write!(f, "the run list of role `{}` ({})", file.stem(), file.path)
+            }
+            Entry::Default(cookbook) => write!(f, "`{}::default` and its includes", cookbook.name),
+        }
+    }
+}
+
+/// A run-list item (`recipe[a::b]`, `a::b`, `a`, `role[x]`) as a recipe or a role.
+enum Item<'a> {
+    Recipe(&'a str, &'a str),
+    Role(&'a str),
+}
+
+fn item(text: &str) -> Option<Item<'_>> {
     let text = text.trim();
     if let Some(role) = text.strip_prefix("role[").and_then(|r| r.strip_suffix(']')) {
-        return Some(Item::Role(role.to_string()));
+        return Some(Item::Role(role));
     }
     let recipe = text
         .strip_prefix("recipe[")
@@ -76,15 +96,15 @@ fn item(text: &str) -> Option<Item> {
         .unwrap_or(text);
     let recipe = recipe.split('@').next().unwrap_or(recipe);
     let (c, r) = recipe.split_once("::").unwrap_or((recipe, "default"));
-    (!c.is_empty()).then(|| Item::Recipe(c.to_string(), r.to_string()))
+    (!c.is_empty()).then_some(Item::Recipe(c, r))
 }
 
 /// Every run list in the repo (entry point name, then its resources in the order the Chef
 /// client compiles them: `(file index, resource index)`), roles and Policyfiles in path
 /// order, then each cookbook's `default` recipe.
-fn run_lists(repo: &Repo) -> Vec<(String, Vec<(usize, usize)>)> {
+fn run_lists(repo: &Repo) -> Vec<(Entry<'_>, Vec<(usize, usize)>)> {
     let mut roles: HashMap<&str, Vec<&str>> = HashMap::default();
-    let mut lists: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut lists: Vec<(Entry, Vec<&str>)> = Vec::new();
     for file in &repo.files {
         if !matches!(
             file.kind,
@@ -98,10 +118,10 @@ fn run_lists(repo: &Repo) -> Vec<(String, Vec<(usize, usize)>)> {
             .flat_map(|c| c.args.iter().filter_map(Lit::text))
             .collect();
         let entry = if file.kind == FileKind::Policyfile {
-            format!("the run list of Policyfile {}", file.path)
+            Entry::Policyfile(file)
         } else {
             roles.insert(file.stem(), items.clone());
-            format!("the run list of role `{}` ({})", file.stem(), file.path)
+            Entry::Role(file)
         };
         lists.push((entry, items));
     }
@@ -114,8 +134,8 @@ fn run_lists(repo: &Repo) -> Vec<(String, Vec<(usize, usize)>)> {
     for cookbook in &repo.cookbooks {
         if cookbook.recipes.contains_key("default") {
             out.push((
-                format!("`{}::default` and its includes", cookbook.name),
-                compile(repo, &[(cookbook.name.clone(), "default".to_string())]),
+                Entry::Default(cookbook),
+                compile(repo, &[(&cookbook.name, "default")]),
             ));
         }
     }
@@ -125,14 +145,14 @@ fn run_lists(repo: &Repo) -> Vec<(String, Vec<(usize, usize)>)> {
 fn expand_roles<'a>(
     items: &[&'a str],
     roles: &HashMap<&str, Vec<&'a str>>,
-    out: &mut Vec<(String, String)>,
-    seen: &mut BTreeSet<String>,
+    out: &mut Vec<(&'a str, &'a str)>,
+    seen: &mut BTreeSet<&'a str>,
 ) {
-    for text in items {
+    for &text in items {
         match item(text) {
             Some(Item::Recipe(c, r)) => out.push((c, r)),
-            Some(Item::Role(role)) if seen.insert(role.clone()) => {
-                if let Some(inner) = roles.get(role.as_str()) {
+            Some(Item::Role(role)) if seen.insert(role) => {
+                if let Some(inner) = roles.get(role) {
                     expand_roles(inner, roles, out, seen);
                 }
             }
@@ -144,18 +164,18 @@ fn expand_roles<'a>(
 /// The resources of a run list in compile order: each recipe's resources and
 /// `include_recipe` calls in source order, an included recipe compiled where it is included
 /// (once, like the Chef client).
-fn compile(repo: &Repo, recipes: &[(String, String)]) -> Vec<(usize, usize)> {
+fn compile<'a>(repo: &'a Repo, recipes: &[(&'a str, &'a str)]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut seen = HashSet::default();
-    let mut stack: Vec<(usize, usize, usize, String)> = Vec::new();
+    let mut stack: Vec<(usize, usize, usize, &str)> = Vec::new();
     let find = |c: &str, r: &str| repo.cookbook(c).and_then(|cb| cb.recipes.get(r)).copied();
-    for (c, r) in recipes {
+    for &(c, r) in recipes {
         let Some(index) = find(c, r) else { continue };
         if !seen.insert(index) {
             continue;
         }
         // (file, next resource, next include, cookbook name)
-        stack.push((index, 0, 0, c.clone()));
+        stack.push((index, 0, 0, c));
         while let Some((file, ri, ii, cookbook)) = stack.pop() {
             let facts = &repo.files[file].facts;
             let next_resource = facts.resources.get(ri).map(|r| r.span);
@@ -166,16 +186,16 @@ fn compile(repo: &Repo, recipes: &[(String, String)]) -> Vec<(usize, usize)> {
                     stack.push((file, ri + 1, ii, cookbook));
                 }
                 (_, Some(inc)) => {
-                    stack.push((file, ri, ii + 1, cookbook.clone()));
+                    stack.push((file, ri, ii + 1, cookbook));
                     if let IncludeTarget::Static {
                         cookbook: c,
                         recipe,
                     } = &inc.target
                     {
-                        let c = if c.is_empty() { &cookbook } else { c };
+                        let c = if c.is_empty() { cookbook } else { c };
                         if let Some(target) = find(c, recipe) {
                             if seen.insert(target) {
-                                stack.push((target, 0, 0, c.clone()));
+                                stack.push((target, 0, 0, c));
                             }
                         }
                     }
@@ -195,8 +215,10 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let repo = ctx.repo;
     // Each (first, second) pair once, under the first entry point that brings both in.
     let mut reported: HashSet<((usize, Span), (usize, Span))> = HashSet::default();
+    // (type, name) -> first declaration; one map, emptied for each run list.
+    let mut first: HashMap<(&str, &str), (usize, Span)> = HashMap::default();
     for (entry, list) in run_lists(repo) {
-        let mut first: HashMap<(&str, &str), (usize, Span)> = HashMap::default();
+        first.clear();
         for (index, r) in list {
             let file = &repo.files[index];
             let resource = &file.facts.resources[r];
