@@ -85,7 +85,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             if w.cookbooks.last() != Some(&c) {
                 w.cookbooks.push(c);
             }
-            if w.first.is_none() && !ns.owner.is_some_and(|o| o.name == cookbook.name) {
+            if w.first.is_none() && ns.owner.is_none_or(|o| o.name != cookbook.name) {
                 w.first = Some((file, write.span));
             }
         }
