@@ -109,6 +109,18 @@ impl AttrPath {
         path
     }
 
+    /// Append a key, as [`AttrPath::from_keys`] would have had it been the last one: nothing
+    /// after a dynamic key or beyond [`AttrPath::MAX_KEYS`].
+    pub fn push_key(&mut self, key: Key) {
+        if self.partial {
+            return;
+        }
+        match key {
+            Key::Lit(k) if self.keys.len() < Self::MAX_KEYS => self.keys.push(k),
+            _ => self.partial = true,
+        }
+    }
+
     /// The first key: the namespace, by convention the owning cookbook's name.
     pub fn namespace(&self) -> Option<&str> {
         self.keys.first().map(String::as_str)

@@ -640,9 +640,11 @@ impl SourceFile {
         self.facts = match self.kind {
             FileKind::Template => {
                 let (code, unterminated) = erb::ruby_of(text.as_bytes());
-                let mut facts = ruby::extract(&code, &text);
-                // Addresses anywhere in the template, not only in its Ruby.
+                // One line index for the Ruby's facts and the template's own findings. The
+                // addresses are taken from anywhere in the template, not only its Ruby (so
+                // the walk does not look for them in string literals).
                 let lines = ruby::LineIndex::new(&text);
+                let mut facts = ruby::extract_with(&code, &lines, false);
                 facts.ips = scan::ipv4s(text.as_bytes())
                     .into_iter()
                     .map(|(at, len, addr)| (lines.span(at, at + len), addr))

@@ -2,6 +2,8 @@
 //! `include_recipe` targets, resource declarations with their properties, DSL calls and data bag
 //! reads. The tree never leaves the thread that parsed it; only the owned facts do.
 
+use std::cell::Cell;
+
 use ruby_prism::{
     ArgumentsNode, AssocNode, CallNode, IndexAndWriteNode, IndexOperatorWriteNode,
     IndexOrWriteNode, LocalVariableWriteNode, Node, StringNode, Visit,
@@ -13,8 +15,9 @@ use super::facts::{
 };
 use super::scan;
 
-/// Precedence levels that can start an attribute write (sorted: binary search) (`default['a'] = 1` in an attributes
-/// file, `node.default['a'] = 1` anywhere).
+/// Precedence levels that can start an attribute write (`default['a'] = 1` in an attributes
+/// file, `node.default['a'] = 1` anywhere). Looked up by [`level_of`]; this sorted list is
+/// the reference the tests hold it to.
 pub const LEVELS: &[&str] = &[
     "default",
     "default_unless",
@@ -29,7 +32,8 @@ pub const LEVELS: &[&str] = &[
 ];
 
 /// Receiverless DSL methods that take a name and maybe a block but are not resources
-/// (sorted: binary search).
+/// (sorted). Looked up by [`is_not_resource`]; the tests hold it to this list.
+#[cfg(test)]
 const NOT_RESOURCES: &[&str] = &[
     "action",
     "action_class",
@@ -112,7 +116,9 @@ const NOT_RESOURCES: &[&str] = &[
     "with_run_context",
 ];
 
-/// Chef's built-in resources that are commonly declared without a block (sorted).
+/// Chef's built-in resources that are commonly declared without a block (sorted). Looked up by
+/// [`is_blockless_resource`]; the tests hold it to this list.
+#[cfg(test)]
 const BLOCKLESS_RESOURCES: &[&str] = &[
     "apt_package",
     "apt_update",
@@ -146,30 +152,230 @@ const BLOCKLESS_RESOURCES: &[&str] = &[
     "yum_package",
 ];
 
+/// Whether `name` is one of [`LEVELS`]; the `&'static` entry if so. A `match` compares the
+/// length before any byte, which is cheaper than a binary search calling `memcmp` at each step
+/// (this runs for every index chain in the repo).
+fn level_of(name: &[u8]) -> Option<&'static str> {
+    Some(match name {
+        b"default" => "default",
+        b"default_unless" => "default_unless",
+        b"force_default" => "force_default",
+        b"force_override" => "force_override",
+        b"normal" => "normal",
+        b"normal_unless" => "normal_unless",
+        b"override" => "override",
+        b"override_unless" => "override_unless",
+        b"set" => "set",
+        b"set_unless" => "set_unless",
+        _ => return None,
+    })
+}
+
+/// Whether `name` is in `NOT_RESOURCES` (a `match`: see [`level_of`]).
+fn is_not_resource(name: &str) -> bool {
+    matches!(
+        name,
+        "action"
+            | "action_class"
+            | "actions"
+            | "attr_accessor"
+            | "attr_reader"
+            | "attribute"
+            | "attribute?"
+            | "catch"
+            | "chef_version"
+            | "cookbook"
+            | "data_bag"
+            | "data_bag_item"
+            | "declare_resource"
+            | "default_action"
+            | "default_attributes"
+            | "default_source"
+            | "define"
+            | "define_method"
+            | "delete_resource"
+            | "depends"
+            | "description"
+            | "edit_resource"
+            | "env_run_lists"
+            | "extend"
+            | "fail"
+            | "find_resource"
+            | "format"
+            | "gem"
+            | "include"
+            | "include_policy"
+            | "include_recipe"
+            | "issues_url"
+            | "lambda"
+            | "lazy"
+            | "license"
+            | "load_current_value"
+            | "long_description"
+            | "loop"
+            | "maintainer"
+            | "maintainer_email"
+            | "module_function"
+            | "name"
+            | "named_run_list"
+            | "not_if"
+            | "notifies"
+            | "only_if"
+            | "override_attributes"
+            | "p"
+            | "platform?"
+            | "platform_family?"
+            | "print"
+            | "private"
+            | "proc"
+            | "property"
+            | "provider"
+            | "provides"
+            | "puts"
+            | "raise"
+            | "require"
+            | "require_relative"
+            | "resource_name"
+            | "resources"
+            | "run_list"
+            | "search"
+            | "sleep"
+            | "source_url"
+            | "sprintf"
+            | "subscribes"
+            | "supports"
+            | "tag"
+            | "tagged?"
+            | "throw"
+            | "unified_mode"
+            | "untag"
+            | "value_for_platform"
+            | "value_for_platform_family"
+            | "version"
+            | "warn"
+            | "with_run_context"
+    )
+}
+
+/// Whether `name` is in `BLOCKLESS_RESOURCES` (a `match`: see [`level_of`]).
+fn is_blockless_resource(name: &str) -> bool {
+    matches!(
+        name,
+        "apt_package"
+            | "apt_update"
+            | "bash"
+            | "chef_gem"
+            | "cookbook_file"
+            | "cron"
+            | "directory"
+            | "dnf_package"
+            | "execute"
+            | "file"
+            | "gem_package"
+            | "git"
+            | "group"
+            | "hostname"
+            | "link"
+            | "log"
+            | "mount"
+            | "ohai"
+            | "package"
+            | "reboot"
+            | "remote_file"
+            | "route"
+            | "ruby_block"
+            | "service"
+            | "sysctl"
+            | "systemd_unit"
+            | "template"
+            | "timezone"
+            | "user"
+            | "yum_package"
+    )
+}
+
+/// `[]`: compared as a slice pattern, which is two byte compares (`==` on slices calls
+/// `memcmp`, and this runs for every link of every index chain).
+fn is_index(name: &[u8]) -> bool {
+    matches!(name, [b'[', b']'])
+}
+
+/// `0x80` in each byte of `word` that is zero, nothing elsewhere (exact: no carry crosses a
+/// byte, unlike the shorter `(x - 0x01…) & !x & 0x80…`).
+fn zero_bytes(word: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    !(((word & LOW7).wrapping_add(LOW7)) | word | LOW7)
+}
+
 /// Byte offsets of line starts, for turning prism's byte offsets into line/column spans.
 pub struct LineIndex<'s> {
     src: &'s str,
     starts: Vec<usize>,
     /// Pure ASCII (most cookbook files): columns are byte offsets, no characters to count.
     ascii: bool,
+    /// The line of the last lookup: the fact walk goes mostly front to back, so the next
+    /// offset is usually on that line or the next one, found without a binary search.
+    hint: Cell<usize>,
 }
 
 impl<'s> LineIndex<'s> {
     pub fn new(src: &'s str) -> Self {
-        let mut starts = Vec::with_capacity(src.len() / 32 + 1);
+        let bytes = src.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 32 + 2);
         starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
+        // One pass, eight bytes at a time, finds the newlines and whether any byte is
+        // non-ASCII: for lines a few dozen bytes long this is several times cheaper than
+        // `memchr_iter` (whose per-match setup dominates) plus a separate `is_ascii`.
+        let mut any = 0u64;
+        let mut chunks = bytes.chunks_exact(8);
+        let mut base = 0;
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            any |= word;
+            let mut newlines = zero_bytes(word ^ 0x0a0a_0a0a_0a0a_0a0a);
+            while newlines != 0 {
+                starts.push(base + (newlines.trailing_zeros() / 8) as usize + 1);
+                newlines &= newlines - 1;
+            }
+            base += 8;
+        }
+        for (i, &b) in chunks.remainder().iter().enumerate() {
+            any |= u64::from(b);
+            if b == b'\n' {
+                starts.push(base + i + 1);
+            }
+        }
         LineIndex {
             src,
             starts,
-            ascii: src.is_ascii(),
+            ascii: any & 0x8080_8080_8080_8080 == 0,
+            hint: Cell::new(0),
         }
+    }
+
+    /// The 0-based line that byte `pos` is on (`pos` at most the text's length).
+    fn line_of(&self, pos: usize) -> usize {
+        let starts = &self.starts;
+        let on = |line: usize| {
+            starts.get(line).is_some_and(|&s| s <= pos)
+                && starts.get(line + 1).is_none_or(|&next| pos < next)
+        };
+        let hint = self.hint.get();
+        let line = if on(hint) {
+            hint
+        } else if on(hint + 1) {
+            hint + 1
+        } else {
+            starts.partition_point(|&s| s <= pos) - 1
+        };
+        self.hint.set(line);
+        line
     }
 
     /// The span of bytes `start..end`, clamped to the line it starts on.
     pub fn span(&self, start: usize, end: usize) -> Span {
         let start = start.min(self.src.len());
-        let line = self.starts.partition_point(|&s| s <= start) - 1;
+        let line = self.line_of(start);
         let line_start = self.starts[line];
         let line_end = self
             .starts
@@ -192,12 +398,19 @@ impl<'s> LineIndex<'s> {
 /// Parse `ruby` (whose byte offsets equal those of `display_src`, which is what spans are
 /// computed against — the same text for a `.rb` file, the template for ERB) and extract facts.
 pub fn extract(ruby: &[u8], display_src: &str) -> Facts {
+    extract_with(ruby, &LineIndex::new(display_src), true)
+}
+
+/// [`extract`], with the line index of the display text from the caller (a template's is
+/// needed again for the addresses in its text). `string_ips`: collect IPv4 addresses in
+/// string literals (a template collects them from its whole text instead).
+pub fn extract_with(ruby: &[u8], lines: &LineIndex<'_>, string_ips: bool) -> Facts {
     let result = ruby_prism::parse(ruby);
-    let lines = LineIndex::new(display_src);
     let mut collector = Collector {
-        lines: &lines,
+        lines,
         facts: Facts::default(),
         resource: None,
+        string_ips,
     };
     if let Some(err) = result.errors().next() {
         let loc = err.location();
@@ -208,7 +421,9 @@ pub fn extract(ruby: &[u8], display_src: &str) -> Facts {
     }
     let root = result.node();
     if let Some(program) = root.as_program_node() {
-        for stmt in program.statements().body().iter() {
+        let body = program.statements().body();
+        collector.facts.stmts.reserve_exact(body.len());
+        for stmt in body.iter() {
             let is_include = stmt.as_call_node().is_some_and(|c| {
                 c.receiver().is_none() && c.name().as_slice() == b"include_recipe"
             });
@@ -225,6 +440,8 @@ struct Collector<'a, 's> {
     facts: Facts,
     /// The resource block we are directly inside, if any.
     resource: Option<u32>,
+    /// Scan string literals for IPv4 addresses.
+    string_ips: bool,
 }
 
 /// Where an index chain like `node['a']['b']` starts.
@@ -236,15 +453,28 @@ enum Root {
     Level { level: &'static str, via_node: bool },
 }
 
+/// An index chain unwound: its root, its path, and whether some key is computed (then the
+/// code of that key must be visited: it may read attributes itself).
+struct Chain {
+    root: Root,
+    path: AttrPath,
+    dynamic: bool,
+}
+
 impl<'a, 's> Collector<'a, 's> {
     fn span_of(&self, loc: &ruby_prism::Location<'_>) -> Span {
         self.lines.span(loc.start() as usize, loc.end() as usize)
     }
 
-    fn secret(&mut self, name: &str, value: &[u8], loc: &ruby_prism::Location<'_>) {
-        if scan::secret_name(name) && scan::secret_value(&String::from_utf8_lossy(value)) {
+    /// Record a secret-looking `name` assigned the string `value`. The name is checked on its
+    /// bytes first (most names are not secret-looking): nothing is decoded or copied unless
+    /// it is.
+    fn secret(&mut self, name: &[u8], value: &[u8], loc: &ruby_prism::Location<'_>) {
+        if scan::secret_name_bytes(name) && scan::secret_value(&String::from_utf8_lossy(value)) {
             let span = self.span_of(loc);
-            self.facts.secrets.push((span, name.to_string()));
+            self.facts
+                .secrets
+                .push((span, String::from_utf8_lossy(name).into_owned()));
         }
     }
 
@@ -265,15 +495,18 @@ impl<'a, 's> Collector<'a, 's> {
         if call.arguments().is_some() || call.block().is_some() {
             return None;
         }
-        let name = std::str::from_utf8(call.name().as_slice()).ok()?;
-        let level = LEVELS.binary_search(&name).ok().map(|i| LEVELS[i]);
-        match (call.receiver(), level) {
-            (None, _) if name == "node" => Some(Root::Node),
-            (None, Some(level)) => Some(Root::Level {
+        let name = call.name().as_slice();
+        let receiver = call.receiver();
+        if receiver.is_none() && name == b"node" {
+            return Some(Root::Node);
+        }
+        let level = level_of(name)?;
+        match receiver {
+            None => Some(Root::Level {
                 level,
                 via_node: false,
             }),
-            (Some(recv), Some(level)) if is_node(&recv) => Some(Root::Level {
+            Some(recv) if is_node(&recv) => Some(Root::Level {
                 level,
                 via_node: true,
             }),
@@ -281,43 +514,64 @@ impl<'a, 's> Collector<'a, 's> {
         }
     }
 
-    /// Unwind `root[k1][k2]…` into its root and keys.
-    fn chain(node: &Node<'_>) -> Option<(Root, Vec<Key>)> {
-        // Attribute paths are a few keys deep: one allocation, no regrowth.
-        let mut keys = Vec::with_capacity(4);
-        let mut cur = node.as_call_node();
-        while let Some(call) = cur {
-            if call.name().as_slice() != b"[]" {
-                break;
-            }
-            let args = call.arguments()?;
-            let mut it = args.arguments().iter();
-            let (Some(arg), None) = (it.next(), it.next()) else {
-                return None;
-            };
-            keys.push(key(&arg));
-            let recv = call.receiver()?;
-            cur = recv.as_call_node();
-            if cur.as_ref().is_some_and(|c| c.name().as_slice() != b"[]") {
+    /// Unwind `root[k1][k2]…` (`outer` is its outermost `[]`) into its root and path.
+    fn chain(outer: &CallNode<'_>) -> Option<Chain> {
+        // Keys are met outermost first; the path keeps them from the root up to the first
+        // computed one. So a computed key drops the keys met before it, and the kept keys
+        // are reversed at the end (no list of `Key`s to convert).
+        let mut keys: Vec<String> = Vec::with_capacity(4);
+        let mut dynamic = false;
+        let mut recv = Self::chain_link(outer, &mut keys, &mut dynamic)?;
+        loop {
+            let inner = recv.as_call_node()?;
+            if !is_index(inner.name().as_slice()) {
+                let root = Self::root(&recv)?;
                 keys.reverse();
-                return Self::root(&recv).map(|r| (r, keys));
+                let mut partial = dynamic;
+                if keys.len() > AttrPath::MAX_KEYS {
+                    keys.truncate(AttrPath::MAX_KEYS);
+                    partial = true;
+                }
+                return Some(Chain {
+                    root,
+                    path: AttrPath { keys, partial },
+                    dynamic,
+                });
             }
+            recv = Self::chain_link(&inner, &mut keys, &mut dynamic)?;
         }
-        None
     }
 
-    fn push_read(&mut self, keys: Vec<Key>, span: Span) {
-        self.facts.reads.push(AttrRead {
-            path: AttrPath::from_keys(keys),
-            span,
-        });
+    /// One `[]` of a chain: note its key (it must have exactly one), return its receiver.
+    fn chain_link<'pr>(
+        call: &CallNode<'pr>,
+        keys: &mut Vec<String>,
+        dynamic: &mut bool,
+    ) -> Option<Node<'pr>> {
+        let args = call.arguments()?;
+        let mut it = args.arguments().iter();
+        let (Some(arg), None) = (it.next(), it.next()) else {
+            return None;
+        };
+        match key(&arg) {
+            Key::Lit(k) => keys.push(k),
+            Key::Dynamic => {
+                keys.clear();
+                *dynamic = true;
+            }
+        }
+        call.receiver()
+    }
+
+    fn push_read(&mut self, path: AttrPath, span: Span) {
+        self.facts.reads.push(AttrRead { path, span });
     }
 
     /// Visit only the dynamic parts of index keys (they may read attributes themselves).
     fn visit_dynamic_keys(&mut self, node: &Node<'_>) {
         let mut cur = node.as_call_node();
         while let Some(call) = cur {
-            if call.name().as_slice() != b"[]" {
+            if !is_index(call.name().as_slice()) {
                 break;
             }
             if let Some(args) = call.arguments() {
@@ -344,21 +598,32 @@ impl<'a, 's> Collector<'a, 's> {
             return false;
         };
         // `default['a'] = 1`: the receiver is the root itself, no chain.
-        let (root, mut keys) = match Self::chain(&receiver) {
-            Some(found) => found,
+        let chain = match receiver.as_call_node() {
+            Some(call) if is_index(call.name().as_slice()) => Self::chain(&call),
+            _ => None,
+        };
+        let (root, mut path, dynamic) = match chain {
+            Some(Chain {
+                root,
+                path,
+                dynamic,
+            }) => (root, path, dynamic),
             None => match Self::root(&receiver) {
-                Some(root) => (root, Vec::new()),
+                Some(root) => (root, AttrPath::default(), false),
                 None => return false,
             },
         };
         if let Some(k) = &last_key {
-            keys.push(key(k));
+            path.push_key(key(k));
         }
         let (level, via_node) = match root {
             Root::Node => ("node".to_string(), true),
             Root::Level { level, via_node } => (level.to_string(), via_node),
         };
-        self.visit_dynamic_keys(&receiver);
+        // Only a chain with a computed key has code to visit in its keys.
+        if dynamic {
+            self.visit_dynamic_keys(&receiver);
+        }
         if let Some(k) = &last_key {
             if !is_literal_key(k) {
                 self.visit(k);
@@ -373,7 +638,7 @@ impl<'a, 's> Collector<'a, 's> {
         self.facts.writes.push(AttrWrite {
             level,
             via_node,
-            path: AttrPath::from_keys(keys),
+            path,
             span,
             value: lit,
             value_reads: reads_start..reads_end,
@@ -435,12 +700,13 @@ impl<'a, 's> Collector<'a, 's> {
     /// has large locals, and it sits on the recursion path of the visitor.
     #[inline(never)]
     fn call(&mut self, call: &CallNode<'_>) -> bool {
-        let name_bytes = call.name().as_slice();
-        let Ok(name) = std::str::from_utf8(name_bytes) else {
-            return false;
-        };
+        // Each accessor goes through the bindings (the name through three calls into C):
+        // fetch the name and receiver once, and compare bytes (most calls are neither index
+        // chains nor DSL calls, and are rejected before any decoding).
+        let name = call.name().as_slice();
+        let receiver = call.receiver();
         match name {
-            "[]=" => {
+            b"[]=" => {
                 let Some(args) = call.arguments() else {
                     return false;
                 };
@@ -449,23 +715,27 @@ impl<'a, 's> Collector<'a, 's> {
                     return false;
                 };
                 let span = self.call_span(call);
-                return self.write(call.receiver(), Some(k), Some(v), span);
+                return self.write(receiver, Some(k), Some(v), span);
             }
-            "[]" => {
-                let node = call.as_node();
-                if let Some((_, keys)) = Self::chain(&node) {
-                    let span = self.call_span(call);
-                    self.push_read(keys, span);
-                    self.visit_dynamic_keys(&node);
-                    return true;
-                }
-                return false;
-            }
-            "<<" | "push" | "merge!" | "concat" | "store" | "unshift" => {
-                let Some(recv) = call.receiver() else {
+            [b'[', b']'] => {
+                let Some(chain) = Self::chain(call) else {
                     return false;
                 };
-                if Self::chain(&recv).is_none() {
+                let span = self.call_span(call);
+                self.push_read(chain.path, span);
+                if chain.dynamic {
+                    self.visit_dynamic_keys(&call.as_node());
+                }
+                return true;
+            }
+            b"<<" | b"push" | b"merge!" | b"concat" | b"store" | b"unshift" => {
+                let Some(recv) = receiver else {
+                    return false;
+                };
+                let is_chain = recv
+                    .as_call_node()
+                    .is_some_and(|c| is_index(c.name().as_slice()) && Self::chain(&c).is_some());
+                if !is_chain {
                     return false;
                 }
                 let value = call.arguments().and_then(|a| a.arguments().iter().next());
@@ -474,32 +744,43 @@ impl<'a, 's> Collector<'a, 's> {
             }
             _ => {}
         }
-        let on_node = call.receiver().is_some_and(|r| is_node(&r));
-        let receiver_is_data_bag_class = name == "load" || name == "load_item";
-        if call.receiver().is_some() && !on_node && !receiver_is_data_bag_class {
-            return false;
-        }
+        // Only calls without a receiver (the DSL), on `node`, and the data bag classes'
+        // `load` are facts.
+        let receiver_is_data_bag_class = matches!(name, b"load" | b"load_item");
+        let on_node = match &receiver {
+            None => false,
+            Some(recv) if is_node(recv) => true,
+            Some(_) if receiver_is_data_bag_class => false,
+            Some(_) => return false,
+        };
         let span = self.call_span(call);
-        if on_node && matches!(name, "read" | "read!" | "dig" | "attribute?" | "exist?") {
-            let keys = call
-                .arguments()
-                .map(|a| a.arguments().iter().map(|k| key(&k)).collect())
-                .unwrap_or_default();
-            self.push_read(keys, span);
+        if on_node
+            && matches!(
+                name,
+                b"read" | b"read!" | b"dig" | b"attribute?" | b"exist?"
+            )
+        {
+            let path = match call.arguments() {
+                Some(args) => AttrPath::from_keys(args.arguments().iter().map(|k| key(&k))),
+                None => AttrPath::default(),
+            };
+            self.push_read(path, span);
             return false;
         }
         if receiver_is_data_bag_class {
-            if let Some(recv) = call.receiver() {
+            if let Some(recv) = receiver {
                 if recv.location().as_slice().ends_with(b"DataBagItem") {
                     self.facts.data_bag_reads.push(span);
                 }
             }
             return false;
         }
-        if call.receiver().is_some() && !on_node {
+        // A name that is not UTF-8 is no DSL call (none of the names above is).
+        let Ok(name) = std::str::from_utf8(name) else {
             return false;
-        }
-        let (args, kwargs) = arguments(call.arguments());
+        };
+        let arguments_node = call.arguments();
+        let (args, kwargs) = arguments(arguments_node.as_ref());
         if !on_node {
             match name {
                 "include_recipe" => {
@@ -517,7 +798,7 @@ impl<'a, 's> Collector<'a, 's> {
                 // Roles: `default_attributes('app' => { 'port' => 80 })` defines ['app']['port'].
                 "default_attributes" | "override_attributes" => {
                     let level = name.trim_end_matches("_attributes").to_string();
-                    for arg in call.arguments().iter().flat_map(|a| a.arguments().iter()) {
+                    for arg in arguments_node.iter().flat_map(|a| a.arguments().iter()) {
                         self.hash_writes(&arg, &mut Vec::new(), &level, span);
                     }
                 }
@@ -525,10 +806,22 @@ impl<'a, 's> Collector<'a, 's> {
             }
         }
         let block = call.block().and_then(|b| b.as_block_node());
+        let is_resource = !on_node
+            && !args.is_empty()
+            && (block.is_some() || is_blockless_resource(name))
+            && !is_not_resource(name)
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         let index = self.facts.calls.len() as u32;
         if let Some(r) = self.resource {
             self.facts.resources[r as usize].props.push(index);
         }
+        let resource_name = if is_resource {
+            Some(args[0].clone())
+        } else {
+            None
+        };
         self.facts.calls.push(Call {
             name: name.to_string(),
             on_node,
@@ -542,24 +835,17 @@ impl<'a, 's> Collector<'a, 's> {
             }),
             resource: self.resource,
         });
-        let is_resource = !on_node
-            && !self.facts.calls[index as usize].args.is_empty()
-            && (block.is_some() || BLOCKLESS_RESOURCES.binary_search(&name).is_ok())
-            && NOT_RESOURCES.binary_search(&name).is_err()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        if !is_resource {
+        let Some(resource_name) = resource_name else {
             return false;
-        }
+        };
         let resource = self.facts.resources.len() as u32;
         self.facts.resources.push(Resource {
             kind: name.to_string(),
-            name: self.facts.calls[index as usize].args[0].clone(),
+            name: resource_name,
             span,
             props: Vec::new(),
         });
-        if let Some(args) = call.arguments() {
+        if let Some(args) = arguments_node {
             self.visit_arguments_node(&args);
         }
         if let Some(block) = block {
@@ -622,6 +908,9 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
     }
 
     fn visit_string_node(&mut self, node: &StringNode<'pr>) {
+        if !self.string_ips {
+            return;
+        }
         let content = node.content_loc();
         let raw = content.as_slice();
         if memchr::memchr(b'.', raw).is_none() {
@@ -635,10 +924,17 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
     }
 
     fn visit_assoc_node(&mut self, node: &AssocNode<'pr>) {
-        // Only a string value can be a secret literal: check that before copying the key.
+        // Only a string value can be a secret literal.
         if let Some(value) = node.value().as_string_node() {
-            if let Key::Lit(name) = key(&node.key()) {
-                self.secret(&name, value.unescaped(), &node.location());
+            let key = node.key();
+            let (string, symbol) = (key.as_string_node(), key.as_symbol_node());
+            let name = match (&string, &symbol) {
+                (Some(s), _) => Some(s.unescaped()),
+                (_, Some(s)) => Some(s.unescaped()),
+                _ => None,
+            };
+            if let Some(name) = name {
+                self.secret(name, value.unescaped(), &node.location());
             }
         }
         ruby_prism::visit_assoc_node(self, node);
@@ -646,8 +942,7 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
 
     fn visit_local_variable_write_node(&mut self, node: &LocalVariableWriteNode<'pr>) {
         if let Some(value) = node.value().as_string_node() {
-            let name = String::from_utf8_lossy(node.name().as_slice()).into_owned();
-            self.secret(&name, value.unescaped(), &node.location());
+            self.secret(node.name().as_slice(), value.unescaped(), &node.location());
         }
         ruby_prism::visit_local_variable_write_node(self, node);
     }
@@ -675,7 +970,7 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
 }
 
 pub fn is_level(name: &str) -> bool {
-    LEVELS.binary_search(&name).is_ok()
+    level_of(name.as_bytes()).is_some()
 }
 
 fn is_node(recv: &Node<'_>) -> bool {
@@ -751,7 +1046,7 @@ pub fn lit(node: &Node<'_>) -> Lit {
 }
 
 /// Positional literals and literal-keyed keyword arguments of a call.
-fn arguments(args: Option<ArgumentsNode<'_>>) -> (Vec<Lit>, Vec<(String, Lit)>) {
+fn arguments(args: Option<&ArgumentsNode<'_>>) -> (Vec<Lit>, Vec<(String, Lit)>) {
     let mut positional = Vec::new();
     let mut keywords = Vec::new();
     let Some(args) = args else {
@@ -794,10 +1089,136 @@ mod tests {
     use super::*;
 
     #[test]
-    fn name_lists_are_sorted_for_binary_search() {
+    fn name_lists_are_sorted() {
         for list in [LEVELS, NOT_RESOURCES, BLOCKLESS_RESOURCES] {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
         }
+    }
+
+    /// Every name the tables hold, near misses of each (a byte changed, dropped or added,
+    /// another case), and the names of other tables.
+    fn probe_names() -> Vec<String> {
+        let mut names = vec![String::new(), "node".into(), "[]".into(), "x".into()];
+        for name in LEVELS
+            .iter()
+            .chain(NOT_RESOURCES)
+            .chain(BLOCKLESS_RESOURCES)
+        {
+            names.push(name.to_string());
+            names.push(name[..name.len() - 1].to_string());
+            names.push(name[1..].to_string());
+            names.push(format!("{name}s"));
+            names.push(format!("_{name}"));
+            names.push(name.to_uppercase());
+            let mut last = name.as_bytes().to_vec();
+            *last.last_mut().unwrap() ^= 1;
+            names.push(String::from_utf8(last).unwrap());
+        }
+        names
+    }
+
+    #[test]
+    fn name_lookups_agree_with_the_sorted_tables() {
+        for name in probe_names() {
+            let n = name.as_str();
+            assert_eq!(
+                level_of(n.as_bytes()),
+                LEVELS.binary_search(&n).ok().map(|i| LEVELS[i]),
+                "{n}"
+            );
+            assert_eq!(is_level(n), LEVELS.binary_search(&n).is_ok(), "{n}");
+            assert_eq!(
+                is_not_resource(n),
+                NOT_RESOURCES.binary_search(&n).is_ok(),
+                "{n}"
+            );
+            assert_eq!(
+                is_blockless_resource(n),
+                BLOCKLESS_RESOURCES.binary_search(&n).is_ok(),
+                "{n}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_index_with_a_hint_equals_a_binary_search() {
+        for src in [
+            "",
+            "\n",
+            "a",
+            "ab\n\ncd\n",
+            "x = 1\ny = 'héllo'\n\n  z\n",
+            "0123456\n01234567\n012345678\n\n\n\n\n\n\n\n\nlast line without newline",
+        ] {
+            let index = LineIndex::new(src);
+            let fresh = |start: usize, end: usize| LineIndex::new(src).span(start, end);
+            let mut expected_starts = vec![0];
+            expected_starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
+            assert_eq!(index.starts, expected_starts, "{src:?}");
+            assert_eq!(index.ascii, src.is_ascii(), "{src:?}");
+            let n = src.len() + 2;
+            // Forward, backward and jumping lookups, each against a fresh index (no hint).
+            let order: Vec<usize> = (0..n)
+                .chain((0..n).rev())
+                .chain((0..n).map(|i| i * 7 % n))
+                .collect();
+            for &start in &order {
+                for end in [start, start + 1, start + 5] {
+                    assert_eq!(
+                        index.span(start, end),
+                        fresh(start, end),
+                        "{src:?} {start}..{end}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn newline_scan_handles_every_position_in_a_word() {
+        // Newlines and non-ASCII bytes at every offset of the eight-byte words and the tail.
+        for len in 0..40 {
+            for at in 0..len {
+                let mut bytes = vec![b'a'; len];
+                bytes[at] = b'\n';
+                let src = String::from_utf8(bytes).unwrap();
+                assert_eq!(LineIndex::new(&src).starts, [0, at + 1], "{len} {at}");
+                let mut wide = "a".repeat(at);
+                wide.push('é');
+                assert!(!LineIndex::new(&wide).ascii, "{at}");
+                assert!(LineIndex::new(&"a".repeat(len)).ascii);
+            }
+        }
+    }
+
+    #[test]
+    fn chains_keep_keys_up_to_the_first_computed_one() {
+        let src =
+            "node['a'][x]['b']\nnode['a']['b'][y]\nx = node[k]['c']\ndefault['a'][k]['z'] = 1\n";
+        let f = extract(src.as_bytes(), src);
+        let reads: Vec<_> = f
+            .reads
+            .iter()
+            .map(|r| (r.path.keys.clone(), r.path.partial))
+            .collect();
+        assert_eq!(
+            reads,
+            [
+                (vec!["a".to_string()], true),
+                (vec!["a".to_string(), "b".to_string()], true),
+                (vec![], true),
+            ]
+        );
+        assert_eq!(f.writes[0].path.keys, ["a"]);
+        assert!(f.writes[0].path.partial);
+        let deep = format!("node{}\n", "['k']".repeat(40));
+        let f = extract(deep.as_bytes(), &deep);
+        assert_eq!(f.reads[0].path.keys.len(), AttrPath::MAX_KEYS);
+        assert!(f.reads[0].path.partial);
+        let exact = format!("default{} = 1\n", "['k']".repeat(AttrPath::MAX_KEYS + 1));
+        let f = extract(exact.as_bytes(), &exact);
+        assert_eq!(f.writes[0].path.keys.len(), AttrPath::MAX_KEYS);
+        assert!(f.writes[0].path.partial);
     }
 
     #[test]

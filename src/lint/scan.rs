@@ -56,6 +56,14 @@ pub fn harmless_ip(addr: Ipv4Addr, documentation: bool) -> bool {
 /// `api_token`, `client_secret`, `aws_secret_access_key`, …). Names that point at a secret
 /// (`password_file`, `token_path`) do not.
 pub fn secret_name(name: &str) -> bool {
+    secret_name_bytes(name.as_bytes())
+}
+
+/// [`secret_name`] on raw bytes, so that a caller can test a name before decoding it. The
+/// same answer as on the lossily decoded text: the endings and separators are ASCII, and
+/// decoding keeps every ASCII byte (only invalid sequences become `U+FFFD`, which matches
+/// nothing here).
+pub fn secret_name_bytes(name: &[u8]) -> bool {
     const ENDINGS: &[&str] = &[
         "password",
         "passwd",
@@ -72,11 +80,7 @@ pub fn secret_name(name: &str) -> bool {
     ];
     // Compare without allocating: this runs for every call and attribute in the repo. Every
     // ending ends in one of these letters: most names are rejected here.
-    if !name
-        .as_bytes()
-        .last()
-        .is_some_and(|b| b"detnyDETNY".contains(b))
-    {
+    if !name.last().is_some_and(|b| b"detnyDETNY".contains(b)) {
         return false;
     }
     let norm = |b: u8| {
@@ -86,7 +90,6 @@ pub fn secret_name(name: &str) -> bool {
             b.to_ascii_lowercase()
         }
     };
-    let name = name.as_bytes();
     ENDINGS.iter().any(|e| {
         let e = e.as_bytes();
         if name.len() < e.len() {
