@@ -2,6 +2,10 @@
 //! becomes spaces (newlines kept), `<%`/`<%=`/`<%-` become spaces and `%>`/`-%>` become `;`, so
 //! a prism location in the extracted code is the same line and column in the template.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 /// Extract the Ruby code of an ERB template (see the module docs for the layout), and the
 /// offset of an unterminated `<%` tag if there is one.
 pub fn ruby_of(template: &[u8]) -> (Vec<u8>, Option<usize>) {
@@ -9,8 +13,10 @@ pub fn ruby_of(template: &[u8]) -> (Vec<u8>, Option<usize>) {
         .iter()
         .map(|&b| if b == b'\n' { b'\n' } else { b' ' })
         .collect();
-    let open_tag = memchr::memmem::Finder::new(b"<%");
-    let close_tag = memchr::memmem::Finder::new(b"%>");
+    // Built once: building a searcher costs more than searching a small template with it.
+    static TAGS: LazyLock<(Finder<'static>, Finder<'static>)> =
+        LazyLock::new(|| (Finder::new(b"<%"), Finder::new(b"%>")));
+    let (open_tag, close_tag) = &*TAGS;
     let mut i = 0;
     while let Some(pos) = open_tag.find(&template[i..]) {
         let open = i + pos;

@@ -1,7 +1,7 @@
 //! The repo model: find the files under the lint paths (honouring `.gitignore` and `chefignore`),
 //! read and parse each once, in parallel, then group them into cookbooks, roles and lock files.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -225,7 +225,7 @@ impl Repo {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let dir_index: HashMap<&str, usize> = dirs
+        let dir_index: FxHashMap<&str, usize> = dirs
             .iter()
             .enumerate()
             .map(|(i, d)| (d.as_str(), i))
@@ -260,7 +260,7 @@ impl Repo {
             }
         }
         let dirs: Vec<String> = cookbook_dirs.keys().cloned().collect();
-        let dir_index: HashMap<&str, usize> = dirs
+        let dir_index: FxHashMap<&str, usize> = dirs
             .iter()
             .enumerate()
             .map(|(i, d)| (d.as_str(), i))
@@ -416,7 +416,14 @@ fn join(base: &str, rel: &str) -> String {
     match (base.is_empty(), rel.is_empty()) {
         (true, _) => rel.to_string(),
         (_, true) => base.to_string(),
-        _ => format!("{}/{}", base.trim_end_matches('/'), rel),
+        _ => {
+            let base = base.trim_end_matches('/');
+            let mut joined = String::with_capacity(base.len() + 1 + rel.len());
+            joined.push_str(base);
+            joined.push('/');
+            joined.push_str(rel);
+            joined
+        }
     }
 }
 
@@ -449,11 +456,17 @@ fn walk(root: &Path, base: &str, found: &mut Vec<Found>, errors: &mut Vec<WalkEr
                 let item = match entry {
                     Ok(entry) => {
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                        if !is_file || !wanted(&entry.file_name().to_string_lossy()) {
+                        // A UTF-8 name (nearly all) is read as is, not through the lossy
+                        // decoder (which looks at one byte at a time).
+                        let name = entry.file_name();
+                        let wanted = match name.to_str() {
+                            Some(name) => wanted(name),
+                            None => wanted(&name.to_string_lossy()),
+                        };
+                        if !is_file || !wanted {
                             return ignore::WalkState::Continue;
                         }
-                        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                        let rel = slash_path(rel);
+                        let rel = relative_slash_path(entry.path(), root);
                         let display = if rel.is_empty() {
                             base.to_string()
                         } else {
@@ -484,7 +497,36 @@ fn walk(root: &Path, base: &str, found: &mut Vec<Found>, errors: &mut Vec<WalkEr
     errors.extend(e);
 }
 
+/// `path` below `root`, as [`slash_path`] writes it. The walk makes every path by joining
+/// names to `root`: when the text is `root`, a `/`, then a plain path, that rest is the
+/// answer, without taking both paths apart into components.
+fn relative_slash_path(path: &Path, root: &Path) -> String {
+    if cfg!(unix) {
+        if let (Some(path), Some(root)) = (path.to_str(), root.to_str().filter(|r| !r.is_empty())) {
+            let rest = path
+                .strip_prefix(root)
+                .and_then(|rest| rest.strip_prefix('/'));
+            if let Some(rest) = rest.filter(|rest| is_plain(rest)) {
+                return rest.to_string();
+            }
+        }
+    }
+    slash_path(path.strip_prefix(root).unwrap_or(path))
+}
+
+/// A relative Unix path whose components are exactly its `/`-separated parts (none empty,
+/// none `.`): [`slash_path`] of it is the text itself.
+fn is_plain(path: &str) -> bool {
+    !path.is_empty() && path.split('/').all(|part| !part.is_empty() && part != ".")
+}
+
+/// The components of `path` joined by `/`.
 fn slash_path(path: &Path) -> String {
+    if cfg!(unix) {
+        if let Some(text) = path.to_str().filter(|text| is_plain(text)) {
+            return text.to_string();
+        }
+    }
     path.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
@@ -517,7 +559,7 @@ fn error_message(err: &ignore::Error) -> String {
 
 /// Which cookbook a file belongs to (the nearest folder above it with metadata), its path
 /// within it, and its kind.
-fn classify(display: &str, cookbook_dirs: &HashMap<&str, usize>) -> Place {
+fn classify(display: &str, cookbook_dirs: &FxHashMap<&str, usize>) -> Place {
     let mut cookbook = None;
     let mut dir = display;
     while let Some((parent, _)) = dir.rsplit_once('/') {
@@ -811,4 +853,69 @@ fn berks_facts(text: &str) -> Facts {
         offset += line.len();
     }
     facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What [`slash_path`] computed before its fast path: the components, joined.
+    fn by_components(path: &Path) -> String {
+        path.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    const PATHS: &[&str] = &[
+        "",
+        ".",
+        "..",
+        "/",
+        "a",
+        "a/b.rb",
+        "./a/b",
+        "a/./b",
+        "a//b",
+        "a/b/",
+        "a/b/.",
+        "../a/b",
+        "a/../b",
+        "/abs/a",
+        "cookbooks/cb1/recipes/default.rb",
+        "é/ü.rb",
+    ];
+
+    #[test]
+    fn slash_path_fast_path_equals_components() {
+        for path in PATHS {
+            assert_eq!(
+                slash_path(Path::new(path)),
+                by_components(Path::new(path)),
+                "{path:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn relative_path_fast_path_equals_strip_prefix() {
+        let roots = ["", ".", "./", "a", "a/", "./a", "/abs", "cookbooks", "a/."];
+        for root in roots {
+            for rest in PATHS {
+                for path in [
+                    format!("{root}/{rest}"),
+                    format!("{root}{rest}"),
+                    rest.to_string(),
+                ] {
+                    let (path, root) = (Path::new(&path), Path::new(root));
+                    let expected = by_components(path.strip_prefix(root).unwrap_or(path));
+                    assert_eq!(
+                        relative_slash_path(path, root),
+                        expected,
+                        "{path:?} {root:?}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -300,6 +300,9 @@ fn is_index(name: &[u8]) -> bool {
     matches!(name, [b'[', b']'])
 }
 
+/// The top bit of each byte of a word.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
 /// `0x80` in each byte of `word` that is zero, nothing elsewhere (exact: no carry crosses a
 /// byte, unlike the shorter `(x - 0x01…) & !x & 0x80…`).
 fn zero_bytes(word: u64) -> u64 {
@@ -323,21 +326,33 @@ impl<'s> LineIndex<'s> {
         let bytes = src.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 2);
         starts.push(0);
-        // One pass, eight bytes at a time, finds the newlines and whether any byte is
+        // One pass, sixteen bytes at a time, finds the newlines and whether any byte is
         // non-ASCII: for lines a few dozen bytes long this is several times cheaper than
         // `memchr_iter` (whose per-match setup dominates) plus a separate `is_ascii`.
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const NEWLINES: u64 = ONES * b'\n' as u64;
         let mut any = 0u64;
-        let mut chunks = bytes.chunks_exact(8);
+        let mut chunks = bytes.chunks_exact(16);
         let mut base = 0;
         for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-            any |= word;
-            let mut newlines = zero_bytes(word ^ 0x0a0a_0a0a_0a0a_0a0a);
-            while newlines != 0 {
-                starts.push(base + (newlines.trailing_zeros() / 8) as usize + 1);
-                newlines &= newlines - 1;
+            let (a, b) = chunk.split_at(8);
+            let a = u64::from_le_bytes(a.try_into().expect("8 bytes"));
+            let b = u64::from_le_bytes(b.try_into().expect("8 bytes"));
+            any |= a | b;
+            let (a, b) = (a ^ NEWLINES, b ^ NEWLINES);
+            // Whether either word has a zero byte (a newline): exact as a yes/no answer, and
+            // cheaper than `zero_bytes`, which only runs on the few words with a newline.
+            let maybe = |x: u64| x.wrapping_sub(ONES) & !x;
+            if (maybe(a) | maybe(b)) & HIGH_BITS != 0 {
+                for (word, at) in [(a, base), (b, base + 8)] {
+                    let mut newlines = zero_bytes(word);
+                    while newlines != 0 {
+                        starts.push(at + (newlines.trailing_zeros() / 8) as usize + 1);
+                        newlines &= newlines - 1;
+                    }
+                }
             }
-            base += 8;
+            base += 16;
         }
         for (i, &b) in chunks.remainder().iter().enumerate() {
             any |= u64::from(b);
@@ -348,7 +363,7 @@ impl<'s> LineIndex<'s> {
         LineIndex {
             src,
             starts,
-            ascii: any & 0x8080_8080_8080_8080 == 0,
+            ascii: any & HIGH_BITS == 0,
             hint: Cell::new(0),
         }
     }
@@ -356,14 +371,12 @@ impl<'s> LineIndex<'s> {
     /// The 0-based line that byte `pos` is on (`pos` at most the text's length).
     fn line_of(&self, pos: usize) -> usize {
         let starts = &self.starts;
-        let on = |line: usize| {
-            starts.get(line).is_some_and(|&s| s <= pos)
-                && starts.get(line + 1).is_none_or(|&next| pos < next)
-        };
+        // Where the line after `line` starts (past the end for the last line).
+        let next = |line: usize| starts.get(line + 1).copied().unwrap_or(usize::MAX);
         let hint = self.hint.get();
-        let line = if on(hint) {
+        let line = if starts[hint] <= pos && pos < next(hint) {
             hint
-        } else if on(hint + 1) {
+        } else if next(hint) <= pos && pos < next(hint + 1) {
             hint + 1
         } else {
             starts.partition_point(|&s| s <= pos) - 1
@@ -383,14 +396,20 @@ impl<'s> LineIndex<'s> {
             .map_or(self.src.len(), |&s| s - 1)
             .max(start);
         let end = end.clamp(start, line_end);
-        let chars = |a: usize, b: usize| match self.src.get(a..b) {
-            Some(s) if !self.ascii => s.chars().count(),
-            _ => b.saturating_sub(a),
+        // `line_start <= start <= end`: in ASCII text, columns are byte counts.
+        let (col, len) = if self.ascii {
+            (start - line_start, end - start)
+        } else {
+            let chars = |a: usize, b: usize| match self.src.get(a..b) {
+                Some(s) => s.chars().count(),
+                None => b - a,
+            };
+            (chars(line_start, start), chars(start, end))
         };
         Span {
             line: (line + 1) as u32,
-            col: (chars(line_start, start) + 1) as u32,
-            len: chars(start, end).max(1) as u32,
+            col: (col + 1) as u32,
+            len: len.max(1) as u32,
         }
     }
 }
@@ -405,8 +424,17 @@ pub fn extract(ruby: &[u8], display_src: &str) -> Facts {
 /// needed again for the addresses in its text). `string_ips`: collect IPv4 addresses in
 /// string literals (a template collects them from its whole text instead).
 pub fn extract_with(ruby: &[u8], lines: &LineIndex<'_>, string_ips: bool) -> Facts {
+    // The Ruby as text: the display text itself for a `.rb` file (no second check), else
+    // checked once here (an ERB template's code). Invalid UTF-8 leaves it empty: every
+    // literal is then decoded on its own.
+    let src = if ruby.as_ptr() == lines.src.as_ptr() && ruby.len() == lines.src.len() {
+        lines.src
+    } else {
+        std::str::from_utf8(ruby).unwrap_or("")
+    };
     let result = ruby_prism::parse(ruby);
     let mut collector = Collector {
+        src: Source(src),
         lines,
         facts: Facts::default(),
         resource: None,
@@ -436,6 +464,7 @@ pub fn extract_with(ruby: &[u8], lines: &LineIndex<'_>, string_ips: bool) -> Fac
 }
 
 struct Collector<'a, 's> {
+    src: Source<'a>,
     lines: &'a LineIndex<'s>,
     facts: Facts,
     /// The resource block we are directly inside, if any.
@@ -472,9 +501,8 @@ impl<'a, 's> Collector<'a, 's> {
     fn secret(&mut self, name: &[u8], value: &[u8], loc: &ruby_prism::Location<'_>) {
         if scan::secret_name_bytes(name) && scan::secret_value(&String::from_utf8_lossy(value)) {
             let span = self.span_of(loc);
-            self.facts
-                .secrets
-                .push((span, String::from_utf8_lossy(name).into_owned()));
+            let name = self.src.owned(name);
+            self.facts.secrets.push((span, name));
         }
     }
 
@@ -515,13 +543,13 @@ impl<'a, 's> Collector<'a, 's> {
     }
 
     /// Unwind `root[k1][k2]…` (`outer` is its outermost `[]`) into its root and path.
-    fn chain(outer: &CallNode<'_>) -> Option<Chain> {
+    fn chain(&self, outer: &CallNode<'_>) -> Option<Chain> {
         // Keys are met outermost first; the path keeps them from the root up to the first
         // computed one. So a computed key drops the keys met before it, and the kept keys
         // are reversed at the end (no list of `Key`s to convert).
         let mut keys: Vec<String> = Vec::with_capacity(4);
         let mut dynamic = false;
-        let mut recv = Self::chain_link(outer, &mut keys, &mut dynamic)?;
+        let mut recv = self.chain_link(outer, &mut keys, &mut dynamic)?;
         loop {
             let inner = recv.as_call_node()?;
             if !is_index(inner.name().as_slice()) {
@@ -538,12 +566,13 @@ impl<'a, 's> Collector<'a, 's> {
                     dynamic,
                 });
             }
-            recv = Self::chain_link(&inner, &mut keys, &mut dynamic)?;
+            recv = self.chain_link(&inner, &mut keys, &mut dynamic)?;
         }
     }
 
     /// One `[]` of a chain: note its key (it must have exactly one), return its receiver.
     fn chain_link<'pr>(
+        &self,
         call: &CallNode<'pr>,
         keys: &mut Vec<String>,
         dynamic: &mut bool,
@@ -553,7 +582,7 @@ impl<'a, 's> Collector<'a, 's> {
         let (Some(arg), None) = (it.next(), it.next()) else {
             return None;
         };
-        match key(&arg) {
+        match key(self.src, &arg) {
             Key::Lit(k) => keys.push(k),
             Key::Dynamic => {
                 keys.clear();
@@ -599,7 +628,7 @@ impl<'a, 's> Collector<'a, 's> {
         };
         // `default['a'] = 1`: the receiver is the root itself, no chain.
         let chain = match receiver.as_call_node() {
-            Some(call) if is_index(call.name().as_slice()) => Self::chain(&call),
+            Some(call) if is_index(call.name().as_slice()) => self.chain(&call),
             _ => None,
         };
         let (root, mut path, dynamic) = match chain {
@@ -614,7 +643,7 @@ impl<'a, 's> Collector<'a, 's> {
             },
         };
         if let Some(k) = &last_key {
-            path.push_key(key(k));
+            path.push_key(key(self.src, k));
         }
         let (level, via_node) = match root {
             Root::Node => ("node".to_string(), true),
@@ -630,7 +659,7 @@ impl<'a, 's> Collector<'a, 's> {
             }
         }
         let reads_start = self.facts.reads.len() as u32;
-        let lit = value.as_ref().map_or(Lit::Other, lit);
+        let lit = value.as_ref().map_or(Lit::Other, |v| lit(self.src, v));
         if let Some(v) = &value {
             self.visit(v);
         }
@@ -669,7 +698,7 @@ impl<'a, 's> Collector<'a, 's> {
                         via_node: false,
                         path: AttrPath::from_keys(prefix.iter().cloned()),
                         span,
-                        value: lit(node),
+                        value: lit(self.src, node),
                         value_reads: 0..0,
                     });
                 }
@@ -680,7 +709,7 @@ impl<'a, 's> Collector<'a, 's> {
             let Some(assoc) = element.as_assoc_node() else {
                 continue;
             };
-            prefix.push(key(&assoc.key()));
+            prefix.push(key(self.src, &assoc.key()));
             self.hash_writes(&assoc.value(), prefix, level, span);
             prefix.pop();
         }
@@ -718,7 +747,7 @@ impl<'a, 's> Collector<'a, 's> {
                 return self.write(receiver, Some(k), Some(v), span);
             }
             [b'[', b']'] => {
-                let Some(chain) = Self::chain(call) else {
+                let Some(chain) = self.chain(call) else {
                     return false;
                 };
                 let span = self.call_span(call);
@@ -734,7 +763,7 @@ impl<'a, 's> Collector<'a, 's> {
                 };
                 let is_chain = recv
                     .as_call_node()
-                    .is_some_and(|c| is_index(c.name().as_slice()) && Self::chain(&c).is_some());
+                    .is_some_and(|c| is_index(c.name().as_slice()) && self.chain(&c).is_some());
                 if !is_chain {
                     return false;
                 }
@@ -761,7 +790,9 @@ impl<'a, 's> Collector<'a, 's> {
             )
         {
             let path = match call.arguments() {
-                Some(args) => AttrPath::from_keys(args.arguments().iter().map(|k| key(&k))),
+                Some(args) => {
+                    AttrPath::from_keys(args.arguments().iter().map(|k| key(self.src, &k)))
+                }
                 None => AttrPath::default(),
             };
             self.push_read(path, span);
@@ -776,11 +807,11 @@ impl<'a, 's> Collector<'a, 's> {
             return false;
         }
         // A name that is not UTF-8 is no DSL call (none of the names above is).
-        let Ok(name) = std::str::from_utf8(name) else {
+        let Some(name) = self.src.str(name) else {
             return false;
         };
         let arguments_node = call.arguments();
-        let (args, kwargs) = arguments(arguments_node.as_ref());
+        let (args, kwargs) = arguments(self.src, arguments_node.as_ref());
         if !on_node {
             match name {
                 "include_recipe" => {
@@ -983,32 +1014,55 @@ fn is_literal_key(node: &Node<'_>) -> bool {
     node.as_string_node().is_some() || node.as_symbol_node().is_some()
 }
 
-/// A literal's text as an owned string (invalid UTF-8 replaced). The common valid case skips
-/// the lossy decoder, which costs more than the copy for these short strings.
-fn owned_text(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+/// The Ruby source being walked, as text (empty when it is not UTF-8).
+#[derive(Clone, Copy)]
+struct Source<'s>(&'s str);
+
+impl<'s> Source<'s> {
+    /// `bytes` as text without checking them again, when they lie inside the source: prism
+    /// points into the source for every name and for literals without escapes (most of
+    /// them), and a range of a `str` that `str::get` accepts is valid UTF-8 with the same
+    /// bytes. Checking each short literal on its own cost more than the whole walk around it.
+    fn get(self, bytes: &[u8]) -> Option<&'s str> {
+        let start = (bytes.as_ptr() as usize).wrapping_sub(self.0.as_ptr() as usize);
+        let end = start.checked_add(bytes.len())?;
+        self.0.get(start..end)
+    }
+
+    /// `bytes` as text, checked only when they are not a range of the source.
+    fn str<'b>(self, bytes: &'b [u8]) -> Option<&'b str>
+    where
+        's: 'b,
+    {
+        self.get(bytes).or_else(|| std::str::from_utf8(bytes).ok())
+    }
+
+    /// A literal's text as an owned string (invalid UTF-8 replaced).
+    fn owned(self, bytes: &[u8]) -> String {
+        match self.str(bytes) {
+            Some(text) => text.to_owned(),
+            None => String::from_utf8_lossy(bytes).into_owned(),
+        }
     }
 }
 
-fn key(node: &Node<'_>) -> Key {
+fn key(src: Source<'_>, node: &Node<'_>) -> Key {
     if let Some(s) = node.as_string_node() {
-        return Key::Lit(owned_text(s.unescaped()));
+        return Key::Lit(src.owned(s.unescaped()));
     }
     if let Some(s) = node.as_symbol_node() {
-        return Key::Lit(owned_text(s.unescaped()));
+        return Key::Lit(src.owned(s.unescaped()));
     }
     Key::Dynamic
 }
 
 /// A literal value, as far as the linter needs one.
-pub fn lit(node: &Node<'_>) -> Lit {
+fn lit(src: Source<'_>, node: &Node<'_>) -> Lit {
     if let Some(s) = node.as_string_node() {
-        return Lit::Str(owned_text(s.unescaped()));
+        return Lit::Str(src.owned(s.unescaped()));
     }
     if let Some(s) = node.as_symbol_node() {
-        return Lit::Sym(owned_text(s.unescaped()));
+        return Lit::Sym(src.owned(s.unescaped()));
     }
     if let Some(interp) = node.as_interpolated_string_node() {
         let mut text = String::new();
@@ -1040,13 +1094,13 @@ pub fn lit(node: &Node<'_>) -> Lit {
         return Lit::Nil;
     }
     if let Some(array) = node.as_array_node() {
-        return Lit::Array(array.elements().iter().map(|e| lit(&e)).collect());
+        return Lit::Array(array.elements().iter().map(|e| lit(src, &e)).collect());
     }
     Lit::Other
 }
 
 /// Positional literals and literal-keyed keyword arguments of a call.
-fn arguments(args: Option<&ArgumentsNode<'_>>) -> (Vec<Lit>, Vec<(String, Lit)>) {
+fn arguments(src: Source<'_>, args: Option<&ArgumentsNode<'_>>) -> (Vec<Lit>, Vec<(String, Lit)>) {
     let mut positional = Vec::new();
     let mut keywords = Vec::new();
     let Some(args) = args else {
@@ -1054,15 +1108,15 @@ fn arguments(args: Option<&ArgumentsNode<'_>>) -> (Vec<Lit>, Vec<(String, Lit)>)
     };
     for arg in args.arguments().iter() {
         let Some(hash) = arg.as_keyword_hash_node() else {
-            positional.push(lit(&arg));
+            positional.push(lit(src, &arg));
             continue;
         };
         for element in hash.elements().iter() {
             let Some(assoc) = element.as_assoc_node() else {
                 continue;
             };
-            if let Key::Lit(k) = key(&assoc.key()) {
-                keywords.push((k, lit(&assoc.value())));
+            if let Key::Lit(k) = key(src, &assoc.key()) {
+                keywords.push((k, lit(src, &assoc.value())));
             }
         }
     }

@@ -7,8 +7,17 @@
 //! our rules (see [`COOKSTYLE`]): on a line of code it silences that line, on a line of its own
 //! it silences everything up to `# rubocop:enable Cop` (or the end of the file).
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 const MARKER: &[u8] = b"stackchef:disable";
 const RUBOCOP: &[u8] = b"rubocop:";
+
+/// The searchers for the two markers, built once: building one costs more than searching a
+/// typical file with it, and every file is searched.
+static FINDERS: LazyLock<(Finder<'static>, Finder<'static>)> =
+    LazyLock::new(|| (Finder::new(MARKER), Finder::new(RUBOCOP)));
 
 /// Cookstyle cops and the rule each is the same check as.
 pub const COOKSTYLE: &[(&str, &str)] = &[
@@ -51,7 +60,7 @@ impl Suppressions {
     pub fn scan(text: &str) -> Suppressions {
         let mut out = Suppressions::default();
         let bytes = text.as_bytes();
-        for at in memchr::memmem::find_iter(bytes, MARKER) {
+        for at in FINDERS.0.find_iter(bytes) {
             // Only in a comment: a `#` earlier on the same line.
             let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
             if memchr::memchr(b'#', &bytes[line_start..at]).is_none() {
@@ -89,7 +98,7 @@ impl Suppressions {
         let bytes = text.as_bytes();
         // (codes, first line) of ranges still open.
         let mut open: Vec<(Vec<String>, u32, String)> = Vec::new();
-        for at in memchr::memmem::find_iter(bytes, RUBOCOP) {
+        for at in FINDERS.1.find_iter(bytes) {
             let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
             let Some(hash) = memchr::memchr(b'#', &bytes[line_start..at]) else {
                 continue;
