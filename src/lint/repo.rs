@@ -525,11 +525,17 @@ fn relative_slash_path(path: &Path, root: &Path) -> String {
 /// A relative Unix path whose components are exactly its `/`-separated parts (none empty,
 /// none `.`): [`slash_path`] of it is the text itself.
 fn is_plain(path: &str) -> bool {
-    !path.is_empty()
-        && path
-            .as_bytes()
-            .split(|&b| b == b'/')
-            .all(|part| !part.is_empty() && part != b".")
+    // Jump from `/` to `/` (a byte loop or `split` cost several times more per path).
+    let bytes = path.as_bytes();
+    let bad = |part: &[u8]| part.is_empty() || part == b".";
+    let mut start = 0;
+    for slash in memchr::memchr_iter(b'/', bytes) {
+        if bad(&bytes[start..slash]) {
+            return false;
+        }
+        start = slash + 1;
+    }
+    !bad(&bytes[start..])
 }
 
 /// The components of `path` joined by `/`.
@@ -587,36 +593,43 @@ fn classify(display: &str, cookbook_dirs: &FxHashMap<&str, usize>) -> Place {
     }
     let rel = display[cookbook.map_or(0, |(_, len)| len)..].to_string();
     let cookbook = cookbook.map(|(i, _)| i);
-    let parts: Vec<&str> = rel.split('/').collect();
-    let name = *parts.last().unwrap_or(&"");
+    let name = split_parent(&rel).1;
     let ruby = name.ends_with(".rb");
     let kind = if cookbook.is_some() {
-        match (parts.as_slice(), ruby) {
-            (["metadata.rb"], _) => FileKind::Metadata,
-            (["metadata.json"], _) => FileKind::MetadataJson,
-            (["README.md"], _) => FileKind::Readme,
-            (["recipes", _], true) => FileKind::Recipe,
-            (["attributes", _], true) => FileKind::Attributes,
-            (["resources", ..], true) => FileKind::Resource,
-            (["providers", ..], true) => FileKind::Provider,
-            (["definitions", ..], true) => FileKind::Definition,
-            (["libraries", ..], true) => FileKind::Library,
-            (["templates", ..], _) if name.ends_with(".erb") => FileKind::Template,
-            (_, true) => FileKind::Other,
+        // Within a cookbook only the first part of the path and the number of parts matter:
+        // no list of parts (this runs for every file).
+        let (first, below) = match memchr::memchr(b'/', rel.as_bytes()) {
+            Some(at) => (&rel[..at], Some(&rel[at + 1..])),
+            None => (rel.as_str(), None),
+        };
+        let two_parts = below.is_some_and(|b| memchr::memchr(b'/', b.as_bytes()).is_none());
+        match (first, below.is_some(), ruby) {
+            ("metadata.rb", false, _) => FileKind::Metadata,
+            ("metadata.json", false, _) => FileKind::MetadataJson,
+            ("README.md", false, _) => FileKind::Readme,
+            ("recipes", _, true) if two_parts => FileKind::Recipe,
+            ("attributes", _, true) if two_parts => FileKind::Attributes,
+            ("resources", _, true) => FileKind::Resource,
+            ("providers", _, true) => FileKind::Provider,
+            ("definitions", _, true) => FileKind::Definition,
+            ("libraries", _, true) => FileKind::Library,
+            ("templates", _, _) if name.ends_with(".erb") => FileKind::Template,
             _ => FileKind::Other,
         }
     } else if name == "Berksfile.lock" {
         FileKind::BerksLock
     } else if name.ends_with(".lock.json") {
         FileKind::PolicyLock
-    } else if parts.iter().rev().skip(1).any(|p| *p == "roles") && (ruby || name.ends_with(".json"))
+    } else if split_parent(&rel).0.split('/').any(|p| p == "roles")
+        && (ruby || name.ends_with(".json"))
     {
         if ruby {
             FileKind::Role
         } else {
             FileKind::RoleJson
         }
-    } else if ruby && (name.starts_with("Policyfile") || parts.contains(&"policyfiles")) {
+    } else if ruby && (name.starts_with("Policyfile") || rel.split('/').any(|p| p == "policyfiles"))
+    {
         FileKind::Policyfile
     } else {
         FileKind::Other
@@ -914,6 +927,123 @@ mod tests {
                 name.split('.').next().unwrap_or(name),
                 "{path:?}"
             );
+        }
+    }
+
+    /// What [`classify`] decided from a list of the path's parts, before it stopped making one.
+    fn kind_by_parts(rel: &str, in_cookbook: bool) -> FileKind {
+        let parts: Vec<&str> = rel.split('/').collect();
+        let name = *parts.last().unwrap_or(&"");
+        let ruby = name.ends_with(".rb");
+        if in_cookbook {
+            match (parts.as_slice(), ruby) {
+                (["metadata.rb"], _) => FileKind::Metadata,
+                (["metadata.json"], _) => FileKind::MetadataJson,
+                (["README.md"], _) => FileKind::Readme,
+                (["recipes", _], true) => FileKind::Recipe,
+                (["attributes", _], true) => FileKind::Attributes,
+                (["resources", ..], true) => FileKind::Resource,
+                (["providers", ..], true) => FileKind::Provider,
+                (["definitions", ..], true) => FileKind::Definition,
+                (["libraries", ..], true) => FileKind::Library,
+                (["templates", ..], _) if name.ends_with(".erb") => FileKind::Template,
+                _ => FileKind::Other,
+            }
+        } else if name == "Berksfile.lock" {
+            FileKind::BerksLock
+        } else if name.ends_with(".lock.json") {
+            FileKind::PolicyLock
+        } else if parts.iter().rev().skip(1).any(|p| *p == "roles")
+            && (ruby || name.ends_with(".json"))
+        {
+            if ruby {
+                FileKind::Role
+            } else {
+                FileKind::RoleJson
+            }
+        } else if ruby && (name.starts_with("Policyfile") || parts.contains(&"policyfiles")) {
+            FileKind::Policyfile
+        } else {
+            FileKind::Other
+        }
+    }
+
+    #[test]
+    fn classify_agrees_with_the_list_of_parts() {
+        let names = [
+            "metadata.rb",
+            "metadata.json",
+            "README.md",
+            "x.rb",
+            "x.erb",
+            "x.json",
+            "recipes",
+            "resources",
+            "templates",
+            "roles",
+            "policyfiles",
+            "Policyfile.rb",
+            "a.lock.json",
+            "Berksfile.lock",
+            "",
+        ];
+        let dirs = [
+            "",
+            "recipes",
+            "attributes",
+            "resources",
+            "providers",
+            "definitions",
+            "libraries",
+            "templates",
+            "templates/default",
+            "recipes/sub",
+            "roles",
+            "a/roles",
+            "policyfiles",
+            "spec",
+            "roles/x",
+        ];
+        for cookbook in [None, Some("cb")] {
+            let index: FxHashMap<&str, usize> = cookbook.into_iter().map(|c| (c, 0)).collect();
+            for dir in dirs {
+                for name in names {
+                    let rel = if dir.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{dir}/{name}")
+                    };
+                    let display = match cookbook {
+                        Some(c) => format!("{c}/{rel}"),
+                        None => format!("top/{rel}"),
+                    };
+                    let (found, got_rel, kind) = classify(&display, &index);
+                    assert_eq!(found, cookbook.map(|_| 0), "{display}");
+                    let expected_rel = if cookbook.is_some() {
+                        rel.clone()
+                    } else {
+                        display.clone()
+                    };
+                    assert_eq!(got_rel, expected_rel, "{display}");
+                    assert_eq!(
+                        kind,
+                        kind_by_parts(&got_rel, cookbook.is_some()),
+                        "{display}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_paths_are_their_parts() {
+        for path in PATHS
+            .iter()
+            .chain(&["a/.b", "a./b", "..", "a/..", ".a", "a/.", "./", "x/y/"])
+        {
+            let by_parts =
+                !path.is_empty() && path.split('/').all(|part| !part.is_empty() && part != ".");
+            assert_eq!(is_plain(path), by_parts, "{path:?}");
         }
     }
 

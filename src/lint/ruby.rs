@@ -368,21 +368,29 @@ impl<'s> LineIndex<'s> {
         }
     }
 
-    /// The 0-based line that byte `pos` is on (`pos` at most the text's length).
-    fn line_of(&self, pos: usize) -> usize {
+    /// The 0-based line that byte `pos` is on (`pos` at most the text's length), with the
+    /// offsets where it starts and where the next line starts (`usize::MAX` after the last).
+    #[inline]
+    fn line_of(&self, pos: usize) -> (usize, usize, usize) {
         let starts = &self.starts;
-        // Where the line after `line` starts (past the end for the last line).
         let next = |line: usize| starts.get(line + 1).copied().unwrap_or(usize::MAX);
         let hint = self.hint.get();
-        let line = if starts[hint] <= pos && pos < next(hint) {
-            hint
-        } else if next(hint) <= pos && pos < next(hint + 1) {
+        let after = next(hint);
+        if starts[hint] <= pos && pos < after {
+            return (hint, starts[hint], after);
+        }
+        let line = if after <= pos && pos < next(hint + 1) {
             hint + 1
         } else {
             starts.partition_point(|&s| s <= pos) - 1
         };
         self.hint.set(line);
-        line
+        (line, starts[line], next(line))
+    }
+
+    /// The 1-based line of byte `pos` (the line of [`LineIndex::span`]`(pos, _)`).
+    pub fn line(&self, pos: usize) -> u32 {
+        (self.line_of(pos.min(self.src.len())).0 + 1) as u32
     }
 
     /// The span of bytes `start..end`, clamped to the line it starts on. Inlined: it is
@@ -391,13 +399,12 @@ impl<'s> LineIndex<'s> {
     #[inline]
     pub fn span(&self, start: usize, end: usize) -> Span {
         let start = start.min(self.src.len());
-        let line = self.line_of(start);
-        let line_start = self.starts[line];
-        let line_end = self
-            .starts
-            .get(line + 1)
-            .map_or(self.src.len(), |&s| s - 1)
-            .max(start);
+        let (line, line_start, next_start) = self.line_of(start);
+        let line_end = match next_start {
+            usize::MAX => self.src.len(),
+            next => next - 1,
+        }
+        .max(start);
         let end = end.clamp(start, line_end);
         // `line_start <= start <= end`: in ASCII text, columns are byte counts.
         let (col, len) = if self.ascii {
@@ -868,7 +875,7 @@ impl<'a, 's> Collector<'a, 's> {
             has_block: block.is_some(),
             block_end: block.as_ref().map_or(0, |b| {
                 let end = b.location().end() as usize;
-                self.lines.span(end.saturating_sub(1), end).line
+                self.lines.line(end.saturating_sub(1))
             }),
             resource: self.resource,
         });
@@ -1241,6 +1248,11 @@ mod tests {
                         "{src:?} {start}..{end}"
                     );
                 }
+                assert_eq!(
+                    index.line(start),
+                    fresh(start, start + 1).line,
+                    "{src:?} {start}"
+                );
             }
         }
     }
