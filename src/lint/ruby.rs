@@ -533,10 +533,14 @@ impl<'a, 's> Collector<'a, 's> {
     /// `node`, `default`, `node.default`, … at the bottom of an index chain.
     fn root(node: &Node<'_>) -> Option<Root> {
         let call = node.as_call_node()?;
+        Self::root_call(&call, call.name().as_slice())
+    }
+
+    /// [`Collector::root`] of a call whose name the caller already has.
+    fn root_call(call: &CallNode<'_>, name: &[u8]) -> Option<Root> {
         if call.arguments().is_some() || call.block().is_some() {
             return None;
         }
-        let name = call.name().as_slice();
         let receiver = call.receiver();
         if receiver.is_none() && name == b"node" {
             return Some(Root::Node);
@@ -565,8 +569,9 @@ impl<'a, 's> Collector<'a, 's> {
         let mut recv = self.chain_link(outer, &mut keys, &mut dynamic)?;
         loop {
             let inner = recv.as_call_node()?;
-            if !is_index(inner.name().as_slice()) {
-                let root = Self::root(&recv)?;
+            let name = inner.name().as_slice();
+            if !is_index(name) {
+                let root = Self::root_call(&inner, name)?;
                 keys.reverse();
                 let mut partial = dynamic;
                 if keys.len() > AttrPath::MAX_KEYS {
@@ -590,11 +595,11 @@ impl<'a, 's> Collector<'a, 's> {
         keys: &mut Vec<String>,
         dynamic: &mut bool,
     ) -> Option<Node<'pr>> {
-        let args = call.arguments()?;
-        let mut it = args.arguments().iter();
-        let (Some(arg), None) = (it.next(), it.next()) else {
+        let args = call.arguments()?.arguments();
+        if args.len() != 1 {
             return None;
-        };
+        }
+        let arg = args.first()?;
         match key(self.src, &arg) {
             Key::Lit(k) => keys.push(k),
             Key::Dynamic => {
