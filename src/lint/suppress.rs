@@ -11,13 +11,15 @@ use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
 
+const STACKCHEF: &[u8] = b"stackchef:";
+const DISABLE: &[u8] = b"disable";
 const MARKER: &[u8] = b"stackchef:disable";
 const RUBOCOP: &[u8] = b"rubocop:";
 
-/// The searchers for the two markers, built once: building one costs more than searching a
-/// typical file with it, and every file is searched.
+/// The searchers, built once: building one costs more than searching a typical file with
+/// it, and every file is searched.
 static FINDERS: LazyLock<(Finder<'static>, Finder<'static>)> =
-    LazyLock::new(|| (Finder::new(MARKER), Finder::new(RUBOCOP)));
+    LazyLock::new(|| (Finder::new(DISABLE), Finder::new(RUBOCOP)));
 
 /// Cookstyle cops and the rule each is the same check as.
 pub const COOKSTYLE: &[(&str, &str)] = &[
@@ -60,7 +62,20 @@ impl Suppressions {
     pub fn scan(text: &str) -> Suppressions {
         let mut out = Suppressions::default();
         let bytes = text.as_bytes();
-        for at in FINDERS.0.find_iter(bytes) {
+        // Both kinds of comment say `disable` (a `rubocop:enable` only closes what a
+        // `rubocop:disable` opened): one search for that word finds every marker, and most
+        // files have none, so they are searched once, not once per kind.
+        let mut rubocop = false;
+        for hit in FINDERS.0.find_iter(bytes) {
+            let before = &bytes[..hit];
+            if before.ends_with(RUBOCOP) {
+                rubocop = true;
+                continue;
+            }
+            if !before.ends_with(STACKCHEF) {
+                continue;
+            }
+            let at = hit - STACKCHEF.len();
             // Only in a comment: a `#` earlier on the same line.
             let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
             if memchr::memchr(b'#', &bytes[line_start..at]).is_none() {
@@ -90,7 +105,9 @@ impl Suppressions {
                 out.lines.push((line, selectors));
             }
         }
-        out.scan_rubocop(text);
+        if rubocop {
+            out.scan_rubocop(text);
+        }
         out
     }
 
@@ -159,7 +176,93 @@ impl Suppressions {
 
 #[cfg(test)]
 mod tests {
-    use super::Suppressions;
+    use super::{Suppressions, MARKER, RUBOCOP};
+
+    /// The two-search scan [`Suppressions::scan`] replaced: every `stackchef:disable`, then
+    /// every `rubocop:`.
+    fn scan_twice(text: &str) -> Suppressions {
+        let mut out = Suppressions::default();
+        let bytes = text.as_bytes();
+        for at in memchr::memmem::find_iter(bytes, MARKER) {
+            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            if memchr::memchr(b'#', &bytes[line_start..at]).is_none() {
+                continue;
+            }
+            let rest = &text[at + MARKER.len()..];
+            let rest = rest.split(['\n', '\r']).next().unwrap_or("");
+            let (whole_file, list) = match rest.strip_prefix("-file") {
+                Some(list) => (true, list),
+                None => (false, rest),
+            };
+            if !list.starts_with([' ', '\t', '=', ':']) {
+                continue;
+            }
+            let list = list.split("%>").next().unwrap_or("");
+            let list = list.split(" -- ").next().unwrap_or("");
+            let selectors: Vec<String> = list
+                .split(|c: char| c == ',' || c.is_whitespace() || c == '=' || c == ':')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            if whole_file {
+                out.file.extend(selectors);
+            } else {
+                let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+                out.lines.push((line, selectors));
+            }
+        }
+        assert!(!RUBOCOP.is_empty());
+        out.scan_rubocop(text);
+        out
+    }
+
+    #[test]
+    fn one_search_finds_what_two_did() {
+        let tokens = [
+            "# ",
+            "#",
+            "\n",
+            " ",
+            "x = 1",
+            "stackchef:",
+            "rubocop:",
+            "disable",
+            "enable",
+            "stackchef:disable",
+            "stackchef:disable-file",
+            "rubocop:disable ",
+            "rubocop:enable ",
+            "Chef/Deprecations/NodeSet",
+            "Chef/Deprecations",
+            "Style/Foo",
+            "ATTR001",
+            "INC",
+            ",",
+            "%>",
+            " -- ",
+            "=",
+            ":",
+            "all",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let len = next() as usize % 24;
+            let text: String = (0..len)
+                .map(|_| tokens[next() as usize % tokens.len()])
+                .collect();
+            let (new, old) = (Suppressions::scan(&text), scan_twice(&text));
+            found += new.file.len() + new.lines.len() + new.ranges.len();
+            assert_eq!(format!("{new:?}"), format!("{old:?}"), "{text:?}");
+        }
+        assert!(found > 1000, "the samples hold suppressions: {found}");
+    }
 
     #[test]
     fn line_and_file_comments() {
