@@ -466,12 +466,12 @@ fn walk(root: &Path, base: &str, found: &mut Vec<Found>, errors: &mut Vec<WalkEr
                         let is_file = entry.file_type().is_some_and(|t| t.is_file());
                         // A UTF-8 name (nearly all) is read as is, not through the lossy
                         // decoder (which looks at one byte at a time).
-                        let name = entry.file_name();
-                        let wanted = match name.to_str() {
-                            Some(name) => wanted(name),
-                            None => wanted(&name.to_string_lossy()),
-                        };
-                        if !is_file || !wanted {
+                        let wanted = is_file
+                            && match entry.file_name().to_str() {
+                                Some(name) => wanted(name),
+                                None => wanted(&entry.file_name().to_string_lossy()),
+                            };
+                        if !wanted {
                             return ignore::WalkState::Continue;
                         }
                         let rel = relative_slash_path(entry.path(), root);

@@ -324,7 +324,9 @@ pub struct LineIndex<'s> {
 impl<'s> LineIndex<'s> {
     pub fn new(src: &'s str) -> Self {
         let bytes = src.as_bytes();
-        let mut starts = Vec::with_capacity(bytes.len() / 32 + 2);
+        // Room for lines of 16 bytes on average, so that hardly any file regrows it (the index
+        // lives only while its file is parsed).
+        let mut starts = Vec::with_capacity(bytes.len() / 16 + 2);
         starts.push(0);
         // One pass, sixteen bytes at a time, finds the newlines and whether any byte is
         // non-ASCII: for lines a few dozen bytes long this is several times cheaper than
@@ -461,9 +463,6 @@ pub fn extract_with(ruby: &[u8], lines: &LineIndex<'_>, string_ips: bool) -> Fac
     if let Some(program) = root.as_program_node() {
         let body = program.statements().body();
         collector.facts.stmts.reserve_exact(body.len());
-        // Most lines of a cookbook file hold one DSL call: room for a file's worth (up to a
-        // point) up front, instead of growing through 4, 8, 16, … and copying each time.
-        collector.facts.calls.reserve(lines.starts.len().min(32));
         for stmt in body.iter() {
             let is_include = stmt.as_call_node().is_some_and(|c| {
                 c.receiver().is_none() && c.name().as_slice() == b"include_recipe"
@@ -1115,7 +1114,11 @@ fn lit(src: Source<'_>, node: &Node<'_>) -> Lit {
         return Lit::Nil;
     }
     if let Some(array) = node.as_array_node() {
-        return Lit::Array(array.elements().iter().map(|e| lit(src, &e)).collect());
+        // Sized from the node list (collecting from its iterator would grow from empty).
+        let elements = array.elements();
+        let mut items = Vec::with_capacity(elements.len());
+        items.extend(elements.iter().map(|e| lit(src, &e)));
+        return Lit::Array(items);
     }
     Lit::Other
 }
