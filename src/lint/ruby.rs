@@ -1283,6 +1283,22 @@ mod tests {
     }
 
     #[test]
+    fn addresses_in_strings_with_escapes_are_still_found() {
+        for (src, expected) in [
+            ("x = '10.0.0.1'\n", vec!["10.0.0.1"]),
+            ("x = \"\\M-. 10.1.2.3\"\n", vec!["10.1.2.3"]),
+            ("x = \"\\x2e1.2.3\"\n", vec![]),
+            ("x = \"\\c.\\M-.\\C-.\"\n", vec![]),
+            ("x = <<~EOS\n  host 192.168.1.1\nEOS\n", vec!["192.168.1.1"]),
+            ("x = %w[1.2.3.4 no]\n", vec!["1.2.3.4"]),
+        ] {
+            let f = extract(src.as_bytes(), src);
+            let found: Vec<String> = f.ips.iter().map(|(_, a)| a.to_string()).collect();
+            assert_eq!(found, expected, "{src:?}");
+        }
+    }
+
+    #[test]
     fn chains_keep_keys_up_to_the_first_computed_one() {
         let src =
             "node['a'][x]['b']\nnode['a']['b'][y]\nx = node[k]['c']\ndefault['a'][k]['z'] = 1\n";
