@@ -337,9 +337,8 @@ impl<'s> LineIndex<'s> {
         let mut chunks = bytes.chunks_exact(16);
         let mut base = 0;
         for chunk in &mut chunks {
-            let (a, b) = chunk.split_at(8);
-            let a = u64::from_le_bytes(a.try_into().expect("8 bytes"));
-            let b = u64::from_le_bytes(b.try_into().expect("8 bytes"));
+            let pair = u128::from_le_bytes(chunk.try_into().expect("16 bytes"));
+            let (a, b) = (pair as u64, (pair >> 64) as u64);
             any |= a | b;
             let (a, b) = (a ^ NEWLINES, b ^ NEWLINES);
             // Whether either word has a zero byte (a newline): exact as a yes/no answer, and
