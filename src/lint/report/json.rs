@@ -176,11 +176,11 @@ fn finding(out: &mut String, d: &Diagnostic) {
         ("end_line", position.map(|p| p.2)),
         ("end_column", position.map(|p| p.3)),
     ] {
-        let _ = write!(out, ",\n      \"{key}\": ");
+        out.push_str(",\n      \"");
+        out.push_str(key);
+        out.push_str("\": ");
         match value {
-            Some(n) => {
-                let _ = write!(out, "{n}");
-            }
+            Some(n) => number(out, n),
             None => out.push_str("null"),
         }
     }
@@ -198,6 +198,21 @@ fn finding(out: &mut String, d: &Diagnostic) {
         out.push_str("\n      ]");
     }
     out.push_str("\n    }");
+}
+
+/// A decimal number, without going through the formatting machinery (four per finding).
+fn number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
 /// A JSON string literal, escaped as serde_json does: `"` and `\\`, the short escapes for
@@ -354,6 +369,15 @@ mod tests {
             repo,
             diagnostics,
             options: crate::lint::Options::default(),
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 1, 9, 10, 99, 100, 12_345, u32::MAX as usize, usize::MAX] {
+            let mut out = String::new();
+            number(&mut out, n);
+            assert_eq!(out, n.to_string());
         }
     }
 
