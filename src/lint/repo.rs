@@ -270,24 +270,18 @@ impl Repo {
             .enumerate()
             .map(|(i, d)| (d.as_str(), i))
             .collect();
-        // Other JSON files (kitchen, package.json, …) and READMEs outside cookbooks are not
-        // ours to read.
-        let placed: Vec<(Found, Place)> = found
-            .into_iter()
-            .map(|(path, display)| {
-                let place = classify(&display, &dir_index);
-                ((path, display), place)
-            })
-            .filter(|((_, display), (_, _, kind))| {
-                *kind != FileKind::Other || display.ends_with(".rb") || display.ends_with(".erb")
-            })
-            .collect();
-
+        // Each file is placed (which cookbook, which kind) on the parser threads, right before
+        // it is read. Other JSON files (kitchen, package.json, …) and READMEs outside cookbooks
+        // are not ours to read.
         let files: Vec<SourceFile> = parse_pool().install(|| {
-            placed
+            found
                 .into_par_iter()
-                .map(|((path, display), (cookbook, rel, kind))| {
-                    load_file(&path, display, rel, kind, cookbook)
+                .filter_map(|(path, display)| {
+                    let (cookbook, rel, kind) = classify(&display, &dir_index);
+                    let ours = kind != FileKind::Other
+                        || display.ends_with(".rb")
+                        || display.ends_with(".erb");
+                    ours.then(|| load_file(&path, display, rel, kind, cookbook))
                 })
                 .collect()
         });
