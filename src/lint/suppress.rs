@@ -244,19 +244,8 @@ mod tests {
             ":",
             "all",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
         let mut found = 0;
-        for _ in 0..20_000 {
-            let len = next() as usize % 24;
-            let text: String = (0..len)
-                .map(|_| tokens[next() as usize % tokens.len()])
-                .collect();
+        for text in crate::lint::scan::token_samples(&tokens, 20_000, 23) {
             let (new, old) = (Suppressions::scan(&text), scan_twice(&text));
             found += new.file.len() + new.lines.len() + new.ranges.len();
             assert_eq!(format!("{new:?}"), format!("{old:?}"), "{text:?}");
