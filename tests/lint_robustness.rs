@@ -81,6 +81,11 @@ fn strange_ruby_does_not_panic() {
         b"x = <<~EOS\n  #{node['a']}\nEOS\n",
         b"__END__\nnode.default['a'] = 1",
         "é = 'ü'; node['ä']['ö']".as_bytes(),
+        // Found by the `facts` fuzz target: prism gives the unterminated block a location
+        // that ends before it starts.
+        b"<<o\n#{e do",
+        b"x = <<~A\n#{a.b do |x| node['a'] }\nA\n",
+        b"<%= <<o %>\n#{e do",
     ];
     for (i, case) in cases.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();

@@ -1173,6 +1173,22 @@ pub fn parse_recipe_ref(s: &str) -> IncludeTarget {
 mod tests {
     use super::*;
 
+    /// Found by the `facts` fuzz target: prism's error recovery gives the block of an
+    /// unterminated `do` inside a heredoc's interpolation a location that ends before it
+    /// starts, and `Location::end` (an unchecked add) overflowed in a debug build.
+    #[test]
+    fn broken_locations_from_error_recovery_do_not_panic() {
+        for src in [
+            "<<o\n#{e do",
+            "<<o\n #{e do",
+            "<<o\n#{e do |x| y\n",
+            "x = <<~A\n#{a.b do\n",
+        ] {
+            let facts = extract(src.as_bytes(), src);
+            assert!(facts.syntax_error.is_some(), "{src:?}");
+        }
+    }
+
     #[test]
     fn name_lists_are_sorted() {
         for list in [LEVELS, NOT_RESOURCES, BLOCKLESS_RESOURCES] {
