@@ -876,9 +876,13 @@ impl<'a, 's> Collector<'a, 's> {
             kwargs,
             span,
             has_block: block.is_some(),
+            // The line of the block's closing `end` or `}`, from that token's own location: the
+            // block's whole location can end before it starts after prism's error recovery
+            // (an unterminated block in a heredoc's interpolation), and `Location::end` then
+            // overflows. A token's location is always in order.
             block_end: block.as_ref().map_or(0, |b| {
-                let end = b.location().end() as usize;
-                self.lines.line(end.saturating_sub(1))
+                let open = self.lines.line(b.opening_loc().start() as usize);
+                open.max(self.lines.line(b.closing_loc().start() as usize))
             }),
             resource: self.resource,
         });
@@ -1175,7 +1179,7 @@ mod tests {
 
     /// Found by the `facts` fuzz target: prism's error recovery gives the block of an
     /// unterminated `do` inside a heredoc's interpolation a location that ends before it
-    /// starts, and `Location::end` (an unchecked add) overflowed in a debug build.
+    /// starts, and `Location::end` (an unchecked add) overflowed (a panic in a debug build).
     #[test]
     fn broken_locations_from_error_recovery_do_not_panic() {
         for src in [
