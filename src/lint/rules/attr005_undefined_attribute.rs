@@ -35,10 +35,7 @@ struct UndefinedAttribute<'a> {
 
 impl Violation for UndefinedAttribute<'_> {
     fn message(&self) -> String {
-        format!(
-            "attribute `{}` is read but never defined",
-            ShowPath(self.path)
-        )
+        format!("attribute `{}` is read but never defined", self.path)
     }
     fn label(&self) -> String {
         "read here, defined nowhere".to_string()

@@ -30,7 +30,7 @@ struct UnusedAttribute<'a> {
 
 impl Violation for UnusedAttribute<'_> {
     fn message(&self) -> String {
-        format!("attribute `{}` is set but never read", ShowPath(self.path))
+        format!("attribute `{}` is set but never read", self.path)
     }
     fn label(&self) -> String {
         "nothing reads this".to_string()

@@ -39,7 +39,7 @@ struct RecipeSetsAttribute<'a> {
 
 impl Violation for RecipeSetsAttribute<'_> {
     fn message(&self) -> String {
-        format!("recipe sets `node.{}{}`", self.level, ShowPath(self.path))
+        format!("recipe sets `node.{}{}`", self.level, self.path)
     }
     fn label(&self) -> String {
         "attribute written during the run".to_string()

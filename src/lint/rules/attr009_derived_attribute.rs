@@ -37,8 +37,7 @@ impl Violation for DerivedAttribute<'_> {
     fn message(&self) -> String {
         format!(
             "attribute `{}` is computed from `{}` in an attributes file",
-            ShowPath(self.path),
-            ShowPath(self.from)
+            self.path, self.from
         )
     }
     fn label(&self) -> String {

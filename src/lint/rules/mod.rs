@@ -10,7 +10,7 @@ mod prelude {
     pub(crate) use crate::lint::facts::{IncludeTarget, Span};
     pub(crate) use crate::lint::repo::{Cookbook, FileKind, SourceFile};
     pub(crate) use crate::lint::rule::{declare_rule, Context, Sink, Violation};
-    pub(crate) use crate::lint::rules::{recipe_name, ShowPath, START};
+    pub(crate) use crate::lint::rules::{recipe_name, START};
 }
 
 pub mod attr_table;
@@ -54,7 +54,7 @@ mod svc001_restart_on_every_run;
 mod svc002_hand_rolled_service;
 mod svc003_duplicate_resource;
 
-use crate::lint::facts::{AttrPath, Span};
+use crate::lint::facts::Span;
 use crate::lint::repo::{Cookbook, Repo};
 use crate::lint::rule::Rule;
 
@@ -196,25 +196,6 @@ pub fn owner<'r>(repo: &'r Repo, namespace: &str) -> Option<&'r Cookbook> {
     })
 }
 
-/// An attribute path shown as [`AttrPath::display`] shows it (`['a']['b']`, `[…]` for a dynamic
-/// tail), written straight into the message it is formatted into: building the `String` of
-/// `display` (a `format!` per key) cost more than the rest of a finding's message.
-pub struct ShowPath<'a>(pub &'a AttrPath);
-
-impl std::fmt::Display for ShowPath<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for key in &self.0.keys {
-            f.write_str("['")?;
-            f.write_str(key)?;
-            f.write_str("']")?;
-        }
-        if self.0.partial {
-            f.write_str("[…]")?;
-        }
-        Ok(())
-    }
-}
-
 /// `cookbook::recipe` for display.
 pub fn recipe_name(cookbook: &str, recipe: &str) -> String {
     format!("{cookbook}::{recipe}")
@@ -222,25 +203,6 @@ pub fn recipe_name(cookbook: &str, recipe: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::facts::{AttrPath, Key};
-
-    #[test]
-    fn show_path_matches_attr_path_display() {
-        for (keys, dynamic) in [
-            (&[][..], false),
-            (&[][..], true),
-            (&["a"][..], false),
-            (&["a", "b'c", ""][..], true),
-        ] {
-            let mut keys: Vec<Key> = keys.iter().map(|k| Key::Lit(k.to_string())).collect();
-            if dynamic {
-                keys.push(Key::Dynamic);
-            }
-            let path = AttrPath::from_keys(keys);
-            assert_eq!(super::ShowPath(&path).to_string(), path.display());
-        }
-    }
-
     #[test]
     fn ohai_keys_are_sorted_for_binary_search() {
         assert!(super::OHAI.windows(2).all(|w| w[0] < w[1]));
