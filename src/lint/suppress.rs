@@ -75,40 +75,46 @@ impl Suppressions {
             if !before.ends_with(STACKCHEF) {
                 continue;
             }
-            let at = hit - STACKCHEF.len();
-            // Only in a comment: a `#` earlier on the same line.
-            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-            if memchr::memchr(b'#', &bytes[line_start..at]).is_none() {
-                continue;
-            }
-            let rest = &text[at + MARKER.len()..];
-            let rest = rest.split(['\n', '\r']).next().unwrap_or("");
-            let (whole_file, list) = match rest.strip_prefix("-file") {
-                Some(list) => (true, list),
-                None => (false, rest),
-            };
-            if !list.starts_with([' ', '\t', '=', ':']) {
-                continue;
-            }
-            // The list ends at `%>` (ERB) or a second comment.
-            let list = list.split("%>").next().unwrap_or("");
-            let list = list.split(" -- ").next().unwrap_or("");
-            let selectors: Vec<String> = list
-                .split(|c: char| c == ',' || c.is_whitespace() || c == '=' || c == ':')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
-            if whole_file {
-                out.file.extend(selectors);
-            } else {
-                let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-                out.lines.push((line, selectors));
-            }
+            out.stackchef_marker(text, hit - STACKCHEF.len());
         }
         if rubocop {
             out.scan_rubocop(text);
         }
         out
+    }
+
+    /// Record the `stackchef:disable` (or `-file`) comment whose marker starts at byte `at`,
+    /// if it is a comment with a list of selectors.
+    fn stackchef_marker(&mut self, text: &str, at: usize) {
+        let bytes = text.as_bytes();
+        // Only in a comment: a `#` earlier on the same line.
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        if memchr::memchr(b'#', &bytes[line_start..at]).is_none() {
+            return;
+        }
+        let rest = &text[at + MARKER.len()..];
+        let rest = rest.split(['\n', '\r']).next().unwrap_or("");
+        let (whole_file, list) = match rest.strip_prefix("-file") {
+            Some(list) => (true, list),
+            None => (false, rest),
+        };
+        if !list.starts_with([' ', '\t', '=', ':']) {
+            return;
+        }
+        // The list ends at `%>` (ERB) or a second comment.
+        let list = list.split("%>").next().unwrap_or("");
+        let list = list.split(" -- ").next().unwrap_or("");
+        let selectors: Vec<String> = list
+            .split(|c: char| c == ',' || c.is_whitespace() || c == '=' || c == ':')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        if whole_file {
+            self.file.extend(selectors);
+        } else {
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            self.lines.push((line, selectors));
+        }
     }
 
     fn scan_rubocop(&mut self, text: &str) {
@@ -182,34 +188,8 @@ mod tests {
     /// every `rubocop:`.
     fn scan_twice(text: &str) -> Suppressions {
         let mut out = Suppressions::default();
-        let bytes = text.as_bytes();
-        for at in memchr::memmem::find_iter(bytes, MARKER) {
-            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-            if memchr::memchr(b'#', &bytes[line_start..at]).is_none() {
-                continue;
-            }
-            let rest = &text[at + MARKER.len()..];
-            let rest = rest.split(['\n', '\r']).next().unwrap_or("");
-            let (whole_file, list) = match rest.strip_prefix("-file") {
-                Some(list) => (true, list),
-                None => (false, rest),
-            };
-            if !list.starts_with([' ', '\t', '=', ':']) {
-                continue;
-            }
-            let list = list.split("%>").next().unwrap_or("");
-            let list = list.split(" -- ").next().unwrap_or("");
-            let selectors: Vec<String> = list
-                .split(|c: char| c == ',' || c.is_whitespace() || c == '=' || c == ':')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
-            if whole_file {
-                out.file.extend(selectors);
-            } else {
-                let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-                out.lines.push((line, selectors));
-            }
+        for at in memchr::memmem::find_iter(text.as_bytes(), MARKER) {
+            out.stackchef_marker(text, at);
         }
         assert!(!RUBOCOP.is_empty());
         out.scan_rubocop(text);
