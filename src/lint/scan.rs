@@ -91,6 +91,12 @@ pub fn secret_name_bytes(name: &[u8]) -> bool {
         ],
         _ => return false,
     };
+    endings.iter().any(|e| ends_with_word(name, e))
+}
+
+/// Whether `name` ends with the word `ending` (case-insensitive, `-` as `_`), the whole name or
+/// after a `_`.
+fn ends_with_word(name: &[u8], ending: &str) -> bool {
     let norm = |b: u8| {
         if b == b'-' {
             b'_'
@@ -98,15 +104,13 @@ pub fn secret_name_bytes(name: &[u8]) -> bool {
             b.to_ascii_lowercase()
         }
     };
-    endings.iter().any(|e| {
-        let e = e.as_bytes();
-        if name.len() < e.len() {
-            return false;
-        }
-        let head = name.len() - e.len();
-        name[head..].iter().zip(e).all(|(&a, &b)| norm(a) == b)
-            && (head == 0 || norm(name[head - 1]) == b'_')
-    })
+    let e = ending.as_bytes();
+    if name.len() < e.len() {
+        return false;
+    }
+    let head = name.len() - e.len();
+    name[head..].iter().zip(e).all(|(&a, &b)| norm(a) == b)
+        && (head == 0 || norm(name[head - 1]) == b'_')
 }
 
 /// Whether a literal assigned to a secret-looking name is a real value rather than a
@@ -179,7 +183,8 @@ mod tests {
         out
     }
 
-    /// The full-list comparison [`secret_name_bytes`] replaced.
+    /// The full-list comparison [`secret_name_bytes`] replaced (every ending, not only those
+    /// sharing the name's last letter).
     fn secret_name_all_endings(name: &[u8]) -> bool {
         const ENDINGS: &[&str] = &[
             "password",
@@ -195,21 +200,7 @@ mod tests {
             "secret_access_key",
             "auth_key",
         ];
-        let norm = |b: u8| {
-            if b == b'-' {
-                b'_'
-            } else {
-                b.to_ascii_lowercase()
-            }
-        };
-        ENDINGS.iter().any(|e| {
-            let e = e.as_bytes();
-            name.len() >= e.len() && {
-                let head = name.len() - e.len();
-                name[head..].iter().zip(e).all(|(&a, &b)| norm(a) == b)
-                    && (head == 0 || norm(name[head - 1]) == b'_')
-            }
-        })
+        ENDINGS.iter().any(|e| ends_with_word(name, e))
     }
 
     #[test]
