@@ -31,126 +31,146 @@ pub const LEVELS: &[&str] = &[
     "set_unless",
 ];
 
-/// Receiverless DSL methods that take a name and maybe a block but are not resources
-/// (sorted). Looked up by [`is_not_resource`]; the tests hold it to this list.
-#[cfg(test)]
-const NOT_RESOURCES: &[&str] = &[
-    "action",
-    "action_class",
-    "actions",
-    "attr_accessor",
-    "attr_reader",
-    "attribute",
-    "attribute?",
-    "catch",
-    "chef_version",
-    "cookbook",
-    "data_bag",
-    "data_bag_item",
-    "declare_resource",
-    "default_action",
-    "default_attributes",
-    "default_source",
-    "define",
-    "define_method",
-    "delete_resource",
-    "depends",
-    "description",
-    "edit_resource",
-    "env_run_lists",
-    "extend",
-    "fail",
-    "find_resource",
-    "format",
-    "gem",
-    "include",
-    "include_policy",
-    "include_recipe",
-    "issues_url",
-    "lambda",
-    "lazy",
-    "license",
-    "load_current_value",
-    "long_description",
-    "loop",
-    "maintainer",
-    "maintainer_email",
-    "module_function",
-    "name",
-    "named_run_list",
-    "not_if",
-    "notifies",
-    "only_if",
-    "override_attributes",
-    "p",
-    "platform?",
-    "platform_family?",
-    "print",
-    "private",
-    "proc",
-    "property",
-    "provider",
-    "provides",
-    "puts",
-    "raise",
-    "require",
-    "require_relative",
-    "resource_name",
-    "resources",
-    "run_list",
-    "search",
-    "sleep",
-    "source_url",
-    "sprintf",
-    "subscribes",
-    "supports",
-    "tag",
-    "tagged?",
-    "throw",
-    "unified_mode",
-    "untag",
-    "value_for_platform",
-    "value_for_platform_family",
-    "version",
-    "warn",
-    "with_run_context",
-];
+/// A sorted list of names, kept for the tests, and a lookup over the same names as a
+/// `match`, which compares lengths before any byte: cheaper than a binary search calling
+/// `memcmp` at each step (these run for every DSL call in the repo).
+macro_rules! name_set {
+    ($(#[$doc:meta])* $list:ident, $lookup:ident, [$($name:literal),+ $(,)?]) => {
+        $(#[$doc])*
+        #[cfg(test)]
+        const $list: &[&str] = &[$($name),+];
 
-/// Chef's built-in resources that are commonly declared without a block (sorted). Looked up by
-/// [`is_blockless_resource`]; the tests hold it to this list.
-#[cfg(test)]
-const BLOCKLESS_RESOURCES: &[&str] = &[
-    "apt_package",
-    "apt_update",
-    "bash",
-    "chef_gem",
-    "cookbook_file",
-    "cron",
-    "directory",
-    "dnf_package",
-    "execute",
-    "file",
-    "gem_package",
-    "git",
-    "group",
-    "hostname",
-    "link",
-    "log",
-    "mount",
-    "ohai",
-    "package",
-    "reboot",
-    "remote_file",
-    "route",
-    "ruby_block",
-    "service",
-    "sysctl",
-    "systemd_unit",
-    "template",
-    "timezone",
-    "user",
-    "yum_package",
-];
+        $(#[$doc])*
+        fn $lookup(name: &str) -> bool {
+            matches!(name, $($name)|+)
+        }
+    };
+}
+
+name_set! {
+    /// Receiverless DSL methods that take a name and maybe a block but are not resources.
+    NOT_RESOURCES,
+    is_not_resource,
+    [
+        "action",
+        "action_class",
+        "actions",
+        "attr_accessor",
+        "attr_reader",
+        "attribute",
+        "attribute?",
+        "catch",
+        "chef_version",
+        "cookbook",
+        "data_bag",
+        "data_bag_item",
+        "declare_resource",
+        "default_action",
+        "default_attributes",
+        "default_source",
+        "define",
+        "define_method",
+        "delete_resource",
+        "depends",
+        "description",
+        "edit_resource",
+        "env_run_lists",
+        "extend",
+        "fail",
+        "find_resource",
+        "format",
+        "gem",
+        "include",
+        "include_policy",
+        "include_recipe",
+        "issues_url",
+        "lambda",
+        "lazy",
+        "license",
+        "load_current_value",
+        "long_description",
+        "loop",
+        "maintainer",
+        "maintainer_email",
+        "module_function",
+        "name",
+        "named_run_list",
+        "not_if",
+        "notifies",
+        "only_if",
+        "override_attributes",
+        "p",
+        "platform?",
+        "platform_family?",
+        "print",
+        "private",
+        "proc",
+        "property",
+        "provider",
+        "provides",
+        "puts",
+        "raise",
+        "require",
+        "require_relative",
+        "resource_name",
+        "resources",
+        "run_list",
+        "search",
+        "sleep",
+        "source_url",
+        "sprintf",
+        "subscribes",
+        "supports",
+        "tag",
+        "tagged?",
+        "throw",
+        "unified_mode",
+        "untag",
+        "value_for_platform",
+        "value_for_platform_family",
+        "version",
+        "warn",
+        "with_run_context",
+    ]
+}
+
+name_set! {
+    /// Chef's built-in resources that are commonly declared without a block.
+    BLOCKLESS_RESOURCES,
+    is_blockless_resource,
+    [
+        "apt_package",
+        "apt_update",
+        "bash",
+        "chef_gem",
+        "cookbook_file",
+        "cron",
+        "directory",
+        "dnf_package",
+        "execute",
+        "file",
+        "gem_package",
+        "git",
+        "group",
+        "hostname",
+        "link",
+        "log",
+        "mount",
+        "ohai",
+        "package",
+        "reboot",
+        "remote_file",
+        "route",
+        "ruby_block",
+        "service",
+        "sysctl",
+        "systemd_unit",
+        "template",
+        "timezone",
+        "user",
+        "yum_package",
+    ]
+}
 
 /// Whether `name` is one of [`LEVELS`]; the `&'static` entry if so. A `match` compares the
 /// length before any byte, which is cheaper than a binary search calling `memcmp` at each step
@@ -169,129 +189,6 @@ fn level_of(name: &[u8]) -> Option<&'static str> {
         b"set_unless" => "set_unless",
         _ => return None,
     })
-}
-
-/// Whether `name` is in `NOT_RESOURCES` (a `match`: see [`level_of`]).
-fn is_not_resource(name: &str) -> bool {
-    matches!(
-        name,
-        "action"
-            | "action_class"
-            | "actions"
-            | "attr_accessor"
-            | "attr_reader"
-            | "attribute"
-            | "attribute?"
-            | "catch"
-            | "chef_version"
-            | "cookbook"
-            | "data_bag"
-            | "data_bag_item"
-            | "declare_resource"
-            | "default_action"
-            | "default_attributes"
-            | "default_source"
-            | "define"
-            | "define_method"
-            | "delete_resource"
-            | "depends"
-            | "description"
-            | "edit_resource"
-            | "env_run_lists"
-            | "extend"
-            | "fail"
-            | "find_resource"
-            | "format"
-            | "gem"
-            | "include"
-            | "include_policy"
-            | "include_recipe"
-            | "issues_url"
-            | "lambda"
-            | "lazy"
-            | "license"
-            | "load_current_value"
-            | "long_description"
-            | "loop"
-            | "maintainer"
-            | "maintainer_email"
-            | "module_function"
-            | "name"
-            | "named_run_list"
-            | "not_if"
-            | "notifies"
-            | "only_if"
-            | "override_attributes"
-            | "p"
-            | "platform?"
-            | "platform_family?"
-            | "print"
-            | "private"
-            | "proc"
-            | "property"
-            | "provider"
-            | "provides"
-            | "puts"
-            | "raise"
-            | "require"
-            | "require_relative"
-            | "resource_name"
-            | "resources"
-            | "run_list"
-            | "search"
-            | "sleep"
-            | "source_url"
-            | "sprintf"
-            | "subscribes"
-            | "supports"
-            | "tag"
-            | "tagged?"
-            | "throw"
-            | "unified_mode"
-            | "untag"
-            | "value_for_platform"
-            | "value_for_platform_family"
-            | "version"
-            | "warn"
-            | "with_run_context"
-    )
-}
-
-/// Whether `name` is in `BLOCKLESS_RESOURCES` (a `match`: see [`level_of`]).
-fn is_blockless_resource(name: &str) -> bool {
-    matches!(
-        name,
-        "apt_package"
-            | "apt_update"
-            | "bash"
-            | "chef_gem"
-            | "cookbook_file"
-            | "cron"
-            | "directory"
-            | "dnf_package"
-            | "execute"
-            | "file"
-            | "gem_package"
-            | "git"
-            | "group"
-            | "hostname"
-            | "link"
-            | "log"
-            | "mount"
-            | "ohai"
-            | "package"
-            | "reboot"
-            | "remote_file"
-            | "route"
-            | "ruby_block"
-            | "service"
-            | "sysctl"
-            | "systemd_unit"
-            | "template"
-            | "timezone"
-            | "user"
-            | "yum_package"
-    )
 }
 
 /// `[]`: compared as a slice pattern, which is two byte compares (`==` on slices calls
