@@ -94,19 +94,23 @@ impl AttrPath {
             partial: false,
         };
         for key in keys {
-            if path.keys.len() == Self::MAX_KEYS {
-                path.partial = true;
+            path.push_key(key);
+            if path.partial {
                 break;
-            }
-            match key {
-                Key::Lit(k) => path.keys.push(k),
-                Key::Dynamic => {
-                    path.partial = true;
-                    break;
-                }
             }
         }
         path
+    }
+
+    /// A path of literal keys already collected, `partial` when a computed key followed them:
+    /// [`AttrPath::from_keys`] without moving the keys into a new list (index chains are
+    /// unwound into one).
+    pub fn from_literal_keys(mut keys: Vec<String>, mut partial: bool) -> Self {
+        if keys.len() > Self::MAX_KEYS {
+            keys.truncate(Self::MAX_KEYS);
+            partial = true;
+        }
+        AttrPath { keys, partial }
     }
 
     /// Append a key, as [`AttrPath::from_keys`] would have had it been the last one: nothing

@@ -468,14 +468,9 @@ impl<'a, 's> Collector<'a, 's> {
             if !is_index(name) {
                 let root = Self::root_call(&inner, name)?;
                 keys.reverse();
-                let mut partial = dynamic;
-                if keys.len() > AttrPath::MAX_KEYS {
-                    keys.truncate(AttrPath::MAX_KEYS);
-                    partial = true;
-                }
                 return Some(Chain {
                     root,
-                    path: AttrPath { keys, partial },
+                    path: AttrPath::from_literal_keys(keys, dynamic),
                     dynamic,
                 });
             }
