@@ -16,6 +16,7 @@ pub mod rule;
 pub mod rules;
 pub mod scan;
 pub mod suppress;
+pub mod word;
 
 use std::collections::BTreeMap;
 use std::io::Write as _;

@@ -14,6 +14,7 @@ use super::facts::{
     Stmt,
 };
 use super::scan;
+use super::word::{has_byte, splat, zero_bytes, HIGH_BITS};
 
 /// Precedence levels that can start an attribute write (`default['a'] = 1` in an attributes
 /// file, `node.default['a'] = 1` anywhere). Looked up by [`level_of`]; this sorted list is
@@ -197,16 +198,6 @@ fn is_index(name: &[u8]) -> bool {
     matches!(name, [b'[', b']'])
 }
 
-/// The top bit of each byte of a word.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// `0x80` in each byte of `word` that is zero, nothing elsewhere (exact: no carry crosses a
-/// byte, unlike the shorter `(x - 0x01…) & !x & 0x80…`).
-fn zero_bytes(word: u64) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    !(((word & LOW7).wrapping_add(LOW7)) | word | LOW7)
-}
-
 /// Byte offsets of line starts, for turning prism's byte offsets into line/column spans.
 pub struct LineIndex<'s> {
     src: &'s str,
@@ -228,8 +219,6 @@ impl<'s> LineIndex<'s> {
         // One pass, sixteen bytes at a time, finds the newlines and whether any byte is
         // non-ASCII: for lines a few dozen bytes long this is several times cheaper than
         // `memchr_iter` (whose per-match setup dominates) plus a separate `is_ascii`.
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const NEWLINES: u64 = ONES * b'\n' as u64;
         let mut any = 0u64;
         let mut chunks = bytes.chunks_exact(16);
         let mut base = 0;
@@ -237,13 +226,11 @@ impl<'s> LineIndex<'s> {
             let pair = u128::from_le_bytes(chunk.try_into().expect("16 bytes"));
             let (a, b) = (pair as u64, (pair >> 64) as u64);
             any |= a | b;
-            let (a, b) = (a ^ NEWLINES, b ^ NEWLINES);
-            // Whether either word has a zero byte (a newline): exact as a yes/no answer, and
-            // cheaper than `zero_bytes`, which only runs on the few words with a newline.
-            let maybe = |x: u64| x.wrapping_sub(ONES) & !x;
-            if (maybe(a) | maybe(b)) & HIGH_BITS != 0 {
+            // Whether either word has a newline (the cheap test), then where: `zero_bytes`
+            // only runs on the few words with one.
+            if has_byte(a, b'\n') || has_byte(b, b'\n') {
                 for (word, at) in [(a, base), (b, base + 8)] {
-                    let mut newlines = zero_bytes(word);
+                    let mut newlines = zero_bytes(word ^ splat(b'\n'));
                     while newlines != 0 {
                         starts.push(at + (newlines.trailing_zeros() / 8) as usize + 1);
                         newlines &= newlines - 1;

@@ -260,17 +260,10 @@ fn string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Whether any of eight bytes is a control character, `"` or `\\` (the classic "has a byte less
-/// than n" and "has a zero byte" word tricks; exact as a yes/no answer).
+/// Whether any of eight bytes is a control character, `"` or `\\`.
 fn word_needs_escape(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    (control
-        | has_zero(word ^ (ONES * u64::from(b'"')))
-        | has_zero(word ^ (ONES * u64::from(b'\\'))))
-        != 0
+    use crate::lint::word::{has_byte, has_byte_below};
+    has_byte_below(word, 0x20) || has_byte(word, b'"') || has_byte(word, b'\\')
 }
 
 #[cfg(test)]
