@@ -147,3 +147,56 @@ fn pathological_nesting_neither_overflows_nor_crawls() {
         .iter()
         .any(|d| d.code.as_deref() == Some("FILE002")));
 }
+
+/// Two million `if` modifiers on one statement (a 10 MB line): prism parses them in a loop, but
+/// the tree nests one level per modifier, and walking it overflowed the parser thread's stack
+/// (the process aborted). The file is now reported as too deeply nested, and the run goes on.
+#[test]
+fn deeply_nested_modifiers_are_a_diagnostic_not_a_stack_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "app/metadata.rb", b"name 'app'\nversion '1.0.0'\n");
+    let mut deep = b"x = 1".to_vec();
+    for _ in 0..2_000_000 {
+        deep.extend_from_slice(b" if a");
+    }
+    deep.push(b'\n');
+    write(root, "app/recipes/deep.rb", &deep);
+    let mut rescues = b"x = 1".to_vec();
+    for _ in 0..200_000 {
+        rescues.extend_from_slice(b" rescue y");
+    }
+    write(root, "app/recipes/rescues.rb", &rescues);
+    write(
+        root,
+        "app/recipes/good.rb",
+        b"node.default['app']['x'] = 1\n",
+    );
+
+    let outcome = lint::lint_paths(&[root.to_path_buf()], Options::default()).unwrap();
+    let found: Vec<(String, String, String)> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.path.clone(),
+                d.code.clone().unwrap_or_default(),
+                d.message.clone(),
+            )
+        })
+        .collect();
+    for path in ["app/recipes/deep.rb", "app/recipes/rescues.rb"] {
+        assert!(
+            found
+                .iter()
+                .any(|(p, c, m)| p == path && c == "FILE002" && m.contains("nested")),
+            "{path}: {found:?}"
+        );
+    }
+    assert!(
+        found
+            .iter()
+            .any(|(p, c, _)| p == "app/recipes/good.rb" && c == "ATTR007"),
+        "{found:?}"
+    );
+}

@@ -334,6 +334,7 @@ pub fn extract_with(ruby: &[u8], lines: &LineIndex<'_>, string_ips: bool) -> Fac
         facts: Facts::default(),
         resource: None,
         string_ips,
+        depth: 0,
     };
     if let Some(err) = result.errors().next() {
         let loc = err.location();
@@ -354,9 +355,34 @@ pub fn extract_with(ruby: &[u8], lines: &LineIndex<'_>, string_ips: bool) -> Fac
             collector.facts.stmts.push(Stmt { is_include, span });
         }
     }
-    collector.visit(&root);
-    collector.facts
+    // A walk deeper than MAX_DEPTH unwinds (see `visit_branch_node_enter`); the file is then
+    // reported as one that cannot be analysed rather than half-analysed.
+    let walked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| collector.visit(&root)));
+    match walked {
+        Ok(()) => collector.facts,
+        Err(payload) if payload.is::<TooDeep>() => Facts {
+            syntax_error: Some((
+                lines.span(0, 0),
+                format!(
+                    "code nested more than {MAX_DEPTH} levels deep: stackchef does not analyse this file"
+                ),
+            )),
+            ..Facts::default()
+        },
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
 }
+
+/// How deep the fact walk descends into the syntax tree. prism bounds its own recursive
+/// descent, but it builds some constructs in a loop — `x if a if a …`, `x rescue y rescue y …`
+/// — whose trees still nest one level per repetition: two million modifiers on one line
+/// overflowed even the parser threads' 256 MiB stack. Real cookbooks nest a few dozen levels;
+/// this bound leaves the walk far inside the stack, in debug builds too.
+pub const MAX_DEPTH: u32 = 10_000;
+
+/// The unwind payload of a walk that reached [`MAX_DEPTH`]: raised with `resume_unwind`, which
+/// skips the panic hook (nothing is printed), and caught in [`extract_with`].
+struct TooDeep;
 
 struct Collector<'a, 's> {
     src: Source<'a>,
@@ -366,6 +392,8 @@ struct Collector<'a, 's> {
     resource: Option<u32>,
     /// Scan string literals for IPv4 addresses.
     string_ips: bool,
+    /// Branch nodes entered and not yet left (see [`MAX_DEPTH`]).
+    depth: u32,
 }
 
 /// Where an index chain like `node['a']['b']` starts.
@@ -790,6 +818,17 @@ impl<'a, 's> Collector<'a, 's> {
 }
 
 impl<'pr> Visit<'pr> for Collector<'_, '_> {
+    fn visit_branch_node_enter(&mut self, _node: Node<'pr>) {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            std::panic::resume_unwind(Box::new(TooDeep));
+        }
+    }
+
+    fn visit_branch_node_leave(&mut self) {
+        self.depth -= 1;
+    }
+
     fn visit_call_node(&mut self, node: &CallNode<'pr>) {
         // Method chains (`a.b.c…`, `x + y + z…`) nest to any depth: walk down the receivers in a
         // loop, not by recursion, so a pathological file cannot overflow the stack.
