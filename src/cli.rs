@@ -153,6 +153,10 @@ pub struct LintArgs {
     /// Print a count of findings per rule.
     #[arg(long)]
     pub statistics: bool,
+    /// Also run the preview rules: those whose precision on real repositories is not yet
+    /// measured at 95% (`stackchef rules` shows each rule's maturity).
+    #[arg(long)]
+    pub preview: bool,
     /// Configuration file (default: .stackchef.toml found upward from the first path).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

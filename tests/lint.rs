@@ -7,10 +7,28 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use stackchef::cli::LintFormat;
-use stackchef::lint::{self, Options, Outcome, RULES};
+use stackchef::lint::{self, LintConfig, Options, Outcome, RULES};
+
+/// The sample repos linted together as `samples/lint`; each repo under
+/// `samples/lint/fixtures/` is a repo of its own, checked by `tests/lint_fixtures.rs`.
+const SAMPLE_REPOS: &[&str] = &["bad", "broken", "clean", "legacy", "locked"];
 
 fn lint_samples(path: &str) -> Outcome {
-    lint::lint_paths(&[PathBuf::from(path)], Options::default()).unwrap()
+    let paths: Vec<PathBuf> = if path == "samples/lint" {
+        SAMPLE_REPOS
+            .iter()
+            .map(|repo| Path::new(path).join(repo))
+            .collect()
+    } else {
+        vec![PathBuf::from(path)]
+    };
+    // Every rule, preview ones included: the samples show each rule firing.
+    let config = LintConfig {
+        preview: true,
+        ..LintConfig::default()
+    };
+    let options = Options::resolve(&config, &[], &[], None).unwrap();
+    lint::lint_paths(&paths, options).unwrap()
 }
 
 fn stackchef() -> Command {
@@ -300,9 +318,33 @@ fn config_file_is_found_upward_and_can_be_given() {
             ),
         ],
     );
+    // ATTR007 is a preview rule: off by default, on with --preview or its exact code.
     stackchef()
         .current_dir(root)
         .args(["lint", "cookbooks/app"])
+        .assert()
+        .code(0);
+    stackchef()
+        .current_dir(root)
+        .args(["lint", "cookbooks/app", "--preview"])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("ATTR007"));
+    stackchef()
+        .current_dir(root)
+        .args(["lint", "cookbooks/app", "--select", "ATTR007"])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("ATTR007"));
+    stackchef()
+        .current_dir(root)
+        .args(["lint", "cookbooks/app", "--select", "ATTR"])
+        .assert()
+        .code(0);
+    write(root, &[("preview.toml", "[lint]\npreview = true\n")]);
+    stackchef()
+        .current_dir(root)
+        .args(["lint", "cookbooks/app", "--config", "preview.toml"])
         .assert()
         .code(1)
         .stdout(predicates::str::contains("ATTR007"));
@@ -315,7 +357,7 @@ fn config_file_is_found_upward_and_can_be_given() {
     );
     stackchef()
         .current_dir(root)
-        .args(["lint", "cookbooks/app"])
+        .args(["lint", "cookbooks/app", "--preview"])
         .assert()
         .code(0);
     write(
@@ -324,7 +366,13 @@ fn config_file_is_found_upward_and_can_be_given() {
     );
     stackchef()
         .current_dir(root)
-        .args(["lint", "cookbooks/app", "--config", "strict.toml"])
+        .args([
+            "lint",
+            "cookbooks/app",
+            "--config",
+            "strict.toml",
+            "--preview",
+        ])
         .assert()
         .code(1)
         .stdout(predicates::str::contains("error[ATTR007]"));
@@ -386,7 +434,8 @@ fn inline_suppression() {
             ),
         ],
     );
-    let outcome = lint::lint_paths(&[root.join("app")], Options::default()).unwrap();
+    let options = Options::resolve(&LintConfig::default(), &["ATTR007".into()], &[], None).unwrap();
+    let outcome = lint::lint_paths(&[root.join("app")], options).unwrap();
     let found: Vec<String> = outcome
         .diagnostics
         .iter()

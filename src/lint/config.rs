@@ -36,6 +36,9 @@ pub struct LintConfig {
     pub severity: BTreeMap<String, String>,
     #[serde(default)]
     pub settings: Settings,
+    /// Run preview rules too (see `stackchef rules`); `--preview` on the command line.
+    #[serde(default)]
+    pub preview: bool,
 }
 
 /// Rule thresholds. Defaults are chosen so that a modern, resource-driven cookbook has no

@@ -547,6 +547,29 @@ pub struct Resource {
     pub span: Span,
     /// Indexes into [`Facts::calls`] of the property calls in its block.
     pub props: Vec<u32>,
+    /// The conditional arms it is declared in, outermost first (empty at the top level).
+    pub arms: Vec<Arm>,
+}
+
+impl Resource {
+    /// Whether `self` and `other` (of the same file) sit in different arms of one conditional,
+    /// so that at most one of them is ever declared: `if`/`else`, `unless`/`else`, the `when`s
+    /// of a `case`, the `in`s of a `case … in`.
+    pub fn exclusive_with(&self, other: &Resource) -> bool {
+        self.arms
+            .iter()
+            .zip(&other.arms)
+            .find(|(a, b)| a != b)
+            .is_some_and(|(a, b)| a.conditional == b.conditional)
+    }
+}
+
+/// One arm of a conditional: the conditional by its start offset in the file, and which arm
+/// (0 for the `if` body or the first `when`, counting on through `elsif`/`else`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arm {
+    pub conditional: u32,
+    pub arm: u16,
 }
 
 /// A top-level statement of the file, for rules about what a recipe consists of.

@@ -32,6 +32,7 @@ use crate::diag::{Diagnostic, Severity};
 pub use config::{LintConfig, Settings};
 pub use repo::Repo;
 pub use rule::Rule;
+pub use rules::maturity::Maturity;
 pub use rules::RULES;
 
 /// Which rules run, at which level, with which thresholds; and what fails the run.
@@ -82,6 +83,16 @@ impl Options {
         })?;
         let mut rules = Vec::new();
         for &rule in RULES {
+            // A preview rule runs when asked for: `--preview`, or selected by its exact code or
+            // name (a family or `all` does not bring it in).
+            let asked_for = config.preview
+                || select.iter().any(|s| {
+                    let s = s.trim();
+                    s.eq_ignore_ascii_case(rule.code) || s.eq_ignore_ascii_case(rule.name)
+                });
+            if rule.maturity() == Maturity::Preview && !asked_for {
+                continue;
+            }
             let selected = select.is_empty() || select.iter().any(|s| rule.matches(s));
             if !selected || ignore.iter().any(|s| rule.matches(s)) {
                 continue;
@@ -234,7 +245,8 @@ pub fn run(args: &LintArgs, color: bool) -> Result<u8> {
     } else {
         args.paths.clone()
     };
-    let (config, _) = config::load(args.config.as_deref(), &paths[0])?;
+    let (mut config, _) = config::load(args.config.as_deref(), &paths[0])?;
+    config.preview |= args.preview;
     let options = Options::resolve(
         &config,
         &args.select,
@@ -283,6 +295,7 @@ pub fn list_rules(args: &RulesArgs) -> Result<u8> {
                     "code": r.code,
                     "name": r.name,
                     "level": r.level.as_str(),
+                    "maturity": r.maturity().as_str(),
                     "summary": r.summary,
                 })
             })
@@ -298,30 +311,35 @@ pub fn list_rules(args: &RulesArgs) -> Result<u8> {
 pub fn rules_table() -> String {
     let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
     let mut out = format!(
-        "{:<8} {:<width$} {:<8} {}\n",
-        "CODE", "NAME", "LEVEL", "SUMMARY"
+        "{:<8} {:<width$} {:<8} {:<8} {}\n",
+        "CODE", "NAME", "LEVEL", "MATURITY", "SUMMARY"
     );
     for r in RULES {
         out.push_str(&format!(
-            "{:<8} {:<width$} {:<8} {}\n",
+            "{:<8} {:<width$} {:<8} {:<8} {}\n",
             r.code,
             r.name,
             r.level.as_str(),
+            r.maturity().as_str(),
             r.summary
         ));
     }
-    out.push_str("\n`stackchef explain CODE` shows a rule's documentation.\n");
+    out.push_str(
+        "\nPreview rules run with `--preview`, or when selected by their exact code or name.\n\
+         `stackchef explain CODE` shows a rule's documentation and how its precision was measured.\n",
+    );
     out
 }
 
 /// The text `stackchef explain` prints for a rule.
 pub fn explanation(rule: &Rule) -> String {
     format!(
-        "# {} {}\n\nDefault level: {}. {}.\n\n{}\n",
+        "# {} {}\n\nDefault level: {}. {}.\n\n{}\n\n{}\n",
         rule.code,
         rule.name,
         rule.level.as_str(),
         rule.summary,
+        rules::maturity::explain(rule.code),
         rule.doc_markdown()
     )
 }

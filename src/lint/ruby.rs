@@ -10,8 +10,8 @@ use ruby_prism::{
 };
 
 use super::facts::{
-    AttrPath, AttrRead, AttrWrite, Call, Facts, Include, IncludeTarget, Key, Lit, Resource, Span,
-    Stmt,
+    Arm, AttrPath, AttrRead, AttrWrite, Call, Facts, Include, IncludeTarget, Key, Lit, Resource,
+    Span, Stmt,
 };
 use super::scan;
 use super::word::{has_byte, splat, zero_bytes, HIGH_BITS};
@@ -335,6 +335,7 @@ pub fn extract_with(ruby: &[u8], lines: &LineIndex<'_>, string_ips: bool) -> Fac
         resource: None,
         string_ips,
         depth: 0,
+        arms: Vec::new(),
     };
     if let Some(err) = result.errors().next() {
         let loc = err.location();
@@ -394,6 +395,8 @@ struct Collector<'a, 's> {
     string_ips: bool,
     /// Branch nodes entered and not yet left (see [`MAX_DEPTH`]).
     depth: u32,
+    /// The conditional arms we are inside, outermost first (see [`Resource::arms`]).
+    arms: Vec<Arm>,
 }
 
 /// Where an index chain like `node['a']['b']` starts.
@@ -760,7 +763,10 @@ impl<'a, 's> Collector<'a, 's> {
             }
         }
         let block = call.block().and_then(|b| b.as_block_node());
+        // A call directly in a resource's block is one of its properties (`group 'root'` in a
+        // `template` block), never a resource of its own, whatever its name.
         let is_resource = !on_node
+            && self.resource.is_none()
             && !args.is_empty()
             && (block.is_some() || is_blockless_resource(name))
             && !is_not_resource(name)
@@ -802,6 +808,7 @@ impl<'a, 's> Collector<'a, 's> {
             name: resource_name,
             span,
             props: Vec::new(),
+            arms: self.arms.clone(),
         });
         if let Some(args) = arguments_node {
             self.visit_arguments_node(&args);
@@ -817,7 +824,70 @@ impl<'a, 's> Collector<'a, 's> {
     }
 }
 
+impl Collector<'_, '_> {
+    /// Visit `f` as arm `arm` of the conditional that starts at byte `conditional`.
+    fn in_arm(&mut self, conditional: u32, arm: u16, f: impl FnOnce(&mut Self)) {
+        self.arms.push(Arm { conditional, arm });
+        f(self);
+        self.arms.pop();
+    }
+}
+
 impl<'pr> Visit<'pr> for Collector<'_, '_> {
+    // Conditionals record which arm each resource sits in, so that two declarations in
+    // exclusive arms (`if`/`else`, `case`/`when`) are known never to run together.
+    fn visit_if_node(&mut self, node: &ruby_prism::IfNode<'pr>) {
+        let at = node.location().start();
+        self.visit(&node.predicate());
+        if let Some(statements) = node.statements() {
+            self.in_arm(at, 0, |c| c.visit_statements_node(&statements));
+        }
+        if let Some(subsequent) = node.subsequent() {
+            self.in_arm(at, 1, |c| c.visit(&subsequent));
+        }
+    }
+
+    fn visit_unless_node(&mut self, node: &ruby_prism::UnlessNode<'pr>) {
+        let at = node.location().start();
+        self.visit(&node.predicate());
+        if let Some(statements) = node.statements() {
+            self.in_arm(at, 0, |c| c.visit_statements_node(&statements));
+        }
+        if let Some(else_clause) = node.else_clause() {
+            self.in_arm(at, 1, |c| c.visit_else_node(&else_clause));
+        }
+    }
+
+    fn visit_case_node(&mut self, node: &ruby_prism::CaseNode<'pr>) {
+        let at = node.location().start();
+        if let Some(predicate) = node.predicate() {
+            self.visit(&predicate);
+        }
+        let mut arm = 0u16;
+        for when in &node.conditions() {
+            self.in_arm(at, arm, |c| c.visit(&when));
+            arm = arm.saturating_add(1);
+        }
+        if let Some(else_clause) = node.else_clause() {
+            self.in_arm(at, arm, |c| c.visit_else_node(&else_clause));
+        }
+    }
+
+    fn visit_case_match_node(&mut self, node: &ruby_prism::CaseMatchNode<'pr>) {
+        let at = node.location().start();
+        if let Some(predicate) = node.predicate() {
+            self.visit(&predicate);
+        }
+        let mut arm = 0u16;
+        for branch in &node.conditions() {
+            self.in_arm(at, arm, |c| c.visit(&branch));
+            arm = arm.saturating_add(1);
+        }
+        if let Some(else_clause) = node.else_clause() {
+            self.in_arm(at, arm, |c| c.visit_else_node(&else_clause));
+        }
+    }
+
     fn visit_branch_node_enter(&mut self, _node: Node<'pr>) {
         self.depth += 1;
         if self.depth > MAX_DEPTH {

@@ -48,6 +48,12 @@ impl Rule {
                 && s.len() >= self.family().len())
     }
 
+    /// Stable rules run by default; preview ones only when asked for (see
+    /// [`crate::lint::rules::maturity`]).
+    pub fn maturity(&self) -> crate::lint::Maturity {
+        crate::lint::rules::maturity::maturity(self.code)
+    }
+
     /// The documentation as Markdown (doc-comment indentation removed).
     pub fn doc_markdown(&self) -> String {
         let mut out = String::new();

@@ -43,6 +43,7 @@ mod leg005_missing_unified_mode;
 mod leg006_resource_name_without_provides;
 mod leg007_resources_lookup;
 mod leg008_forced_provider;
+pub mod maturity;
 mod ops001_unguarded_execute;
 mod ops002_hard_coded_ip;
 mod ops003_secret_literal;
