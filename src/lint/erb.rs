@@ -1,6 +1,8 @@
 //! The Ruby inside an ERB template, laid out so that every byte keeps its offset: template text
-//! becomes spaces (newlines kept), `<%`/`<%=`/`<%-` become spaces and `%>`/`-%>` become `;`, so
-//! a prism location in the extracted code is the same line and column in the template.
+//! becomes spaces (newlines kept), `<%`/`<%=`/`<%==`/`<%-` become spaces and `%>`/`-%>`/`=%>`
+//! become `;`, so a prism location in the extracted code is the same line and column in the
+//! template. The tag grammar is that of Erubis, Chef's template engine:
+//! `<%(=+|-|#|%)?(.*?)([-=])?%>` (so `<%= x =%>` and `<%== x %>` are valid tags).
 
 /// Extract the Ruby code of an ERB template (see the module docs for the layout), and the
 /// offset of an unterminated `<%` tag if there is one.
@@ -19,7 +21,10 @@ pub fn ruby_of(template: &[u8]) -> (Vec<u8>, Option<usize>) {
             continue;
         }
         let comment = template.get(start) == Some(&b'#');
-        if matches!(template.get(start), Some(b'=') | Some(b'-')) {
+        if template.get(start) == Some(&b'-') {
+            start += 1;
+        }
+        while template.get(start) == Some(&b'=') {
             start += 1;
         }
         let Some(rel) = find_close(&template[start..]) else {
@@ -29,7 +34,8 @@ pub fn ruby_of(template: &[u8]) -> (Vec<u8>, Option<usize>) {
         };
         let mut end = start + rel;
         let close_end = end + 2;
-        if end > start && template[end - 1] == b'-' {
+        // A trim marker before `%>`: `-` or, for Erubis, `=`.
+        if end > start && matches!(template[end - 1], b'-' | b'=') {
             end -= 1;
         }
         if !comment {

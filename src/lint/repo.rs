@@ -699,8 +699,11 @@ impl SourceFile {
             }
         };
         self.suppress = Suppressions::scan(&text);
+        // An `.erb` file outside a cookbook's `templates/` (a stray copy, a test fixture) is
+        // still a template: checked as ERB, never parsed as Ruby.
+        let erb = self.kind == FileKind::Template || self.path.ends_with(".erb");
         self.facts = match self.kind {
-            FileKind::Template => {
+            _ if erb => {
                 let (code, unterminated) = erb::ruby_of(text.as_bytes());
                 // One line index for the Ruby's facts and the template's own findings. The
                 // addresses are taken from anywhere in the template, not only its Ruby (so
