@@ -6,8 +6,23 @@ use crate::lint::Outcome;
 
 pub fn render(outcome: &Outcome, color: bool) -> String {
     let mut out = String::new();
+    // Findings come sorted by path: each file's line starts are found once, and each finding
+    // renders only its own line, so the report costs O(findings + file size), not their
+    // product (a 2 MB recipe with 160 000 findings took minutes).
+    let mut lines: Option<(&str, Vec<usize>)> = None;
     for d in &outcome.diagnostics {
-        out.push_str(d.render(outcome.source(&d.path), color).trim_end());
+        let source = outcome.source(&d.path);
+        let line = match (source, d.location) {
+            (Some(src), Some(loc)) => {
+                if lines.as_ref().is_none_or(|(path, _)| *path != d.path) {
+                    lines = Some((d.path.as_str(), line_starts(src)));
+                }
+                let starts = &lines.as_ref().expect("just set").1;
+                Some(line_of(src, starts, loc.line))
+            }
+            _ => None,
+        };
+        out.push_str(d.render_line(line, color).trim_end());
         out.push_str("\n\n");
     }
     out.push_str(&summary(outcome));
@@ -76,4 +91,39 @@ pub fn statistics(outcome: &Outcome) -> String {
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The byte offset where each line of `src` starts.
+fn line_starts(src: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', src.as_bytes()).map(|at| at + 1))
+        .collect()
+}
+
+/// The text of 1-based line `line`, as [`crate::diag::line_text`] gives it, from the index.
+fn line_of<'s>(src: &'s str, starts: &[usize], line: usize) -> &'s str {
+    let Some(&start) = starts.get(line.saturating_sub(1)) else {
+        return "";
+    };
+    let end = starts.get(line).map_or(src.len(), |&next| next);
+    &src[start.min(end)..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{line_of, line_starts};
+
+    #[test]
+    fn lines_from_the_index_match_the_plain_split() {
+        for src in ["", "a", "a\n", "a\nb", "a\r\nbé\r\n\nc", "\n\n"] {
+            let starts = line_starts(src);
+            for line in 1..6 {
+                assert_eq!(
+                    line_of(src, &starts, line),
+                    crate::diag::line_text(src, line),
+                    "{src:?} line {line}"
+                );
+            }
+        }
+    }
 }
