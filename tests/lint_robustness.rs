@@ -200,3 +200,40 @@ fn deeply_nested_modifiers_are_a_diagnostic_not_a_stack_overflow() {
         "{found:?}"
     );
 }
+
+/// A file name is user input: an ESC or BEL in it must not reach the terminal, and a newline in
+/// it must not start a line of its own (a CI runner acts on any line that starts with `::error`).
+#[cfg(unix)]
+#[test]
+fn control_characters_in_file_names_never_reach_the_output_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "app/metadata.rb", b"name 'app'\nversion '1.0.0'\n");
+    let evil = "app/recipes/x\u{1b}[31m\u{7}\n::error file=a.rb::owned.rb";
+    write(root, evil, b"node.set['app']['a'] = 1\n");
+    let outcome = lint::lint_paths(&[root.to_path_buf()], Options::default()).unwrap();
+    assert!(outcome
+        .diagnostics
+        .iter()
+        .any(|d| d.path.contains('\u{1b}')));
+    for format in [
+        stackchef::cli::LintFormat::Human,
+        stackchef::cli::LintFormat::Github,
+        stackchef::cli::LintFormat::Junit,
+    ] {
+        let text = lint::report::render(format, &outcome, false);
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{format:?}: {text:?}"
+        );
+        let commands = text.lines().filter(|l| l.starts_with("::")).count();
+        let expected = if format == stackchef::cli::LintFormat::Github {
+            outcome.diagnostics.len()
+        } else {
+            0
+        };
+        assert_eq!(commands, expected, "{format:?}: {text}");
+    }
+}

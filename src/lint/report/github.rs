@@ -36,11 +36,14 @@ pub fn render(outcome: &Outcome) -> String {
     out
 }
 
-/// Escape a command's message.
+/// Escape a command's message: the runner's own escapes for `%`, CR and LF, and every other
+/// control character made visible (an ESC sequence must not reach the log viewer).
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    let escaped = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::printable(&escaped, &[]).into_owned()
 }
 
 /// Escape a command property value.
@@ -54,5 +57,6 @@ mod tests {
     fn escapes() {
         assert_eq!(super::data("50%\nx"), "50%25%0Ax");
         assert_eq!(super::property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(super::property("a\u{1b}b\n"), "a\u{241b}b%0A");
     }
 }

@@ -1,7 +1,8 @@
 //! The terminal format: every finding rustc-style (`warning[INC001]: …`, ` --> path:line:col`,
 //! the source line with a caret under the span, `= help: …`), then a summary line.
 
-use super::{counts, rule_name};
+use super::{counts, printable, rule_name};
+use crate::diag::Diagnostic;
 use crate::lint::Outcome;
 
 pub fn render(outcome: &Outcome, color: bool) -> String {
@@ -22,7 +23,12 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
             }
             _ => None,
         };
-        out.push_str(d.render_line(line, color).trim_end());
+        let line = line.map(|l| printable(l, &['\t', '\r', '\n']));
+        let text = match escaped(d) {
+            Some(safe) => safe.render_line(line.as_deref(), color),
+            None => d.render_line(line.as_deref(), color),
+        };
+        out.push_str(text.trim_end());
         out.push_str("\n\n");
     }
     out.push_str(&summary(outcome));
@@ -91,6 +97,26 @@ pub fn statistics(outcome: &Outcome) -> String {
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A copy of `d` whose path, message, label and help are [`printable`], if any of them is not.
+fn escaped(d: &Diagnostic) -> Option<Diagnostic> {
+    let mut fields = std::iter::once(&d.path)
+        .chain([&d.message, &d.label])
+        .chain(&d.help);
+    if fields.all(|f| matches!(printable(f, &[]), std::borrow::Cow::Borrowed(_))) {
+        return None;
+    }
+    let mut safe = d.clone();
+    safe.path = printable(&d.path, &[]).into_owned();
+    safe.message = printable(&d.message, &[]).into_owned();
+    safe.label = printable(&d.label, &[]).into_owned();
+    safe.help = d
+        .help
+        .iter()
+        .map(|h| printable(h, &[]).into_owned())
+        .collect();
+    Some(safe)
 }
 
 /// The byte offset where each line of `src` starts.

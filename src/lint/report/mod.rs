@@ -22,6 +22,28 @@ pub fn render(format: LintFormat, outcome: &Outcome, color: bool) -> String {
     }
 }
 
+/// Text from the user's files (paths, names quoted in messages, source lines) made safe for a
+/// terminal or a CI log: every control character becomes a visible stand-in of one character
+/// (C0 controls and DEL their Unicode control pictures, `␛` for ESC; C1 controls U+FFFD), so
+/// an ESC or BEL sequence in a file name cannot reach the terminal and a newline in it cannot
+/// start a line of its own (a CI runner acts on a line that starts with `::error`). `keep`
+/// lists the controls left as they are (a source line keeps its tabs and line ending).
+pub(crate) fn printable<'s>(s: &'s str, keep: &[char]) -> std::borrow::Cow<'s, str> {
+    let unsafe_char = |c: char| c.is_control() && !keep.contains(&c);
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| match c {
+            c if !unsafe_char(c) => c,
+            '\u{7f}' => '\u{2421}',
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+            _ => '\u{FFFD}',
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// Counts by severity: (errors, warnings, info).
 pub(crate) fn counts(outcome: &Outcome) -> (usize, usize, usize) {
     use crate::diag::Severity;
@@ -58,5 +80,28 @@ mod tests {
         assert_eq!(super::rule_name(Some("attr005")), "undefined-attribute");
         assert_eq!(super::rule_name(Some("NOPE001")), "");
         assert_eq!(super::rule_name(None), "");
+    }
+
+    #[test]
+    fn printable_leaves_no_control_character() {
+        use super::printable;
+        assert!(matches!(
+            printable("plain/path.rb", &[]),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            printable("a\u{1b}[31mb\u{7}", &[]),
+            "a\u{241b}[31mb\u{2407}"
+        );
+        assert_eq!(printable("x\n::error y", &[]), "x\u{240a}::error y");
+        assert_eq!(printable("\u{7f}\u{85}é", &[]), "\u{2421}\u{FFFD}é");
+        assert_eq!(printable("\tcode\r\n", &['\t', '\r', '\n']), "\tcode\r\n");
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            let text = c.to_string();
+            assert!(
+                !printable(&text, &[]).chars().any(char::is_control),
+                "{c:?}"
+            );
+        }
     }
 }
