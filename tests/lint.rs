@@ -508,3 +508,54 @@ fn every_rule_is_documented_and_explainable() {
             "did you mean `include-only-recipe`",
         ));
 }
+
+/// What a pre-commit hook does: lint the changed files by name. Each is linted in the context
+/// of its repo (here its cookbook's attributes and metadata), and only its own findings are
+/// reported — it used to say "No problems found" for a file whose folder had problems.
+#[test]
+fn a_file_is_linted_in_the_context_of_its_repo() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        &[
+            ("cookbooks/app/metadata.rb", META),
+            (
+                "cookbooks/app/attributes/default.rb",
+                "default['app']['unused'] = 1\n",
+            ),
+            (
+                "cookbooks/app/recipes/default.rb",
+                "node.set['app']['x'] = 1\ninclude_recipe 'app::missing'\n",
+            ),
+            (
+                "cookbooks/app/recipes/other.rb",
+                "node.set['app']['y'] = 1\n",
+            ),
+        ],
+    );
+    let out = stackchef()
+        .current_dir(root)
+        .args(["lint", "--preview", "cookbooks/app/recipes/default.rb"])
+        .assert()
+        .code(1);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // LEG001 needs nothing else; INC009 needs the cookbook's other recipes to know `missing`
+    // is not one of them.
+    assert!(text.contains("error[LEG001]"), "{text}");
+    assert!(text.contains("error[INC009]"), "{text}");
+    assert!(
+        text.lines()
+            .filter(|l| l.contains("-->"))
+            .all(|l| l.contains(" cookbooks/app/recipes/default.rb:")),
+        "{text}"
+    );
+    // The same from anywhere, with an absolute path.
+    let abs = root.join("cookbooks/app/recipes/default.rb");
+    stackchef()
+        .current_dir(std::env::temp_dir())
+        .args(["lint", "--preview", abs.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("error[INC009]"));
+}

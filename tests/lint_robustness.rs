@@ -3,6 +3,15 @@
 
 use stackchef::lint::{self, Options};
 
+/// Every rule, preview ones included.
+fn every_rule() -> Options {
+    let config = stackchef::lint::LintConfig {
+        preview: true,
+        ..Default::default()
+    };
+    Options::resolve(&config, &[], &[], None).unwrap()
+}
+
 fn write(root: &std::path::Path, path: &str, bytes: &[u8]) {
     let path = root.join(path);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -37,7 +46,7 @@ fn bad_files_become_diagnostics_and_the_run_goes_on() {
     #[cfg(unix)]
     std::os::unix::fs::symlink("..", root.join("app/recipes/loop")).unwrap();
 
-    let outcome = lint::lint_paths(&[root.to_path_buf()], Options::default()).unwrap();
+    let outcome = lint::lint_paths(&[root.to_path_buf()], every_rule()).unwrap();
     let found: Vec<(String, String)> = outcome
         .diagnostics
         .iter()
@@ -100,16 +109,17 @@ fn strange_ruby_does_not_panic() {
 
 #[test]
 fn a_single_file_can_be_linted() {
-    let outcome = lint::lint_paths(
-        &["samples/lint/bad/cookbooks/legacy_app/recipes/config.rb".into()],
-        Options::default(),
-    )
-    .unwrap();
-    assert_eq!(outcome.repo.files.len(), 1);
-    assert_eq!(
-        outcome.repo.files[0].path,
-        "samples/lint/bad/cookbooks/legacy_app/recipes/config.rb"
-    );
+    let file = "samples/lint/bad/cookbooks/legacy_app/recipes/config.rb";
+    let outcome = lint::lint_paths(&[file.into()], every_rule()).unwrap();
+    // Linted in its chef repo (the folder above `cookbooks/`), reported for itself only.
+    assert!(outcome.repo.files.len() > 1);
+    assert!(outcome
+        .repo
+        .files
+        .iter()
+        .all(|f| f.path.starts_with("samples/lint/bad/")));
+    assert!(!outcome.diagnostics.is_empty());
+    assert!(outcome.diagnostics.iter().all(|d| d.path == file));
 }
 
 #[test]
@@ -173,7 +183,7 @@ fn deeply_nested_modifiers_are_a_diagnostic_not_a_stack_overflow() {
         b"node.default['app']['x'] = 1\n",
     );
 
-    let outcome = lint::lint_paths(&[root.to_path_buf()], Options::default()).unwrap();
+    let outcome = lint::lint_paths(&[root.to_path_buf()], every_rule()).unwrap();
     let found: Vec<(String, String, String)> = outcome
         .diagnostics
         .iter()
@@ -211,7 +221,7 @@ fn control_characters_in_file_names_never_reach_the_output_raw() {
     write(root, "app/metadata.rb", b"name 'app'\nversion '1.0.0'\n");
     let evil = "app/recipes/x\u{1b}[31m\u{7}\n::error file=a.rb::owned.rb";
     write(root, evil, b"node.set['app']['a'] = 1\n");
-    let outcome = lint::lint_paths(&[root.to_path_buf()], Options::default()).unwrap();
+    let outcome = lint::lint_paths(&[root.to_path_buf()], every_rule()).unwrap();
     assert!(outcome
         .diagnostics
         .iter()

@@ -7,6 +7,7 @@
 //! - [`report`] holds one file per output format.
 
 pub mod config;
+pub mod context;
 pub mod erb;
 pub mod facts;
 pub mod repo;
@@ -199,10 +200,19 @@ impl Outcome {
     }
 }
 
-/// Lint `paths` with `options`. `Err` only when a path does not exist.
+/// Lint `paths` with `options`. A file among them is linted in its context (its repo, found
+/// upward; see [`context`]) and only its own findings are kept. `Err` only when a path does
+/// not exist.
 pub fn lint_paths(paths: &[PathBuf], options: Options) -> Result<Outcome> {
-    let repo = Repo::load(paths)?;
-    let diagnostics = check(&repo, &options);
+    for path in paths {
+        if std::fs::symlink_metadata(path).is_err() {
+            anyhow::bail!("lint path `{}` does not exist", path.display());
+        }
+    }
+    let scope = context::scope(paths);
+    let repo = Repo::load(&scope.roots)?;
+    let mut diagnostics = check(&repo, &options);
+    diagnostics.retain(|d| scope.keeps(&d.path));
     Ok(Outcome {
         repo,
         diagnostics,

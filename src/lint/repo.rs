@@ -394,7 +394,7 @@ pub fn discover(roots: &[PathBuf]) -> anyhow::Result<(Vec<Found>, Vec<WalkError>
 
 /// The lint path as the user typed it (without `./`); an absolute path relative to the
 /// current directory when below it, else empty (paths relative to the lint root).
-fn display_base(root: &Path, cwd: &Path) -> String {
+pub(crate) fn display_base(root: &Path, cwd: &Path) -> String {
     let rel = if root.is_absolute() {
         match root.strip_prefix(cwd) {
             Ok(rel) => rel,
@@ -411,7 +411,7 @@ fn display_base(root: &Path, cwd: &Path) -> String {
     parts.join("/")
 }
 
-fn join(base: &str, rel: &str) -> String {
+pub(crate) fn join(base: &str, rel: &str) -> String {
     match (base.is_empty(), rel.is_empty()) {
         (true, _) => rel.to_string(),
         (_, true) => base.to_string(),
