@@ -6,6 +6,7 @@
 //! select = ["INC", "ATTR"]          # default: every rule
 //! ignore = ["ATTR006"]              # codes, names or families
 //! fail-level = "warning"            # error | warning | info
+//! preview = true                    # run the preview rules too (default: stable rules only)
 //!
 //! [lint.severity]                   # per-rule level, or "off"
 //! wrapper-recipe = "off"
