@@ -101,8 +101,20 @@ fn default_project_name(dir: &Path) -> String {
 /// `stackchef check`: validate and print what would be generated.
 pub fn check(args: &CheckArgs, _color: bool) -> Result<u8> {
     let stack = spec::load_file(&args.file)?;
+    // CloudFormation's quotas (template size, resources, outputs) are only known from the
+    // rendered template: render it in memory, so `check` refuses what `generate` would.
+    let templates = crate::templates::Templates::load(None)?;
+    let plan = crate::generate::plan(&stack, &[Target::Aws], &templates)?;
     print!("{}", summary(&stack));
+    print_warnings(&crate::generate::aws::template_warnings(&stack, &plan));
     Ok(EXIT_OK)
+}
+
+/// Warnings that do not stop the command, on standard error.
+fn print_warnings(warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
 }
 
 /// A human summary of what `generate` would build from `stack`.
@@ -210,6 +222,7 @@ pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
         args.targets.clone()
     };
     let plan = crate::generate::plan(&stack, &targets, &templates)?;
+    print_warnings(&crate::generate::aws::template_warnings(&stack, &plan));
     let manifest = Manifest::load(&args.out)?;
     let changes = writer::reconcile(&args.out, &plan, &targets, &manifest, args.force)?;
 

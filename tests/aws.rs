@@ -308,3 +308,148 @@ fn cfn_lint_is_clean_on_every_template() {
         );
     }
 }
+
+/// A stack.yml with `n` launched images, each running a named service on a port: the shape
+/// whose template grows fastest.
+fn many_images_stack(n: usize) -> String {
+    let mut yaml = String::from(
+        "name: shop\nmaintainer: Ops\nmaintainer_email: ops@shop.example\naws:\n  region: eu-west-1\n  vpc_id: vpc-0123456789abcdef0\n  subnet_ids: [subnet-0123456789abcdef0]\n  internal_zone: shop.internal\nimages:\n",
+    );
+    for i in 1..=n {
+        yaml.push_str(&format!("  image{i}:\n    count: 1\n"));
+    }
+    yaml.push_str("services:\n");
+    for i in 1..=n {
+        yaml.push_str(&format!(
+            "  svc{i}:\n    image: image{i}\n    command: /opt/shop/svc\n    port: {}\n    dns: svc{i}\n",
+            8000 + i
+        ));
+    }
+    yaml
+}
+
+fn stackchef_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_stackchef"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Every file under `dir` but stack.yml.
+fn written_files(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.file_name().unwrap() != "stack.yml" {
+                out.push(path.display().to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_stack_over_cloudformation_limits_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("stack.yml"), many_images_stack(1000)).unwrap();
+    for args in [
+        &["check"][..],
+        &["generate"][..],
+        &["generate", "aws"][..],
+        &["generate", "--dry-run"][..],
+    ] {
+        let out = stackchef_in(dir.path(), args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}:\n{stderr}");
+        for needle in [
+            "error: aws/stack.cfn.yaml is over CloudFormation's limits for one stack",
+            "resources, at most 500",
+            "outputs, at most 200",
+            "bytes (even from S3), at most 1,000,000",
+            "1000 images (1000 launched)",
+            "images like these fit in one stack",
+            "= help: split the images over several projects",
+        ] {
+            assert!(
+                stderr.contains(needle),
+                "{args:?}: {needle:?} missing:\n{stderr}"
+            );
+        }
+        assert_eq!(written_files(dir.path()), Vec::<String>::new(), "{args:?}");
+    }
+}
+
+/// The largest number of launched images (like [`many_images_stack`]'s) CloudFormation takes.
+fn images_that_fit() -> usize {
+    let templates = Templates::load(None).unwrap();
+    let fits = |n: usize| {
+        let stack = stackchef::spec::load_str(&many_images_stack(n), "stack.yml").unwrap();
+        generate::plan(&stack, &[Target::Aws], &templates).is_ok()
+    };
+    let (mut lo, mut hi) = (1, 1000);
+    assert!(fits(lo) && !fits(hi));
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+#[test]
+fn the_largest_stack_that_fits_is_generated_and_within_every_limit() {
+    let n = images_that_fit();
+    let stack = stackchef::spec::load_str(&many_images_stack(n), "stack.yml").unwrap();
+    let files = aws_files(&stack);
+    let stats =
+        stackchef::generate::aws::limits::TemplateStats::of(contents(&files, "aws/stack.cfn.yaml"))
+            .unwrap();
+    assert!(stats.resources <= 500 && stats.outputs <= 200 && stats.parameters <= 200);
+    assert!(stats.bytes <= 1_000_000, "{stats:?}");
+    eprintln!("{n} launched images fit: {stats:?}");
+    assert!(n >= 49, "only {n} images fit: {stats:?}");
+}
+
+#[test]
+fn a_template_over_51200_bytes_generates_with_a_warning_naming_s3_bucket() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("stack.yml"), many_images_stack(40)).unwrap();
+    let out = stackchef_in(dir.path(), &["generate", "aws"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let size = std::fs::metadata(dir.path().join("aws/stack.cfn.yaml"))
+        .unwrap()
+        .len();
+    assert!(size > 51_200, "{size}");
+    assert!(
+        stderr.contains("warning: aws/stack.cfn.yaml is ")
+            && stderr.contains("over the 51,200 bytes CloudFormation accepts without S3")
+            && stderr.contains("--s3-bucket"),
+        "{stderr}"
+    );
+    let check = stackchef_in(dir.path(), &["check"]);
+    assert_eq!(check.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&check.stderr).contains("--s3-bucket"));
+    // The samples stay small enough to pass inline: no warning.
+    for (sample, path) in support::sample_stacks() {
+        let out = Command::new(env!("CARGO_BIN_EXE_stackchef"))
+            .args(["check", "-f"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{sample}");
+        assert!(
+            out.stderr.is_empty(),
+            "{sample}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -11,6 +11,7 @@ use crate::plan::PlannedFile;
 use crate::spec::{Image, Platform, Stack};
 use crate::templates::Templates;
 
+pub mod limits;
 pub mod policies;
 pub mod policy;
 
@@ -253,11 +254,13 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
         ci_policy: policies::ci_deployer(stack, &launched).to_yaml(),
         ci_policy_name: iam_name(&[&stack.name, "ci-deployer"], 128)?,
     };
-    let mut files = vec![PlannedFile::new(
-        Target::Aws,
+    let template = templates.render("aws-templates/stack.cfn.yaml.tera", &ctx)?;
+    limits::check(
         TEMPLATE_PATH,
-        templates.render("aws-templates/stack.cfn.yaml.tera", &ctx)?,
-    )];
+        &limits::TemplateStats::of(&template)?,
+        image_counts(stack),
+    )?;
+    let mut files = vec![PlannedFile::new(Target::Aws, TEMPLATE_PATH, template)];
 
     let subs = standalone_substitutions(stack);
     for (name, policy) in all {
@@ -273,6 +276,27 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
         templates.render("aws-templates/iam-README.md.tera", &ctx)?,
     ));
     Ok(files)
+}
+
+fn image_counts(stack: &Stack) -> limits::ImageCounts {
+    limits::ImageCounts {
+        images: stack.images.len(),
+        launched: stack.images.values().filter(|i| i.count > 0).count(),
+    }
+}
+
+/// Warnings about the generated template that do not stop generation: over 51,200 bytes,
+/// `aws cloudformation deploy` needs an S3 bucket. Empty when the plan has no template.
+pub fn template_warnings(stack: &Stack, plan: &crate::plan::Plan) -> Vec<String> {
+    let Some(file) = plan.get(TEMPLATE_PATH) else {
+        return Vec::new();
+    };
+    let Ok(stats) = limits::TemplateStats::of(&file.contents) else {
+        return Vec::new();
+    };
+    limits::inline_warning(TEMPLATE_PATH, &stats, image_counts(stack))
+        .into_iter()
+        .collect()
 }
 
 /// How the standalone documents fill in what CloudFormation knows at deploy time.
