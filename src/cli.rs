@@ -219,4 +219,12 @@ pub struct DeployArgs {
     /// CloudFormation stack name (default: <name>-stackchef).
     #[arg(long)]
     pub stack_name: Option<String>,
+    /// S3 bucket the AWS CLI uploads the template to before deploying it; required when
+    /// aws/stack.cfn.yaml is over 51,200 bytes (CloudFormation's limit for a template passed
+    /// inline). The bucket must exist, in the deploy region.
+    #[arg(long, value_name = "BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// Key prefix of the uploaded template in --s3-bucket (e.g. `cloudformation/shop`).
+    #[arg(long, value_name = "PREFIX", requires = "s3_bucket")]
+    pub s3_prefix: Option<String>,
 }

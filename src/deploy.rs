@@ -3,11 +3,13 @@
 //! The AWS CLI does the work (`aws cloudformation deploy`, the standard idempotent engine);
 //! stackchef supplies what the template asks for and shows the change set before applying it:
 //!
-//! 1. read `aws/stack.cfn.yaml` from the output directory and list its parameters;
+//! 1. read `aws/stack.cfn.yaml` from the output directory and list its parameters; refuse it
+//!    if CloudFormation would (over its limits, or over 51,200 bytes without `--s3-bucket`);
 //! 2. resolve every `<Image>AmiId` parameter from `--ami IMAGE=AMI` or the Packer manifest
 //!    (`packer/manifest.json`), refusing to launch an image that has not been built;
 //! 3. check the AWS CLI and credentials, look up the VPC's CIDR for `VpcCidr`;
-//! 4. `aws cloudformation deploy --no-execute-changeset`: nothing to do → "No changes";
+//! 4. `aws cloudformation deploy --no-execute-changeset` (through `--s3-bucket` when given, the
+//!    CLI uploading the template there): nothing to do → "No changes";
 //!    otherwise describe the change set, ask (unless `--yes`), execute it and wait.
 
 use std::collections::BTreeMap;
@@ -20,7 +22,7 @@ use serde_json::Value;
 
 use crate::cli::DeployArgs;
 use crate::commands::EXIT_OK;
-use crate::generate::aws::{ami_parameter, default_stack_name, TEMPLATE_PATH};
+use crate::generate::aws::{ami_parameter, default_stack_name, limits, TEMPLATE_PATH};
 use crate::spec::{self, Stack};
 
 /// Where the Packer templates' `manifest` post-processor writes, relative to the output directory.
@@ -39,6 +41,7 @@ pub fn run(args: &DeployArgs) -> Result<u8> {
         )
     })?;
     warn_if_stale(&stack, &template);
+    check_template_size(&stack, args, &template_path, &template)?;
     let parameters = template_parameters(&template);
     let region = args
         .region
@@ -109,6 +112,12 @@ pub fn run(args: &DeployArgs) -> Result<u8> {
         .iter()
         .map(|s| s.to_string()),
     );
+    if let Some(bucket) = &args.s3_bucket {
+        deploy.extend(["--s3-bucket".to_string(), bucket.clone()]);
+        if let Some(prefix) = &args.s3_prefix {
+            deploy.extend(["--s3-prefix".to_string(), prefix.clone()]);
+        }
+    }
     if !overrides.is_empty() {
         deploy.push("--parameter-overrides".to_string());
         deploy.extend(overrides.iter().map(|(k, v)| format!("{k}={v}")));
@@ -209,6 +218,48 @@ pub fn run(args: &DeployArgs) -> Result<u8> {
         print!("{}", outputs_table(&stacks["Stacks"][0]["Outputs"]));
     }
     Ok(EXIT_OK)
+}
+
+/// Refuse, before any AWS call, a template CloudFormation would not take: over its limits
+/// whichever way it is sent, or over 51,200 bytes without an S3 bucket to send it through.
+fn check_template_size(
+    stack: &Stack,
+    args: &DeployArgs,
+    template_path: &std::path::Path,
+    template: &str,
+) -> Result<()> {
+    let shown = template_path.display().to_string();
+    let stats = limits::TemplateStats::of(template).with_context(|| format!("reading {shown}"))?;
+    let images = limits::ImageCounts {
+        images: stack.images.len(),
+        launched: stack.images.values().filter(|i| i.count > 0).count(),
+    };
+    limits::check(&shown, &stats, images)?;
+    if let Some(bucket) = &args.s3_bucket {
+        if !is_bucket_name(bucket) {
+            bail!("--s3-bucket {bucket}: not an S3 bucket name (3 to 63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit)");
+        }
+    } else if stats.bytes > limits::MAX_INLINE_BYTES {
+        bail!(
+            "{shown} is {} bytes; CloudFormation takes at most {} bytes of template inline, so `aws cloudformation deploy` needs an S3 bucket to upload it to\n  = help: pass --s3-bucket BUCKET (an existing bucket in {}; optionally --s3-prefix PREFIX); nothing was sent to AWS",
+            limits::thousands(stats.bytes),
+            limits::thousands(limits::MAX_INLINE_BYTES),
+            args.region.as_deref().unwrap_or(&stack.aws.region)
+        );
+    }
+    Ok(())
+}
+
+/// S3's rules for bucket names, so a typo fails here rather than halfway through a deploy.
+fn is_bucket_name(name: &str) -> bool {
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    (3..=63).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && edge(name.chars().next())
+        && edge(name.chars().last())
+        && !name.contains("..")
 }
 
 /// Names of the template's parameters: the keys indented two spaces under the top-level
@@ -519,6 +570,7 @@ fn is_credentials_error(e: &anyhow::Error) -> bool {
 struct AwsCli {
     bin: PathBuf,
     common: Vec<String>,
+    endpoint_url: Option<String>,
 }
 
 impl AwsCli {
@@ -538,7 +590,11 @@ impl AwsCli {
         if let Some(url) = &args.endpoint_url {
             common.extend(["--endpoint-url".to_string(), url.clone()]);
         }
-        Ok(AwsCli { bin, common })
+        Ok(AwsCli {
+            bin,
+            common,
+            endpoint_url: args.endpoint_url.clone(),
+        })
     }
 
     fn run_strs(&self, args: &[&str]) -> Result<Output> {
@@ -546,11 +602,19 @@ impl AwsCli {
     }
 
     fn run(&self, args: &[String]) -> Result<Output> {
-        let out = Command::new(&self.bin)
-            .args(args)
+        let mut cmd = Command::new(&self.bin);
+        cmd.args(args)
             .args(&self.common)
             .env("AWS_PAGER", "")
-            .stdin(Stdio::null())
+            .stdin(Stdio::null());
+        // `aws cloudformation deploy --s3-bucket` uploads with an S3 client of its own, which
+        // ignores --endpoint-url: point it at the same endpoint unless the caller chose one.
+        if let Some(url) = &self.endpoint_url {
+            if std::env::var_os("AWS_ENDPOINT_URL_S3").is_none() {
+                cmd.env("AWS_ENDPOINT_URL_S3", url);
+            }
+        }
+        let out = cmd
             .output()
             .with_context(|| format!("running {}", self.bin.display()))?;
         if !out.status.success() {
@@ -616,6 +680,24 @@ mod tests {
         assert!(PackerManifest::parse("{").is_err());
         let err = PackerManifest::parse("{}").err().unwrap().to_string();
         assert!(err.contains("builds"), "{err}");
+    }
+
+    #[test]
+    fn bucket_names() {
+        for ok in ["abc", "my-bucket.templates", "0bucket9"] {
+            assert!(is_bucket_name(ok), "{ok}");
+        }
+        for bad in [
+            "ab",
+            "My-Bucket",
+            "-abc",
+            "abc-",
+            "a..b",
+            "s3://abc",
+            &"a".repeat(64),
+        ] {
+            assert!(!is_bucket_name(bad), "{bad}");
+        }
     }
 
     #[test]

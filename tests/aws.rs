@@ -309,25 +309,6 @@ fn cfn_lint_is_clean_on_every_template() {
     }
 }
 
-/// A stack.yml with `n` launched images, each running a named service on a port: the shape
-/// whose template grows fastest.
-fn many_images_stack(n: usize) -> String {
-    let mut yaml = String::from(
-        "name: shop\nmaintainer: Ops\nmaintainer_email: ops@shop.example\naws:\n  region: eu-west-1\n  vpc_id: vpc-0123456789abcdef0\n  subnet_ids: [subnet-0123456789abcdef0]\n  internal_zone: shop.internal\nimages:\n",
-    );
-    for i in 1..=n {
-        yaml.push_str(&format!("  image{i}:\n    count: 1\n"));
-    }
-    yaml.push_str("services:\n");
-    for i in 1..=n {
-        yaml.push_str(&format!(
-            "  svc{i}:\n    image: image{i}\n    command: /opt/shop/svc\n    port: {}\n    dns: svc{i}\n",
-            8000 + i
-        ));
-    }
-    yaml
-}
-
 fn stackchef_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_stackchef"))
         .current_dir(dir)
@@ -356,7 +337,11 @@ fn written_files(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn a_stack_over_cloudformation_limits_is_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("stack.yml"), many_images_stack(1000)).unwrap();
+    std::fs::write(
+        dir.path().join("stack.yml"),
+        support::many_images_stack(1000),
+    )
+    .unwrap();
     for args in [
         &["check"][..],
         &["generate"][..],
@@ -384,11 +369,11 @@ fn a_stack_over_cloudformation_limits_is_refused_before_anything_is_written() {
     }
 }
 
-/// The largest number of launched images (like [`many_images_stack`]'s) CloudFormation takes.
+/// The largest number of launched images (like [`support::many_images_stack`]'s) CloudFormation takes.
 fn images_that_fit() -> usize {
     let templates = Templates::load(None).unwrap();
     let fits = |n: usize| {
-        let stack = stackchef::spec::load_str(&many_images_stack(n), "stack.yml").unwrap();
+        let stack = stackchef::spec::load_str(&support::many_images_stack(n), "stack.yml").unwrap();
         generate::plan(&stack, &[Target::Aws], &templates).is_ok()
     };
     let (mut lo, mut hi) = (1, 1000);
@@ -407,7 +392,7 @@ fn images_that_fit() -> usize {
 #[test]
 fn the_largest_stack_that_fits_is_generated_and_within_every_limit() {
     let n = images_that_fit();
-    let stack = stackchef::spec::load_str(&many_images_stack(n), "stack.yml").unwrap();
+    let stack = stackchef::spec::load_str(&support::many_images_stack(n), "stack.yml").unwrap();
     let files = aws_files(&stack);
     let stats =
         stackchef::generate::aws::limits::TemplateStats::of(contents(&files, "aws/stack.cfn.yaml"))
@@ -421,7 +406,7 @@ fn the_largest_stack_that_fits_is_generated_and_within_every_limit() {
 #[test]
 fn a_template_over_51200_bytes_generates_with_a_warning_naming_s3_bucket() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("stack.yml"), many_images_stack(40)).unwrap();
+    std::fs::write(dir.path().join("stack.yml"), support::many_images_stack(40)).unwrap();
     let out = stackchef_in(dir.path(), &["generate", "aws"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");

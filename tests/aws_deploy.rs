@@ -381,3 +381,218 @@ fn clear_message_when_the_template_was_not_generated() {
     cmd.args(&args);
     assert_fails_with(cmd, &["stack.cfn.yaml", "stackchef generate aws"]);
 }
+
+/// Write stack.yml for `n` images (each launched, running a named service) and generate it.
+fn large_project(dir: &Path, n: usize, aws_section: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let stack_yml = dir.join("stack.yml");
+    std::fs::write(&stack_yml, support::many_images_stack_in(n, aws_section)).unwrap();
+    let stack = support::load_sample(&stack_yml);
+    let plan = generate::plan(&stack, &[Target::Aws], &Templates::load(None).unwrap()).unwrap();
+    for file in plan.files() {
+        let dest = dir.join(&file.path);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::write(dest, &file.contents).unwrap();
+    }
+    stack_yml
+}
+
+#[test]
+fn a_template_over_51200_bytes_is_refused_without_s3_bucket_before_any_aws_call() {
+    let n = support::images_over_inline_limit();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("project");
+    let stack_yml = large_project(
+        &dir,
+        n,
+        "aws:\n  region: eu-west-1\n  vpc_id: vpc-0123456789abcdef0\n  subnet_ids: [subnet-0123456789abcdef0]\n",
+    );
+    let size = std::fs::metadata(dir.join("aws/stack.cfn.yaml"))
+        .unwrap()
+        .len();
+    assert!(size > 51_200, "{n} images: {size} bytes");
+    let amis: Vec<String> = (1..=n)
+        .flat_map(|i| {
+            [
+                "--ami".to_string(),
+                format!("image{i}=ami-0123456789abcdef0"),
+            ]
+        })
+        .collect();
+    let amis: Vec<&str> = amis.iter().map(String::as_str).collect();
+    let args = deploy_args(&stack_yml, &dir, &[&["--yes"][..], &amis].concat());
+    // No AWS CLI on PATH: reaching for AWS would fail differently.
+    let mut cmd = stackchef_cmd(home.path());
+    cmd.env("PATH", "").args(&args);
+    assert_fails_with(
+        cmd,
+        &[
+            &format!("stack.cfn.yaml is {} bytes", thousands(size as usize)),
+            "at most 51,200 bytes of template inline",
+            "= help: pass --s3-bucket BUCKET",
+            "nothing was sent to AWS",
+        ],
+    );
+    // A malformed bucket name is refused as early.
+    let mut cmd = stackchef_cmd(home.path());
+    cmd.env("PATH", "")
+        .args(&args)
+        .args(["--s3-bucket", "My_Bucket"]);
+    assert_fails_with(cmd, &["--s3-bucket My_Bucket: not an S3 bucket name"]);
+    // With a bucket, the size is no obstacle: the next step is the AWS CLI.
+    let mut cmd = stackchef_cmd(home.path());
+    cmd.env("PATH", "")
+        .args(&args)
+        .args(["--s3-bucket", "shop-templates"]);
+    assert_fails_with(cmd, &["the AWS CLI (`aws`) is not on PATH"]);
+}
+
+fn thousands(n: usize) -> String {
+    stackchef::generate::aws::limits::thousands(n)
+}
+
+#[test]
+fn s3_prefix_needs_s3_bucket() {
+    let home = tempfile::tempdir().unwrap();
+    let args = ready_project(home.path());
+    let mut cmd = stackchef_cmd(home.path());
+    cmd.args(&args).args(["--s3-prefix", "cfn"]);
+    assert_fails_with(cmd, &["--s3-bucket"]);
+}
+
+#[test]
+fn deploy_a_large_template_through_s3_against_the_emulator() {
+    let Some(moto) = support::validator("moto_server") else {
+        return;
+    };
+    let Some(aws_cli) = support::validator("aws") else {
+        return;
+    };
+    let n = support::images_over_inline_limit();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let emulator = Emulator::start(&moto);
+    // moto's CloudFormation reads a TemplateURL on `localhost` from its own S3.
+    let url = emulator.url.replace("127.0.0.1", "localhost");
+    let url = url.as_str();
+
+    let vpc = aws(
+        &aws_cli,
+        h,
+        url,
+        &["ec2", "create-vpc", "--cidr-block", "10.43.0.0/16"],
+    );
+    let vpc = vpc["Vpc"]["VpcId"].as_str().unwrap().to_string();
+    let subnet = aws(
+        &aws_cli,
+        h,
+        url,
+        &[
+            "ec2",
+            "create-subnet",
+            "--vpc-id",
+            &vpc,
+            "--cidr-block",
+            "10.43.1.0/24",
+        ],
+    );
+    let subnet = subnet["Subnet"]["SubnetId"].as_str().unwrap().to_string();
+    let images = aws(
+        &aws_cli,
+        h,
+        url,
+        &["ec2", "describe-images", "--owners", "amazon"],
+    );
+    let ami = images["Images"][0]["ImageId"].as_str().unwrap().to_string();
+    aws(
+        &aws_cli,
+        h,
+        url,
+        &[
+            "s3api",
+            "create-bucket",
+            "--bucket",
+            "shop-templates",
+            "--create-bucket-configuration",
+            &format!("LocationConstraint={REGION}"),
+        ],
+    );
+
+    let dir = h.join("project");
+    let stack_yml = large_project(
+        &dir,
+        n,
+        &format!("aws:\n  region: {REGION}\n  vpc_id: {vpc}\n  subnet_ids: [{subnet}]\n  internal_zone: shop.internal\n"),
+    );
+    let amis: Vec<String> = (1..=n)
+        .flat_map(|i| ["--ami".to_string(), format!("image{i}={ami}")])
+        .collect();
+    let amis: Vec<&str> = amis.iter().map(String::as_str).collect();
+    let args = deploy_args(
+        &stack_yml,
+        &dir,
+        &[
+            &[
+                "--yes",
+                "--endpoint-url",
+                url,
+                "--s3-bucket",
+                "shop-templates",
+                "--s3-prefix",
+                "cloudformation/shop",
+            ][..],
+            &amis,
+        ]
+        .concat(),
+    );
+    let out = stackchef(h, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "deploy:\n{}", text(&out));
+    assert!(
+        text(&out).contains("Stack `shop-stackchef` created."),
+        "{}",
+        text(&out)
+    );
+    // The AWS CLI uploaded the template under the prefix, and CloudFormation built from it.
+    let objects = aws(
+        &aws_cli,
+        h,
+        url,
+        &[
+            "s3api",
+            "list-objects-v2",
+            "--bucket",
+            "shop-templates",
+            "--prefix",
+            "cloudformation/shop/",
+        ],
+    );
+    let size = std::fs::metadata(dir.join("aws/stack.cfn.yaml"))
+        .unwrap()
+        .len();
+    assert!(
+        objects["Contents"]
+            .as_array()
+            .is_some_and(|o| o.iter().any(|o| o["Size"] == size)),
+        "no {size}-byte template under cloudformation/shop/: {objects}"
+    );
+    let stacks = aws(
+        &aws_cli,
+        h,
+        url,
+        &[
+            "cloudformation",
+            "describe-stacks",
+            "--stack-name",
+            "shop-stackchef",
+        ],
+    );
+    assert_eq!(stacks["Stacks"][0]["StackStatus"], "CREATE_COMPLETE");
+    let role = aws(
+        &aws_cli,
+        h,
+        url,
+        &["iam", "get-role", "--role-name", &format!("shop-image{n}")],
+    );
+    assert_eq!(role["Role"]["Path"], "/shop/", "{role}");
+    drop(emulator);
+}
