@@ -42,7 +42,7 @@ pub fn run(args: &DeployArgs) -> Result<u8> {
     })?;
     warn_if_stale(&stack, &template);
     check_template_size(&stack, args, &template_path, &template)?;
-    let parameters = template_parameters(&template);
+    let parameters = limits::Sections::of(&template)?.keys("Parameters").to_vec();
     let region = args
         .region
         .clone()
@@ -260,27 +260,6 @@ fn is_bucket_name(name: &str) -> bool {
         && edge(name.chars().next())
         && edge(name.chars().last())
         && !name.contains("..")
-}
-
-/// Names of the template's parameters: the keys indented two spaces under the top-level
-/// `Parameters:` key (the layout stackchef generates).
-pub fn template_parameters(template: &str) -> Vec<String> {
-    let mut in_parameters = false;
-    let mut out = Vec::new();
-    for line in template.lines() {
-        if !line.starts_with(' ') && !line.starts_with('#') && !line.trim().is_empty() {
-            in_parameters = line.trim_end() == "Parameters:";
-            continue;
-        }
-        if in_parameters {
-            if let Some(key) = line.strip_prefix("  ").and_then(|l| l.strip_suffix(':')) {
-                if !key.starts_with(' ') && key.chars().all(|c| c.is_ascii_alphanumeric()) {
-                    out.push(key.to_string());
-                }
-            }
-        }
-    }
-    out
 }
 
 fn warn_if_stale(stack: &Stack, template: &str) {
@@ -712,7 +691,8 @@ mod tests {
     #[test]
     fn parameters_of_a_template() {
         let t = "# c\nParameters:\n  VpcId:\n    Type: x\n    Default: \"a\"\n  WebAmiId:\n    Type: y\n\nResources:\n  HostedZone:\n    Type: z\n";
-        assert_eq!(template_parameters(t), ["VpcId", "WebAmiId"]);
+        let sections = limits::Sections::of(t).unwrap();
+        assert_eq!(sections.keys("Parameters"), ["VpcId", "WebAmiId"]);
     }
 
     #[test]

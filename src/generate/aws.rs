@@ -126,6 +126,9 @@ struct Ctx {
     packer_policy_name: String,
     ci_policy: String,
     ci_policy_name: String,
+    /// The statement every DNS-registering role shares, once; `None` when no image has names.
+    zone_lookup_policy: Option<String>,
+    zone_lookup_policy_name: String,
     policies: Vec<PolicyRow>,
     any_resource: Vec<AnyResourceRow>,
 }
@@ -207,11 +210,12 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
             root_device: root_device_name(image.platform),
             platform: image.platform.id(),
             ports: image_ports(stack, &image.name),
-            policy: policies::instance_role(&fqdns).map(|p| p.to_yaml()),
+            policy: policies::register_own_names(&fqdns).map(|p| p.to_yaml()),
             fqdns,
         });
     }
     let launched: Vec<&Image> = stack.images.values().filter(|i| i.count > 0).collect();
+    let any_names = images.iter().any(|i| i.policy.is_some());
     let all = all_policies(stack);
     let ctx = Ctx {
         policies: all
@@ -253,6 +257,8 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
         packer_policy_name: iam_name(&[&stack.name, "packer-builder"], 128)?,
         ci_policy: policies::ci_deployer(stack, &launched).to_yaml(),
         ci_policy_name: iam_name(&[&stack.name, "ci-deployer"], 128)?,
+        zone_lookup_policy: any_names.then(|| policies::zone_lookup().to_yaml()),
+        zone_lookup_policy_name: iam_name(&[&stack.name, "zone-lookup"], 128)?,
     };
     let template = templates.render("aws-templates/stack.cfn.yaml.tera", &ctx)?;
     limits::check(

@@ -42,18 +42,31 @@ impl TemplateStats {
     /// mappings. A YAML event parser, not line patterns: templates can be overridden with
     /// `--templates`, in any layout; CloudFormation's short-form tags (`!Ref`) are fine here.
     pub fn of(template: &str) -> Result<TemplateStats> {
-        let mut stats = TemplateStats {
+        let sections = Sections::of(template)?;
+        Ok(TemplateStats {
             bytes: template.len(),
-            ..TemplateStats::default()
-        };
+            resources: sections.keys("Resources").len(),
+            parameters: sections.keys("Parameters").len(),
+            outputs: sections.keys("Outputs").len(),
+            mappings: sections.keys("Mappings").len(),
+        })
+    }
+}
+
+/// The keys of every top-level mapping of a template (`Parameters` → `VpcId`, `WebAmiId`, …),
+/// in document order.
+#[derive(Debug, Default)]
+pub struct Sections(Vec<(String, Vec<String>)>);
+
+impl Sections {
+    pub fn of(template: &str) -> Result<Sections> {
+        let mut sections = Sections::default();
         let mut parser = Parser::new_from_str(template);
         let mut stack: Vec<Frame> = Vec::new();
-        // The top-level key whose value is being read.
-        let mut section = String::new();
         loop {
             let (event, _) = parser
                 .next_token()
-                .context("the rendered CloudFormation template is not valid YAML")?;
+                .context("the CloudFormation template is not valid YAML")?;
             let is_node = matches!(
                 event,
                 Event::Scalar(..)
@@ -63,21 +76,16 @@ impl TemplateStats {
             );
             if is_node {
                 let depth = stack.len();
+                let top_is_map = matches!(stack.first(), Some(Frame::Map { .. }));
                 if let Some(Frame::Map { want_key }) = stack.last_mut() {
                     let is_key = *want_key;
                     *want_key = !*want_key;
-                    if is_key {
-                        if let Event::Scalar(key, ..) = &event {
-                            if depth == 1 {
-                                section = key.clone();
-                            } else if depth == 2 && stack[0] == (Frame::Map { want_key: true }) {
-                                match section.as_str() {
-                                    "Resources" => stats.resources += 1,
-                                    "Parameters" => stats.parameters += 1,
-                                    "Outputs" => stats.outputs += 1,
-                                    "Mappings" => stats.mappings += 1,
-                                    _ => {}
-                                }
+                    if let (true, Event::Scalar(key, ..)) = (is_key, &event) {
+                        if depth == 1 {
+                            sections.0.push((key.clone(), Vec::new()));
+                        } else if depth == 2 && top_is_map {
+                            if let Some((_, keys)) = sections.0.last_mut() {
+                                keys.push(key.clone());
                             }
                         }
                     }
@@ -93,7 +101,16 @@ impl TemplateStats {
                 _ => {}
             }
         }
-        Ok(stats)
+        Ok(sections)
+    }
+
+    /// The keys of the top-level mapping `section`; none when there is no such section.
+    pub fn keys(&self, section: &str) -> &[String] {
+        self.0
+            .iter()
+            .find(|(name, _)| name == section)
+            .map(|(_, keys)| keys.as_slice())
+            .unwrap_or_default()
     }
 }
 
@@ -207,6 +224,15 @@ mod tests {
                 mappings: 1
             }
         );
+    }
+
+    #[test]
+    fn section_keys_in_any_layout() {
+        let t = "Parameters: {VpcId: {Type: x}, WebAmiId: {Type: y}}\nResources:\n  Z: {Type: z, Properties: {Parameters: {Nope: 1}}}\n";
+        let sections = Sections::of(t).unwrap();
+        assert_eq!(sections.keys("Parameters"), ["VpcId", "WebAmiId"]);
+        assert_eq!(sections.keys("Resources"), ["Z"]);
+        assert!(sections.keys("Outputs").is_empty());
     }
 
     #[test]

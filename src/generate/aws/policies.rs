@@ -290,37 +290,52 @@ pub fn ci_deployer(stack: &Stack, launched: &[&Image]) -> Policy {
 /// its parents', since a layered AMI runs both) in the private zone, and nothing else. The
 /// boot-time DNS script of the generated cookbooks makes exactly two calls: it finds the zone
 /// by name and UPSERTs one A record per name; it does not wait for the change (no GetChange).
-/// `None` when the image registers no name.
+/// `None` when the image registers no name. This is the role's whole policy, as the standalone
+/// document states it; the template splits it in two: [`register_own_names`] inline, per
+/// image, and [`zone_lookup`] once, as a managed policy the roles share.
 pub fn instance_role(fqdns: &[String]) -> Option<Policy> {
+    let mut policy = register_own_names(fqdns)?;
+    policy.statements.extend(zone_lookup().statements);
+    Some(policy)
+}
+
+/// The per-image part of [`instance_role`]: UPSERT the A records of its own names only.
+pub fn register_own_names(fqdns: &[String]) -> Option<Policy> {
     if fqdns.is_empty() {
         return None;
     }
-    let statements = vec![
-        Statement::new(
-            "RegisterOwnNames",
-            &["route53:ChangeResourceRecordSets"],
-            vec![format!("arn:${{AWS::Partition}}:route53:::hostedzone/${{{HOSTED_ZONE_ID}}}")],
-        )
-        .when(
-            "ForAllValues:StringEquals",
-            "route53:ChangeResourceRecordSetsNormalizedRecordNames",
-            fqdns.to_vec(),
-        )
-        .when(
-            "ForAllValues:StringEquals",
-            "route53:ChangeResourceRecordSetsRecordTypes",
-            vec!["A".to_string()],
-        )
-        .when(
-            "ForAllValues:StringEquals",
-            "route53:ChangeResourceRecordSetsActions",
-            vec!["UPSERT".to_string()],
-        ),
-        Statement::any_resource(
+    let statements = vec![Statement::new(
+        "RegisterOwnNames",
+        &["route53:ChangeResourceRecordSets"],
+        vec![format!(
+            "arn:${{AWS::Partition}}:route53:::hostedzone/${{{HOSTED_ZONE_ID}}}"
+        )],
+    )
+    .when(
+        "ForAllValues:StringEquals",
+        "route53:ChangeResourceRecordSetsNormalizedRecordNames",
+        fqdns.to_vec(),
+    )
+    .when(
+        "ForAllValues:StringEquals",
+        "route53:ChangeResourceRecordSetsRecordTypes",
+        vec!["A".to_string()],
+    )
+    .when(
+        "ForAllValues:StringEquals",
+        "route53:ChangeResourceRecordSetsActions",
+        vec!["UPSERT".to_string()],
+    )];
+    Some(Policy { statements })
+}
+
+/// The part of [`instance_role`] every image shares: find the zone's id from its name.
+pub fn zone_lookup() -> Policy {
+    Policy {
+        statements: vec![Statement::any_resource(
             "FindZoneByName",
             &["route53:ListHostedZonesByName"],
             "ListHostedZonesByName supports no resource-level permissions: AWS accepts only \"*\". The boot-time DNS unit uses it, read-only, to find the private zone's id from its name.",
-        ),
-    ];
-    Some(Policy { statements })
+        )],
+    }
 }
