@@ -23,6 +23,8 @@ static FINDERS: LazyLock<(Finder<'static>, Finder<'static>)> =
 
 /// Cookstyle cops and the rule each is the same check as.
 pub const COOKSTYLE: &[(&str, &str)] = &[
+    ("Chef/Correctness/NodeNormal", "LEG002"),
+    ("Chef/Correctness/NodeNormalUnless", "LEG002"),
     ("Chef/Deprecations/NodeSet", "LEG001"),
     ("Chef/Deprecations/NodeSetUnless", "LEG001"),
     ("Chef/Deprecations/ResourceUsesOnlyResourceName", "LEG006"),
