@@ -7,7 +7,7 @@ use std::path::Path;
 use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
 use marked_yaml::{parse_yaml_with_options, LoadError, LoaderOptions, Marker, Node};
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{self, Diagnostic, Location, SourceIndex};
 
 use super::model::{Aws, Chef, ChefClient, Image, License, Platform, Restart, Service, Stack};
 use super::validate::*;
@@ -67,8 +67,10 @@ pub struct SpecError {
 impl SpecError {
     pub fn render(&self, color: bool) -> String {
         let mut out = String::new();
+        // One index for all the diagnostics: each renders in the time of its own line.
+        let index = self.source.as_deref().map(SourceIndex::new);
         for d in &self.diagnostics {
-            out.push_str(&d.render(self.source.as_deref(), color));
+            out.push_str(&d.render_indexed(index.as_ref(), color));
             out.push_str("\n\n");
         }
         let n = self.diagnostics.len();
@@ -111,6 +113,7 @@ pub fn load_file(path: &Path) -> Result<Stack, SpecError> {
 pub fn load_str(src: &str, path: &str) -> Result<Stack, SpecError> {
     let mut loader = Loader {
         src,
+        index: SourceIndex::new(src),
         path,
         errors: Vec::new(),
         unset_counts: Vec::new(),
@@ -151,6 +154,8 @@ mod class {
 
 struct Loader<'a> {
     src: &'a str,
+    /// Line starts of `src`, found once: every node's position is looked up here.
+    index: SourceIndex<'a>,
     path: &'a str,
     errors: Vec<Diagnostic>,
     /// Images without an explicit `count`: 1 if a service runs on them, else 0 (bake only).
@@ -178,16 +183,11 @@ impl<'a> Loader<'a> {
                 len: 1,
             };
         };
-        let line_text = self
-            .src
-            .lines()
-            .nth(start.line().saturating_sub(1))
-            .unwrap_or("");
-        let rest: String = line_text
-            .chars()
-            .skip(start.column().saturating_sub(1))
-            .collect();
-        let len = source_len(&rest, node.as_str());
+        // From the index, not by scanning the text up to the node: that made loading grow
+        // with the square of the file's size.
+        let from = self.index.byte_at(start.line(), start.column());
+        let rest = &self.src[from..self.index.line_end(start.line())];
+        let len = source_len(rest, node.as_str());
         Location {
             line: start.line(),
             column: start.column(),
@@ -855,53 +855,85 @@ impl<'a> Loader<'a> {
                 img.from = Some(from.value.clone());
             }
         }
-        let mut reported: Vec<String> = Vec::new();
+        // Cycles: each image is walked once (a walk stops at an image an earlier walk
+        // finished), so this is linear in the number of images even for long chains.
+        let parent_of = |out: &BTreeMap<String, (Image, Location)>, name: &str| {
+            out.get(name).and_then(|(i, _)| i.from.clone())
+        };
+        let mut done: BTreeMap<String, bool> = BTreeMap::new(); // false: on the current walk
+        let mut cycles: Vec<Vec<String>> = Vec::new();
         for start in froms.keys() {
-            let mut chain = vec![start.clone()];
-            let mut cur = start.clone();
-            while let Some(parent) = out.get(&cur).and_then(|(i, _)| i.from.clone()) {
-                if parent == *start {
-                    if !chain.iter().any(|c| reported.contains(c)) {
-                        let from = &froms[start];
-                        chain.push(start.clone());
-                        self.error(class::CYCLE, format!("images are built from each other in a cycle: {}", chain.join(" → ")), from.loc, "this `from` closes the cycle")
-                            .help.push("one image in the chain must start from a vendor AMI: remove its `from`".into());
-                        reported.extend(chain.iter().cloned());
+            let mut path: Vec<String> = Vec::new();
+            let mut cur = Some(start.clone());
+            while let Some(name) = cur {
+                match done.get(&name) {
+                    Some(true) => break,
+                    Some(false) => {
+                        // Back on this walk's path: the images from `name` on form a cycle.
+                        let at = path.iter().position(|p| *p == name).unwrap_or(0);
+                        cycles.push(path[at..].to_vec());
+                        break;
                     }
-                    break;
+                    None => {}
                 }
-                if chain.contains(&parent) {
-                    break; // a cycle further up; reported from its own start
-                }
-                chain.push(parent.clone());
-                cur = parent;
+                done.insert(name.clone(), false);
+                cur = parent_of(&out, &name);
+                path.push(name);
+            }
+            for name in path {
+                done.insert(name, true);
             }
         }
-        if !reported.is_empty() {
-            for name in &reported {
+        for mut cycle in cycles {
+            // Reported from its alphabetically first image, as a reader would list it.
+            let first = (0..cycle.len()).min_by_key(|&i| &cycle[i]).unwrap_or(0);
+            cycle.rotate_left(first);
+            let start = cycle[0].clone();
+            let from = &froms[&start];
+            let mut chain = cycle.clone();
+            chain.push(start);
+            self.error(
+                class::CYCLE,
+                format!(
+                    "images are built from each other in a cycle: {}",
+                    chain.join(" → ")
+                ),
+                from.loc,
+                "this `from` closes the cycle",
+            )
+            .help
+            .push("one image in the chain must start from a vendor AMI: remove its `from`".into());
+            for name in &cycle {
                 if let Some((img, _)) = out.get_mut(name) {
                     img.from = None; // keep the partial model acyclic
                 }
             }
         }
-        // Inheritance, parents first.
+        // Inheritance, parents first: an image has its root's platform, and its own volume
+        // size or else its parent's. Each image is resolved once, after its parent.
         let names: Vec<String> = out.keys().cloned().collect();
-        for _ in 0..names.len() {
-            for name in &names {
-                let Some(parent) = out.get(name).and_then(|(i, _)| i.from.clone()) else {
-                    continue;
-                };
-                let Some((p_platform, p_volume)) =
-                    out.get(&parent).map(|(p, _)| (p.platform, p.volume_size))
-                else {
-                    continue;
-                };
-                let own_volume = explicit.get(name).and_then(|(_, volume)| *volume);
-                let (img, _) = out.get_mut(name).expect("present");
-                img.platform = p_platform;
-                if own_volume.is_none() {
-                    img.volume_size = p_volume;
+        let mut resolved: BTreeMap<String, (Platform, u32)> = BTreeMap::new();
+        for name in &names {
+            let mut pending: Vec<String> = Vec::new();
+            let mut cur = Some(name.clone());
+            while let Some(n) = cur {
+                if resolved.contains_key(&n) {
+                    break;
                 }
+                cur = parent_of(&out, &n);
+                pending.push(n);
+            }
+            while let Some(n) = pending.pop() {
+                let parent = parent_of(&out, &n).and_then(|p| resolved.get(&p).copied());
+                let own_volume = explicit.get(&n).and_then(|(_, volume)| *volume);
+                let (img, _) = out.get_mut(&n).expect("present");
+                if let Some((p_platform, p_volume)) = parent {
+                    img.platform = p_platform;
+                    if own_volume.is_none() {
+                        img.volume_size = p_volume;
+                    }
+                }
+                resolved.insert(n, (img.platform, img.volume_size));
             }
         }
         for name in &names {
@@ -1190,6 +1222,7 @@ fn source_len(rest: &str, value: &str) -> usize {
             let mut escaped = false;
             for c in chars {
                 len += 1;
+                diag::work::add(1);
                 if escaped {
                     escaped = false;
                 } else if q == '"' && c == '\\' {
@@ -1201,7 +1234,13 @@ fn source_len(rest: &str, value: &str) -> usize {
             len
         }
         Some('|' | '>') => 1,
-        _ => value.chars().count().min(rest.chars().count()).max(1),
+        _ => {
+            // Counting only as far as the value reaches keeps this to the node's own length
+            // even on a very long line (a flow mapping written on one line).
+            let want = value.chars().count();
+            diag::work::add(want);
+            rest.chars().take(want).count().max(1)
+        }
     }
 }
 

@@ -317,21 +317,30 @@ impl Stack {
     /// Images with every parent before its children; ties broken by name, so the order is
     /// deterministic.
     pub fn images_in_build_order(&self) -> Vec<&Image> {
-        let mut ordered: Vec<&Image> = Vec::with_capacity(self.images.len());
-        let depth = |image: &Image| {
-            let mut d = 0;
-            let mut cur = image;
-            while let Some(parent) = cur.from.as_deref().and_then(|p| self.images.get(p)) {
-                d += 1;
-                cur = parent;
-                if d > self.images.len() {
-                    break; // cycles are rejected by validation; never loop forever
+        // Depths are memoised (each image resolved once, after its parent), so a long chain
+        // of layered images costs its length, not its length squared.
+        let mut depth: BTreeMap<&str, usize> = BTreeMap::new();
+        for image in self.images.values() {
+            let mut pending: Vec<&Image> = Vec::new();
+            let mut cur = Some(image);
+            while let Some(img) = cur {
+                if depth.contains_key(img.name.as_str()) || pending.len() > self.images.len() {
+                    break; // known, or a cycle (rejected by validation; never loop forever)
                 }
+                pending.push(img);
+                cur = img.from.as_deref().and_then(|p| self.images.get(p));
             }
-            d
-        };
-        ordered.extend(self.images.values());
-        ordered.sort_by_key(|i| (depth(i), i.name.clone()));
+            while let Some(img) = pending.pop() {
+                let d = img
+                    .from
+                    .as_deref()
+                    .and_then(|p| depth.get(p))
+                    .map_or(0, |d| d + 1);
+                depth.insert(img.name.as_str(), d);
+            }
+        }
+        let mut ordered: Vec<&Image> = self.images.values().collect();
+        ordered.sort_by_key(|i| (depth[i.name.as_str()], i.name.as_str()));
         ordered
     }
 
