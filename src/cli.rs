@@ -45,11 +45,11 @@ pub enum Command {
     )]
     Init(InitArgs),
     /// Validate stack.yml and print what would be generated.
-    #[command(after_help = concat!("Examples:\n  stackchef check\n  stackchef check -f samples/webapp/stack.yml\n\n", "Exit codes: 0 valid, 2 invalid (every error is reported, with file:line:column)."))]
+    #[command(after_help = concat!("Examples:\n  stackchef check\n  stackchef check -f samples/webapp/stack.yml\n  render-stack | stackchef check -f -      # from standard input\n\n", "Exit codes: 0 valid, 2 invalid (every error is reported, with file:line:column)."))]
     Check(CheckArgs),
     /// Generate cookbooks, Packer templates, the CI script and AWS definitions.
     #[command(
-        after_help = "Examples:\n  stackchef generate -f stack.yml -o infra           # everything\n  stackchef generate packer -o infra                 # only the Packer templates\n  stackchef generate --check -o infra                # CI: exit 1 if anything is stale\n  stackchef generate --diff --dry-run -o infra       # preview changes\n\nExit codes: 0 written or fresh, 1 --check found changes or conflicts, 2 invalid input."
+        after_help = "Examples:\n  stackchef generate -f stack.yml -o infra           # everything\n  render-stack | stackchef generate -f - -o infra    # stack.yml from standard input\n  stackchef generate packer -o infra                 # only the Packer templates\n  stackchef generate --check -o infra                # CI: exit 1 if anything is stale\n  stackchef generate --diff --dry-run -o infra       # preview changes\n\nExit codes: 0 written or fresh, 1 --check found changes or conflicts, 2 invalid input."
     )]
     Generate(GenerateArgs),
     /// Lint cookbooks or a whole chef repo.
@@ -91,7 +91,7 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The project description.
+    /// The project description: a path, or `-` for standard input (at most 16 MiB).
     #[arg(short = 'f', long = "file", default_value = "stack.yml")]
     pub file: PathBuf,
 }
@@ -101,7 +101,7 @@ pub struct GenerateArgs {
     /// What to generate (default: all).
     #[arg(value_enum)]
     pub targets: Vec<Target>,
-    /// The project description.
+    /// The project description: a path, or `-` for standard input (at most 16 MiB).
     #[arg(short = 'f', long = "file", default_value = "stack.yml")]
     pub file: PathBuf,
     /// Output directory.

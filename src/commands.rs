@@ -213,8 +213,10 @@ fn plural(n: usize) -> &'static str {
 /// manifest, print a per-file outcome, and (unless `--check`/`--dry-run`) apply it safely.
 /// `color`: whether standard output (where the table and diffs go) may be coloured.
 pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
-    let input = std::fs::read(&args.file).ok();
-    let stack = spec::load_file(&args.file)?;
+    // Read once: the bytes validated are the bytes hashed into the manifest, and a pipe
+    // (`-f -`, `-f /dev/stdin`, `-f <(…)`) can be read only once.
+    let input = spec::read_input(&args.file)?;
+    let stack = spec::load_bytes(&input, &spec::display_name(&args.file))?;
     let templates = crate::templates::Templates::load(args.templates.as_deref())?;
     let targets: Vec<Target> = if args.targets.is_empty() {
         Target::ALL.to_vec()
@@ -226,7 +228,7 @@ pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
     let manifest = Manifest::load(&args.out)?;
     let changes = writer::reconcile(&args.out, &plan, &targets, &manifest, args.force)?;
 
-    let mut inputs = input.unwrap_or_default();
+    let mut inputs = input;
     for name in templates.overridden() {
         inputs.extend_from_slice(name.as_bytes());
     }

@@ -173,3 +173,85 @@ fn schema_is_json_and_completions_work() {
             .stdout(predicate::str::contains("stackchef"));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reading stack.yml: once, from standard input, with a byte-order mark, capped in size.
+
+fn webapp_yaml() -> String {
+    std::fs::read_to_string(support::root().join("samples/webapp/stack.yml")).unwrap()
+}
+
+/// `-f -` reads standard input; `-f /dev/stdin` (a pipe, readable once) works too because the
+/// file is read once and the same bytes are validated and hashed into the manifest.
+#[test]
+fn check_and_generate_read_standard_input_once() {
+    for file in ["-", "/dev/stdin"] {
+        stackchef()
+            .args(["check", "-f", file])
+            .write_stdin(webapp_yaml())
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("shop 0.3.0 is valid"));
+        let out = tempfile::tempdir().unwrap();
+        stackchef()
+            .args(["generate", "--dry-run", "-f", file, "-o"])
+            .arg(out.path())
+            .write_stdin(webapp_yaml())
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains(
+                "cookbooks/shop_common/metadata.rb",
+            ));
+    }
+    // Errors name standard input, with a position.
+    stackchef()
+        .args(["check", "-f", "-"])
+        .write_stdin("name: Shop\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<stdin>:1:7"));
+}
+
+#[test]
+fn help_documents_standard_input_and_the_size_cap() {
+    for cmd in ["check", "generate"] {
+        let out = stackchef().args([cmd, "--help"]).output().unwrap();
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert!(help.contains("`-` for standard input"), "{cmd}:\n{help}");
+        assert!(help.contains("16 MiB"), "{cmd}:\n{help}");
+    }
+}
+
+/// A file larger than the cap is refused, and reading stops at the cap: an endless input
+/// (/dev/zero) fails at once instead of filling memory.
+#[test]
+fn stack_yml_larger_than_the_cap_is_refused() {
+    stackchef()
+        .args(["check", "-f", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("larger than 16 MiB"));
+    let big = format!("{}\n{}", webapp_yaml(), "# padding\n".repeat(1_700_000));
+    stackchef()
+        .args(["check", "-f", "-"])
+        .write_stdin(big)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<stdin> is larger than 16 MiB"));
+}
+
+/// Bytes that are not UTF-8 are reported at their file:line:column.
+#[test]
+fn non_utf8_is_reported_at_the_first_bad_byte() {
+    let mut bytes = b"name: shop\nmaintainer: Sh".to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    bytes.extend_from_slice("p Öps\n".as_bytes());
+    stackchef()
+        .args(["check", "-f", "-"])
+        .write_stdin(bytes)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<stdin>:2:15"))
+        .stderr(predicate::str::contains("not valid UTF-8"));
+}

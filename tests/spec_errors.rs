@@ -196,3 +196,4 @@ fn long_image_chains_inherit_and_cycles_report_once() {
         ["images are built from each other in a cycle: i0397 → i0399 → i0398 → i0397"]
     );
 }
+

@@ -92,20 +92,117 @@ impl std::fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
-/// Load and validate a `stack.yml` from disk.
-pub fn load_file(path: &Path) -> Result<Stack, SpecError> {
-    let display = path.display().to_string();
-    match std::fs::read_to_string(path) {
-        Ok(src) => load_str(&src, &display),
-        Err(e) => Err(SpecError {
+/// The largest `stack.yml` accepted, in bytes (16 MiB: hundreds of times a large project's).
+/// Reading stops here, so an endless input such as /dev/zero fails at once.
+pub const MAX_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// The name `-f -` (standard input) is shown as in messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Where `stack.yml` is read from, as given to `-f`: `-` is standard input.
+pub fn display_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        STDIN_NAME.to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Read `stack.yml` once, whole: from `path`, or standard input when `path` is `-`. Callers
+/// validate and hash these same bytes, so a pipe (`-f /dev/stdin`, `-f <(…)`), which can be
+/// read only once, works like a file.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, SpecError> {
+    use std::io::Read;
+    let display = display_name(path);
+    let cannot_read = |e: std::io::Error| {
+        SpecError {
+        path: display.clone(),
+        source: None,
+        diagnostics: vec![
+            Diagnostic::error(format!("cannot read {display}: {e}"), &display).with_help(
+                "pass the description with -f PATH (or -f - for standard input), or create one with `stackchef init`",
+            ),
+        ],
+    }
+    };
+    let mut bytes = Vec::new();
+    // One byte past the cap tells "exactly at the cap" from "larger".
+    let limit = MAX_STACK_BYTES as u64 + 1;
+    if path == Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(cannot_read)?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+            .map_err(cannot_read)?;
+    }
+    if bytes.len() > MAX_STACK_BYTES {
+        return Err(SpecError {
             path: display.clone(),
             source: None,
-            diagnostics: vec![
-                Diagnostic::error(format!("cannot read {display}: {e}"), &display).with_help(
-                    "pass the description with -f PATH, or create one with `stackchef init`",
+            diagnostics: vec![Diagnostic::error(
+                format!(
+                    "{display} is larger than {} MiB, the most stackchef reads",
+                    MAX_STACK_BYTES / (1024 * 1024)
                 ),
-            ],
-        }),
+                &display,
+            )
+            .with_help(
+                "is -f pointing at the right file? a stack.yml is normally a few kilobytes",
+            )],
+        });
+    }
+    Ok(bytes)
+}
+
+/// Load and validate a `stack.yml` from disk (or standard input for `-`).
+pub fn load_file(path: &Path) -> Result<Stack, SpecError> {
+    let bytes = read_input(path)?;
+    load_bytes(&bytes, &display_name(path))
+}
+
+/// Load and validate `stack.yml` bytes: they must be UTF-8 (a byte-order mark is allowed);
+/// `path` is only used in messages.
+pub fn load_bytes(bytes: &[u8], path: &str) -> Result<Stack, SpecError> {
+    match std::str::from_utf8(bytes) {
+        Ok(src) => load_str(src, path),
+        Err(e) => {
+            // Point at the first bad byte: its line, and its column in characters of the
+            // valid text before it on that line.
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+            let loc = Location {
+                line: valid.matches('\n').count() + 1,
+                column: valid[line_start..].chars().count() + 1,
+                len: 1,
+            };
+            let bad = &bytes[e.valid_up_to()..];
+            let shown: Vec<String> = bad
+                .iter()
+                .take(e.error_len().unwrap_or(bad.len()).min(4))
+                .map(|b| format!("0x{b:02x}"))
+                .collect();
+            let mut d = Diagnostic::error(
+                format!(
+                    "{path} is not valid UTF-8: byte {} at line {}, column {}",
+                    shown.join(" "),
+                    loc.line,
+                    loc.column
+                ),
+                path,
+            )
+            .with_code(class::SYNTAX)
+            .with_help("save stack.yml as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)");
+            d.location = Some(loc);
+            Err(SpecError {
+                path: path.to_string(),
+                source: None,
+                diagnostics: vec![d],
+            })
+        }
     }
 }
 

@@ -5,5 +5,8 @@ pub mod model;
 pub mod schema;
 pub mod validate;
 
-pub use load::{load_file, load_str, SpecError};
+pub use load::{
+    display_name, load_bytes, load_file, load_str, read_input, SpecError, MAX_STACK_BYTES,
+    STDIN_NAME,
+};
 pub use model::*;
