@@ -241,6 +241,16 @@ fn stack_yml_larger_than_the_cap_is_refused() {
         .stderr(predicate::str::contains("<stdin> is larger than 16 MiB"));
 }
 
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    stackchef()
+        .args(["check", "-f", "-"])
+        .write_stdin(format!("\u{feff}{}", webapp_yaml()))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("shop 0.3.0 is valid"));
+}
+
 /// Bytes that are not UTF-8 are reported at their file:line:column.
 #[test]
 fn non_utf8_is_reported_at_the_first_bad_byte() {

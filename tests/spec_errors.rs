@@ -197,3 +197,21 @@ fn long_image_chains_inherit_and_cycles_report_once() {
     );
 }
 
+/// A UTF-8 byte-order mark is not part of the first key (it was: "unknown key `name` … did you
+/// mean `name`?"), and positions on the first line still count from the first key.
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_first_key() {
+    let stack = spec::load_str(
+        "\u{feff}name: shop\nmaintainer: M\nmaintainer_email: m@shop.example\nimages:\n  base:\n",
+        "stack.yml",
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    assert_eq!(stack.name, "shop");
+    let err = spec::load_bytes(
+        b"\xef\xbb\xbfname: Shop\nmaintainer: M\nmaintainer_email: m@shop.example\nimages:\n  base:\n",
+        "stack.yml",
+    )
+    .unwrap_err();
+    assert_eq!(err.diagnostics.len(), 1);
+    assert_eq!(err.diagnostics[0].position(), "stack.yml:1:7");
+}

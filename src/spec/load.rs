@@ -208,6 +208,9 @@ pub fn load_bytes(bytes: &[u8], path: &str) -> Result<Stack, SpecError> {
 
 /// Load and validate `stack.yml` text; `path` is only used in messages.
 pub fn load_str(src: &str, path: &str) -> Result<Stack, SpecError> {
+    // A UTF-8 byte-order mark (some Windows editors write one) is not part of the text: left
+    // in, it became part of the first key ("unknown key `name`, did you mean `name`?").
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let mut loader = Loader {
         src,
         index: SourceIndex::new(src),
