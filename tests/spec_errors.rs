@@ -215,3 +215,99 @@ fn a_byte_order_mark_is_not_part_of_the_first_key() {
     assert_eq!(err.diagnostics.len(), 1);
     assert_eq!(err.diagnostics[0].position(), "stack.yml:1:7");
 }
+
+const HEAD: &str =
+    "name: shop\nmaintainer: M\nmaintainer_email: m@shop.example\nimages:\n  base:\n";
+
+/// Each diagnostic as `line:column class: message`.
+fn errors_of(src: &str) -> Vec<String> {
+    let err = spec::load_str(src, "stack.yml").expect_err("must be rejected");
+    err.diagnostics
+        .iter()
+        .map(|d| {
+            let l = d.location.unwrap();
+            format!(
+                "{}:{} {}: {}",
+                l.line,
+                l.column,
+                d.code.as_deref().unwrap_or(""),
+                d.message
+            )
+        })
+        .collect()
+}
+
+/// A required key written without a value is empty, not missing.
+#[test]
+fn a_required_key_without_a_value_is_empty_not_missing() {
+    let src = format!("{HEAD}services:\n  api:\n    image: base\n    command:\n");
+    assert_eq!(
+        errors_of(&src),
+        ["9:5 invalid-value: `command` of service `api` is empty"]
+    );
+    let src = format!("{HEAD}services:\n  api:\n    image: base\n    command: ~\n");
+    assert_eq!(
+        errors_of(&src),
+        ["9:5 invalid-value: `command` of service `api` is empty"]
+    );
+    let err = spec::load_str(&src, "stack.yml").unwrap_err();
+    assert!(err
+        .render(false)
+        .contains("help: write the command line after `command:`"));
+    let src = "name:\nmaintainer: M\nmaintainer_email: m@shop.example\nimages:\n  base:\n";
+    assert_eq!(
+        errors_of(src),
+        ["1:1 invalid-value: `name` of stack.yml is empty"]
+    );
+}
+
+/// `null`, `~` and nothing are YAML's null: as an environment value or a list item they used
+/// to become the strings "null", "~" and "". They are rejected, with a hint to quote.
+#[test]
+fn null_values_are_rejected_with_a_hint_to_quote() {
+    let src = format!(
+        "{HEAD}    packages: [curl, null]\nservices:\n  api:\n    image: base\n    command: /bin/api\n    environment:\n      A: null\n      B: ~\n      C:\n      D: \"null\"\n      E: ''\n"
+    );
+    assert_eq!(
+        errors_of(&src),
+        [
+            "6:22 invalid-value: `packages` item is null",
+            "12:10 invalid-value: environment variable `A` is null",
+            "13:10 invalid-value: environment variable `B` is null",
+            "14:7 invalid-value: environment variable `C` is null",
+        ]
+    );
+    let rendered = spec::load_str(&src, "stack.yml").unwrap_err().render(false);
+    assert!(
+        rendered.contains("help: to set the text `null`, quote it: A: \"null\""),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("help: for an empty value write C: \"\""),
+        "{rendered}"
+    );
+    // Quoted, the same words are plain text.
+    let ok = format!(
+        "{HEAD}services:\n  api:\n    image: base\n    command: /bin/api\n    environment:\n      D: \"null\"\n      E: ''\n      F: '~'\n"
+    );
+    let stack = spec::load_str(&ok, "stack.yml").unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let env = &stack.services["api"].environment;
+    assert_eq!(
+        (env["D"].as_str(), env["E"].as_str(), env["F"].as_str()),
+        ("null", "", "~")
+    );
+}
+
+/// A quoted value is text, never null: `command: ""` is empty (it was "missing"), and
+/// `user: "null"` is the user `null`'s business, not "no user".
+#[test]
+fn quoted_values_are_text_not_null() {
+    let src = format!("{HEAD}services:\n  api:\n    image: base\n    command: \"\"\n");
+    assert_eq!(errors_of(&src), ["9:14 invalid-value: `command` is empty"]);
+    let src = format!(
+        "{HEAD}services:\n  api:\n    image: base\n    command: /bin/api\n    dns: \"null\"\n    user: 'null'\n"
+    );
+    let stack = spec::load_str(&src, "stack.yml").unwrap_or_else(|e| panic!("{}", e.render(false)));
+    assert_eq!(stack.services["api"].user, "null");
+    assert_eq!(stack.services["api"].dns.as_deref(), Some("null"));
+}

@@ -396,7 +396,27 @@ impl<'a> Loader<'a> {
     ) -> Option<Str> {
         match map.get_node(key) {
             Some(node) if !is_null(node) => self.string(node, what),
-            _ => {
+            Some(_) => {
+                // Written, but without a value (`command:`, `command: ~`): say so, at the key.
+                let loc = map
+                    .keys()
+                    .find(|k| k.as_str() == key)
+                    .map_or(owner_loc, |k| self.scalar_loc(k));
+                let hint = match key {
+                    "command" => "write the command line after `command:`".to_string(),
+                    _ => format!("`{key}` is required: write its value after `{key}:`"),
+                };
+                self.error(
+                    class::INVALID_VALUE,
+                    format!("`{key}` of {what} is empty"),
+                    loc,
+                    "no value",
+                )
+                .help
+                .push(hint);
+                None
+            }
+            None => {
                 // A misspelt key is already reported as unknown, with this key as the hint;
                 // reporting it as missing too would count one mistake twice.
                 let misspelt = map.keys().any(|k| {
@@ -443,10 +463,16 @@ impl<'a> Loader<'a> {
             return Vec::new();
         };
         match node {
-            Node::Sequence(seq) => seq
-                .iter()
-                .filter_map(|item| self.string(item, what))
-                .collect(),
+            Node::Sequence(seq) => {
+                let mut out = Vec::new();
+                for item in seq.iter() {
+                    if self.reject_null(item, None, &format!("{what} item")) {
+                        continue;
+                    }
+                    out.extend(self.string(item, what));
+                }
+                out
+            }
             n if is_null(n) => Vec::new(),
             n => {
                 let loc = self.node_loc(n);
@@ -511,7 +537,12 @@ impl<'a> Loader<'a> {
     // ---- the document ---------------------------------------------------------------------
 
     fn load(&mut self) -> Option<Stack> {
-        let options = LoaderOptions::default().error_on_duplicate_keys(true);
+        // prevent_coercion: only plain scalars may be YAML's null (or anything but text); a
+        // quoted `""` or `"null"` is text. Without it `command: ""` was "missing" and
+        // `user: "null"` silently meant "no user".
+        let options = LoaderOptions::default()
+            .error_on_duplicate_keys(true)
+            .prevent_coercion(true);
         let root = match parse_yaml_with_options(0, self.src, options) {
             Ok(root) => root,
             Err(err) => {
@@ -1234,7 +1265,11 @@ impl<'a> Loader<'a> {
                 );
                 continue;
             }
-            let Some(v) = self.string(value, &format!("environment variable `{}`", k.value)) else {
+            let what = format!("environment variable `{}`", k.value);
+            if self.reject_null(value, Some(&k), &what) {
+                continue;
+            }
+            let Some(v) = self.string(value, &what) else {
                 continue;
             };
             if v.value.contains('\0') {
@@ -1249,6 +1284,39 @@ impl<'a> Loader<'a> {
             env.insert(k.value, v.value);
         }
         env
+    }
+
+    /// Report a value that YAML reads as null (`null`, `~`, or nothing) where text is
+    /// expected: taken as the text "null", "~" or "" it would silently reach the generated
+    /// files. Returns whether `node` was null. `key` names a mapping entry, for the hint and
+    /// for the location of an empty value (which has no text of its own to point at).
+    fn reject_null(&mut self, node: &Node, key: Option<&Str>, what: &str) -> bool {
+        let Node::Scalar(s) = node else {
+            return false;
+        };
+        if !is_null(node) {
+            return false;
+        }
+        let written = s.as_str();
+        let loc = match key {
+            Some(k) if written.is_empty() => k.loc,
+            _ => self.scalar_loc(s),
+        };
+        let name = key.map_or(String::new(), |k| format!("{}: ", k.value));
+        let help = if written.is_empty() {
+            format!("for an empty value write {name}\"\"")
+        } else {
+            format!("to set the text `{written}`, quote it: {name}\"{written}\"")
+        };
+        self.error(
+            class::INVALID_VALUE,
+            format!("{what} is null"),
+            loc,
+            "YAML reads this as null, not as text",
+        )
+        .help
+        .push(help);
+        true
     }
 
     fn check_account(&mut self, s: &Str, what: &str) -> bool {
