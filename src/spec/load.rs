@@ -1153,7 +1153,7 @@ impl<'a> Loader<'a> {
             }
             let command = self.required_string(fields, "command", &what, name.loc);
             if let Some(c) = &command {
-                ok &= self.check_one_line(c, "`command`");
+                ok &= self.check_one_line(c, "`command`") && self.check_exec_start(c);
             }
             let user = self.opt_string(fields, "user", "`user`");
             if let Some(u) = &user {
@@ -1317,6 +1317,23 @@ impl<'a> Loader<'a> {
         .help
         .push(help);
         true
+    }
+
+    /// The command as systemd's `ExecStart=` reads it (see [`exec_start_problem`]): the unit
+    /// is written without `systemd-analyze verify`, so nothing later would catch it.
+    fn check_exec_start(&mut self, s: &Str) -> bool {
+        let Some((message, hint)) = exec_start_problem(&s.value) else {
+            return true;
+        };
+        self.error(
+            class::INVALID_VALUE,
+            message,
+            s.loc,
+            "systemd would not run this as written",
+        )
+        .help
+        .push(hint);
+        false
     }
 
     fn check_account(&mut self, s: &Str, what: &str) -> bool {

@@ -108,6 +108,134 @@ pub fn is_account_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
+/// Why systemd would not run `command` as written in `ExecStart=`, with a hint; `None` when it
+/// would. The rules of systemd.service(5), "Command lines", as systemd 252 applies them:
+/// words split on whitespace, `'…'`/`"…"` group them (anywhere in a word) and must be closed,
+/// a backslash starts one of C's escapes (in and out of quotes), a lone `;` starts a second
+/// command, and a leading `@ - : + !` is a prefix that changes how the command runs. A final
+/// backslash would make systemd join the unit's next line (`Restart=`) to the command.
+/// `%` and `$` are not checked: the service resource escapes them.
+/// The generated resource's `command` callbacks (cookbook-templates/common/resources/
+/// service.rb.tera) apply the same rules; tests/cookbooks.rs checks that they agree.
+pub fn exec_start_problem(command: &str) -> Option<(String, String)> {
+    let problem = |m: String, h: &str| Some((m, h.to_string()));
+    let chars: Vec<char> = command.chars().collect();
+    // Each word as written (quotes and escapes kept) and as systemd reads it.
+    let mut words: Vec<(String, String)> = Vec::new();
+    let mut word: Option<(String, String)> = None;
+    let mut quote: Option<char> = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            let Some(len) = escape_len(&chars[i + 1..]) else {
+                if i + 1 == chars.len() {
+                    return problem(
+                        "`command` ends with a backslash: systemd would join the unit's next line to it".into(),
+                        "remove it, or write `\\\\` for a backslash",
+                    );
+                }
+                let seq: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+                return problem(
+                    format!("`command` has the escape `{seq}`, which systemd does not know"),
+                    "systemd reads C escapes (\\n, \\t, \\xHH, \\\\, \\\", \\', \\s, \\;); write `\\\\` for a backslash",
+                );
+            };
+            let w = word.get_or_insert_with(Default::default);
+            w.0.extend(&chars[i..=i + len]);
+            w.1.push('?'); // an escaped character; its value does not matter here
+            i += len + 1;
+            continue;
+        }
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c.is_whitespace() => {
+                words.extend(word.take());
+                i += 1;
+                continue;
+            }
+            None => {}
+        }
+        let w = word.get_or_insert_with(Default::default);
+        w.0.push(c);
+        if !(c == '"' || c == '\'') || quote.is_some_and(|q| q != c) {
+            w.1.push(c);
+        }
+        i += 1;
+    }
+    if let Some(q) = quote {
+        return problem(
+            format!("`command` has an unclosed `{q}` quote"),
+            "close it, or write `\\\"` / `\\'` for a quote character",
+        );
+    }
+    words.extend(word.take());
+    let Some((_, program)) = words.first() else {
+        return problem("`command` is empty".into(), "write the command line to run");
+    };
+    if let Some(p) = program.chars().next().filter(|c| "@-:+!".contains(*c)) {
+        let effect = match p {
+            '+' => "runs the command as root, outside the sandbox",
+            '!' => "runs the command with full privileges",
+            '-' => "ignores the command's failure",
+            '@' => "takes the second word as the program's name (argv[0])",
+            _ => "turns off environment variable substitution",
+        };
+        return problem(
+            format!("`command` starts with `{p}`, a systemd prefix that {effect}"),
+            "start the command with the program's absolute path",
+        );
+    }
+    if program.is_empty() {
+        return problem(
+            "`command` has an empty program name".into(),
+            "start the command with the program's absolute path",
+        );
+    }
+    if program.contains('/') && (!program.starts_with('/') || program.ends_with('/')) {
+        return problem(
+            format!("`command` starts with `{program}`, which is neither an absolute path to a program nor a program name"),
+            "systemd needs an absolute path, e.g. /opt/app/bin/server (or a bare name found in PATH)",
+        );
+    }
+    if words.iter().any(|(raw, _)| raw == ";") {
+        return problem(
+            "`command` has a lone `;`, where systemd would start a second command".into(),
+            "write `\\;` to pass `;` as an argument; to run several commands use /bin/sh -c '…'",
+        );
+    }
+    None
+}
+
+/// Length of the escape sequence after a backslash at the start of `rest` (not counting the
+/// backslash), if systemd knows it: one of `abfnrtv\"'s;`, `xHH`, `uHHHH`, `UHHHHHHHH` or
+/// three octal digits (NUL excluded).
+fn escape_len(rest: &[char]) -> Option<usize> {
+    let hex = |n: usize| -> Option<usize> {
+        let digits = rest.get(1..=n)?;
+        let value = digits
+            .iter()
+            .try_fold(0u32, |v, c| Some(v * 16 + c.to_digit(16)?))?;
+        (value != 0 && char::from_u32(value).is_some()).then_some(n + 1)
+    };
+    match rest.first()? {
+        'a' | 'b' | 'f' | 'n' | 'r' | 't' | 'v' | '\\' | '"' | '\'' | 's' | ';' => Some(1),
+        'x' => hex(2),
+        'u' => hex(4),
+        'U' => hex(8),
+        '0'..='3' => {
+            let digits = rest.get(0..3)?;
+            let value = digits
+                .iter()
+                .try_fold(0u32, |v, c| Some(v * 8 + c.to_digit(8)?))?;
+            (value != 0).then_some(3)
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +302,42 @@ mod tests {
                 && !is_instance_type("t3")
         );
         assert!(is_env_name("RACK_ENV") && !is_env_name("RACK-ENV") && !is_env_name("1X"));
+    }
+
+    #[test]
+    fn exec_start_grammar() {
+        for ok in [
+            "/opt/shop/bin/api --port 8080",
+            "api --port 8080",
+            "/usr/bin/env printf '%s\\n' \"it's #{x}\" $HOME 100% \\\\back",
+            "/bin/echo a\"b c\"d 'x' \"\" ';' x; \\; \\x41 \\u00e9 \\101",
+            "/bin/echo x\\\\",
+            "\"/opt/my app/bin/api\" serve",
+        ] {
+            assert_eq!(exec_start_problem(ok), None, "{ok}");
+        }
+        for (bad, says) in [
+            ("/opt/api --flag \\", "ends with a backslash"),
+            ("/opt/api 'it", "unclosed `'` quote"),
+            ("/opt/api \"a b", "unclosed `\"` quote"),
+            ("/opt/api a\"b", "unclosed"),
+            ("+/opt/api", "starts with `+`"),
+            ("!/opt/api", "starts with `!`"),
+            ("@/opt/api api", "starts with `@`"),
+            ("-/opt/api", "starts with `-`"),
+            (":/opt/api", "starts with `:`"),
+            ("\"+/opt/api\"", "starts with `+`"),
+            ("/opt/api \\q", "escape `\\q`"),
+            ("/opt/api \\x00", "escape `\\x`"),
+            ("/opt/api \\x4", "escape `\\x`"),
+            ("/opt/api \\8", "escape `\\8`"),
+            ("/opt/api ; /bin/true", "lone `;`"),
+            ("bin/api", "neither an absolute path"),
+            ("/opt/bin/", "neither an absolute path"),
+            ("\"\" x", "empty program name"),
+        ] {
+            let (message, _) = exec_start_problem(bad).unwrap_or_else(|| panic!("{bad} passed"));
+            assert!(message.contains(says), "{bad}: {message}");
+        }
     }
 }
