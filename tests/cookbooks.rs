@@ -542,6 +542,217 @@ puts JSON.generate(helper.new.unit_content)
     );
 }
 
+/// Commands that systemd reads differently from how they are written, or that are fine: the
+/// Rust check (`stackchef check`) and the resource's `command` callbacks must agree on each.
+const EXEC_START_CASES: &[&str] = &[
+    "/opt/shop/bin/api --port 8080",
+    "api --port 8080",
+    "/bin/echo a\"b c\"d 'x' \"\" ';' x; \\; \\x41 \\u00e9 \\101 \\\\",
+    "\"/opt/my app/bin/api\" serve",
+    "/usr/bin/env printf '%s\\n' \"it's #{x}\" $HOME 100% \\\\back",
+    "/opt/api --flag \\",
+    "/opt/api 'it",
+    "/opt/api \"a b",
+    "/opt/api a\"b",
+    "+/opt/api",
+    "!/opt/api",
+    "!!/opt/api",
+    "@/opt/api api",
+    "-/opt/api",
+    ":/opt/api",
+    "\"+/opt/api\"",
+    "/opt/api \\q",
+    "/opt/api \\x00",
+    "/opt/api \\x4",
+    "/opt/api \\8",
+    "/opt/api \\000",
+    "/opt/api ; /bin/true",
+    "bin/api",
+    "/opt/bin/",
+    "\"\" x",
+    "/opt/api\ttab",
+    "   ",
+];
+
+/// Ruby that loads the service resource with a stub DSL and prints, for each command of the
+/// JSON list in ARGV[1], the messages of the `command` callbacks it fails.
+const COMMAND_CALLBACKS: &str = r#"
+require 'json'
+class ResourceDsl
+  def self.method_missing(*) = nil
+  def self.respond_to_missing?(*) = true
+  def self.property(name, *_types, **opts) = ((@props ||= {})[name] = opts)
+  def self.props = @props
+end
+ResourceDsl.class_eval(File.read(ARGV[0]), ARGV[0])
+callbacks = ResourceDsl.props.fetch(:command).fetch(:callbacks)
+commands = JSON.parse(File.read(ARGV[1]))
+puts JSON.generate(commands.map { |c| callbacks.reject { |_, check| check.call(c) }.keys })
+"#;
+
+/// The resource refuses what `check` refuses, so a recipe written by hand (or a stack.yml
+/// bypassing check) cannot write a unit systemd misreads either.
+#[test]
+fn command_callbacks_agree_with_check() {
+    let Some(ruby) = support::validator("ruby") else {
+        return;
+    };
+    let (_, dir) = escaping_tree();
+    let resource = dir.path().join("cookbooks/esc_common/resources/service.rb");
+    let cases = dir.path().join("commands.json");
+    std::fs::write(&cases, serde_json::to_string(EXEC_START_CASES).unwrap()).unwrap();
+    let script = dir.path().join("callbacks.rb");
+    std::fs::write(&script, COMMAND_CALLBACKS).unwrap();
+    let out = run_ruby(
+        &ruby,
+        &[script.as_os_str(), resource.as_os_str(), cases.as_os_str()],
+    );
+    let failed: Vec<Vec<String>> = serde_json::from_slice(&out).unwrap();
+    for (command, failed) in EXEC_START_CASES.iter().zip(&failed) {
+        let valid = !command.trim().is_empty()
+            && !command.chars().any(char::is_control)
+            && spec::validate::exec_start_problem(command).is_none();
+        assert_eq!(
+            failed.is_empty(),
+            valid,
+            "{command:?}: check says {}, the resource's callbacks fail {failed:?}",
+            if valid { "valid" } else { "invalid" }
+        );
+    }
+    assert!(failed.iter().filter(|f| f.is_empty()).count() >= 5);
+}
+
+/// Ruby that renders `unit_content` of the service resource for each service of the JSON list
+/// in ARGV[1] into ARGV[2]/<unit>.service, as `systemd_unit` writes a Hash (one `Key=value` per
+/// line under `[Section]`).
+const RENDER_UNITS: &str = r##"
+require 'json'
+class ResourceDsl
+  def self.method_missing(*) = nil
+  def self.respond_to_missing?(*) = true
+  def self.action_class(&block) = (@action_class = block)
+  def self.action_class_block = @action_class
+end
+ResourceDsl.class_eval(File.read(ARGV[0]), ARGV[0])
+Props = Struct.new(:service_name, :command, :user, :group, :working_directory, :environment,
+                   :unit_description, :restart, :restart_delay, :after, :limit_nofile,
+                   :read_write_paths, :capabilities, :sandbox, :protect_system, keyword_init: true)
+helper = Class.new do
+  attr_accessor :new_resource
+
+  def platform_family?(family) = family == 'debian'
+end
+helper.class_eval(&ResourceDsl.action_class_block)
+JSON.parse(File.read(ARGV[1])).each do |s|
+  h = helper.new
+  h.new_resource = Props.new(service_name: s['unit'], command: s['command'], user: s['user'],
+                             group: s['group'], working_directory: s['working_directory'],
+                             environment: s['environment'], unit_description: "#{s['unit']} service",
+                             restart: s['restart'], restart_delay: 5, after: ['network-online.target'],
+                             limit_nofile: nil, read_write_paths: [], capabilities: s['capabilities'],
+                             sandbox: true, protect_system: 'full')
+  ini = h.unit_content.map do |section, options|
+    "[#{section}]\n" + options.map { |k, v| "#{k}=#{v}\n" }.join
+  end
+  File.write(File.join(ARGV[2], "#{s['unit']}.service"), ini.join("\n"))
+end
+"##;
+
+/// Units rendered by the resource for every sample service (and the escaping stack's) pass
+/// `systemd-analyze verify`. systemd checks that the program exists, so each command's program
+/// is moved under a scratch root where a stub is created; the rest of the command line is
+/// unchanged. An unclosed quote, rendered past the callbacks, must fail: the check has teeth.
+#[test]
+fn rendered_units_pass_systemd_analyze_verify() {
+    let (Some(ruby), Some(analyze)) = (
+        support::validator("ruby"),
+        support::validator("systemd-analyze"),
+    ) else {
+        return;
+    };
+    let scratch = tempfile::tempdir().unwrap();
+    let stubs = scratch.path().join("root");
+    let units = scratch.path().join("units");
+    std::fs::create_dir_all(&units).unwrap();
+    let mut services = Vec::new();
+    for (_, stack) in all_stacks() {
+        for s in stack.services.values() {
+            let (program, rest) = s.command.split_once(' ').unwrap_or((&s.command, ""));
+            assert!(
+                program.starts_with('/'),
+                "{program}: samples use absolute paths"
+            );
+            let stub = stubs.join(program.trim_start_matches('/'));
+            std::fs::create_dir_all(stub.parent().unwrap()).unwrap();
+            std::fs::write(&stub, "#!/bin/sh\n").unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
+            services.push(serde_json::json!({
+                "unit": s.unit_name(&stack.name),
+                "command": format!("{}{program} {rest}", stubs.display()),
+                "user": s.user, "group": s.group,
+                "working_directory": s.working_directory,
+                "environment": s.environment,
+                "restart": s.restart.as_str(),
+                "capabilities": if s.port.is_some_and(|p| p < 1024) { vec!["CAP_NET_BIND_SERVICE"] } else { vec![] },
+            }));
+        }
+    }
+    assert!(services.len() >= 10, "{} services", services.len());
+    let mut broken = services[0].clone();
+    broken["unit"] = "broken-quote".into();
+    broken["command"] = format!("{} 'unclosed", broken["command"].as_str().unwrap()).into();
+
+    let render = |list: &[serde_json::Value], dir: &Path| {
+        let (_, tree) = escaping_tree();
+        let resource = tree
+            .path()
+            .join("cookbooks/esc_common/resources/service.rb");
+        let json = scratch.path().join("services.json");
+        std::fs::write(&json, serde_json::to_string(list).unwrap()).unwrap();
+        let script = scratch.path().join("render.rb");
+        std::fs::write(&script, RENDER_UNITS).unwrap();
+        run_ruby(
+            &ruby,
+            &[
+                script.as_os_str(),
+                resource.as_os_str(),
+                json.as_os_str(),
+                dir.as_os_str(),
+            ],
+        );
+    };
+    let verify = |dir: &Path| {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let out = Command::new(&analyze)
+            .args(["verify", "--man=no"])
+            .args(&files)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            files,
+        )
+    };
+
+    render(&services, &units);
+    let (ok, stderr, files) = verify(&units);
+    assert_eq!(files.len(), services.len());
+    assert!(ok, "systemd-analyze verify failed:\n{stderr}");
+    assert!(!stderr.contains("nknown escape"), "{stderr}");
+
+    let bad = scratch.path().join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    render(&[broken], &bad);
+    let (ok, stderr, _) = verify(&bad);
+    assert!(!ok && stderr.contains("Unbalanced quoting"), "{stderr}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // External validators
 
@@ -701,7 +912,9 @@ const COMMAND_BITS: [&str; 8] = [
     "100%",
     "$HOME",
     "ünï",
-    "\\\\",
+    // A backslash as systemd's ExecStart= reads it (`\\`): a lone one is an unknown escape,
+    // or at the end of the line joins the unit's next line to the command.
+    "\\\\\\\\",
 ];
 
 #[derive(Debug, Clone)]

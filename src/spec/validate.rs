@@ -151,7 +151,8 @@ pub fn exec_start_problem(command: &str) -> Option<(String, String)> {
             Some(q) if c == q => quote = None,
             Some(_) => {}
             None if c == '"' || c == '\'' => quote = Some(c),
-            None if c.is_whitespace() => {
+            // systemd splits on these only (a no-break space is part of a word).
+            None if matches!(c, ' ' | '\t' | '\n' | '\r') => {
                 words.extend(word.take());
                 i += 1;
                 continue;
