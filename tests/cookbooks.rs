@@ -574,8 +574,8 @@ const EXEC_START_CASES: &[&str] = &[
     "   ",
 ];
 
-/// Ruby that loads the service resource with a stub DSL and prints, for each command of the
-/// JSON list in ARGV[1], the messages of the `command` callbacks it fails.
+/// Ruby that loads the service resource with a stub DSL and prints, for each value of the
+/// JSON list in ARGV[1], the messages of the callbacks of property ARGV[2] it fails.
 const COMMAND_CALLBACKS: &str = r#"
 require 'json'
 class ResourceDsl
@@ -585,7 +585,7 @@ class ResourceDsl
   def self.props = @props
 end
 ResourceDsl.class_eval(File.read(ARGV[0]), ARGV[0])
-callbacks = ResourceDsl.props.fetch(:command).fetch(:callbacks)
+callbacks = ResourceDsl.props.fetch(ARGV[2].to_sym).fetch(:callbacks)
 commands = JSON.parse(File.read(ARGV[1]))
 puts JSON.generate(commands.map { |c| callbacks.reject { |_, check| check.call(c) }.keys })
 "#;
@@ -599,15 +599,7 @@ fn command_callbacks_agree_with_check() {
     };
     let (_, dir) = escaping_tree();
     let resource = dir.path().join("cookbooks/esc_common/resources/service.rb");
-    let cases = dir.path().join("commands.json");
-    std::fs::write(&cases, serde_json::to_string(EXEC_START_CASES).unwrap()).unwrap();
-    let script = dir.path().join("callbacks.rb");
-    std::fs::write(&script, COMMAND_CALLBACKS).unwrap();
-    let out = run_ruby(
-        &ruby,
-        &[script.as_os_str(), resource.as_os_str(), cases.as_os_str()],
-    );
-    let failed: Vec<Vec<String>> = serde_json::from_slice(&out).unwrap();
+    let failed = failed_callbacks(&ruby, &resource, "command", EXEC_START_CASES);
     for (command, failed) in EXEC_START_CASES.iter().zip(&failed) {
         let valid = !command.trim().is_empty()
             && !command.chars().any(char::is_control)
@@ -620,6 +612,86 @@ fn command_callbacks_agree_with_check() {
         );
     }
     assert!(failed.iter().filter(|f| f.is_empty()).count() >= 5);
+}
+
+/// The messages of the callbacks of `property` of the service resource that each of `values`
+/// fails, by running them in Ruby.
+fn failed_callbacks<T: serde::Serialize>(
+    ruby: &Path,
+    resource: &Path,
+    property: &str,
+    values: &[T],
+) -> Vec<Vec<String>> {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = dir.path().join("values.json");
+    std::fs::write(&cases, serde_json::to_string(values).unwrap()).unwrap();
+    let script = dir.path().join("callbacks.rb");
+    std::fs::write(&script, COMMAND_CALLBACKS).unwrap();
+    let out = run_ruby(
+        ruby,
+        &[
+            script.as_os_str(),
+            resource.as_os_str(),
+            cases.as_os_str(),
+            property.as_ref(),
+        ],
+    );
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// The other properties written into the unit as text refuse what would change how systemd
+/// reads it: a backslash (a final one joins the next line), quotes and whitespace in paths,
+/// control characters (a newline would add a setting of the caller's choosing).
+#[test]
+fn unit_text_properties_refuse_what_would_change_the_unit() {
+    let Some(ruby) = support::validator("ruby") else {
+        return;
+    };
+    let (_, dir) = escaping_tree();
+    let resource = dir.path().join("cookbooks/esc_common/resources/service.rb");
+    let passes = |property: &str, values: &[serde_json::Value]| -> Vec<bool> {
+        failed_callbacks(&ruby, &resource, property, values)
+            .iter()
+            .map(Vec::is_empty)
+            .collect()
+    };
+    let j = |s: &str| serde_json::Value::from(s);
+    assert_eq!(
+        passes(
+            "working_directory",
+            &[
+                j("/srv/100%"),
+                j("/srv/app\\"),
+                j("/srv/my app"),
+                j("/srv/'x'"),
+                j("srv")
+            ]
+        ),
+        [true, false, false, false, false]
+    );
+    assert_eq!(
+        passes(
+            "unit_description",
+            &[
+                j("100% tricky \"quoted\""),
+                j("ends in \\"),
+                j("two\nExecStartPre=+/bin/sh"),
+                j("even \\\\")
+            ]
+        ),
+        [true, false, false, true]
+    );
+    assert_eq!(
+        passes(
+            "read_write_paths",
+            &[
+                serde_json::json!(["/srv/data", "/var/lib/x"]),
+                serde_json::json!(["/srv/data\\"]),
+                serde_json::json!(["/srv/a b"]),
+            ]
+        ),
+        [true, false, false]
+    );
 }
 
 /// Ruby that renders `unit_content` of the service resource for each service of the JSON list
