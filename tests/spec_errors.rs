@@ -311,3 +311,20 @@ fn quoted_values_are_text_not_null() {
     assert_eq!(stack.services["api"].user, "null");
     assert_eq!(stack.services["api"].dns.as_deref(), Some("null"));
 }
+
+/// A hint for an unknown image lists at most ten of the declared images: listing all of them
+/// in every error made the output grow with images × errors.
+#[test]
+fn unknown_image_hints_list_a_few_images() {
+    let mut src =
+        String::from("name: shop\nmaintainer: M\nmaintainer_email: m@shop.example\nimages:\n");
+    for i in 0..50 {
+        src.push_str(&format!("  img{i:02}:\n"));
+    }
+    src.push_str("services:\n  api:\n    image: zzz\n    command: /bin/api\n");
+    let err = spec::load_str(&src, "stack.yml").unwrap_err();
+    assert_eq!(
+        err.diagnostics[0].help,
+        ["declared images: img00, img01, img02, img03, img04, img05, img06, img07, img08, img09, and 40 more"]
+    );
+}

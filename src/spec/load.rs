@@ -961,14 +961,7 @@ impl<'a> Loader<'a> {
         // Second pass: parents exist, no cycles; inherit platform and volume size.
         for (child, from) in &froms {
             if !out.contains_key(&from.value) {
-                let known: Vec<&str> = out.keys().map(String::as_str).collect();
-                let mut help = match did_you_mean(&from.value, &known) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => String::new(),
-                };
-                if help.is_empty() {
-                    help = format!("declared images: {}", known.join(", "));
-                }
+                let help = image_hint(&from.value, &out);
                 self.error(
                     class::REFERENCE,
                     format!(
@@ -1133,11 +1126,7 @@ impl<'a> Loader<'a> {
             if let Some(img) = &image {
                 if !images.contains_key(&img.value) {
                     ok = false;
-                    let known: Vec<&str> = images.keys().map(String::as_str).collect();
-                    let help = match did_you_mean(&img.value, &known) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("declared images: {}", known.join(", ")),
-                    };
+                    let help = image_hint(&img.value, images);
                     self.error(
                         class::REFERENCE,
                         format!(
@@ -1431,6 +1420,31 @@ fn source_len(rest: &str, value: &str) -> usize {
 
 fn is_null(node: &Node) -> bool {
     matches!(node, Node::Scalar(s) if s.may_coerce() && matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+}
+
+/// Most images a "did you mean" compares a bad reference with. Beyond it, each bad reference
+/// would cost a pass over every image: quadratic in a large stack full of them.
+const MAX_SUGGESTION_CANDIDATES: usize = 1000;
+/// Most image names a hint lists.
+const MAX_LISTED_NAMES: usize = 10;
+
+/// Help for a reference to an unknown image: the likely typo, or (some of) the images declared.
+fn image_hint<V>(input: &str, images: &BTreeMap<String, V>) -> String {
+    if images.len() <= MAX_SUGGESTION_CANDIDATES {
+        let known: Vec<&str> = images.keys().map(String::as_str).collect();
+        if let Some(s) = did_you_mean(input, &known) {
+            return format!("did you mean `{s}`?");
+        }
+    }
+    let shown: Vec<&str> = images
+        .keys()
+        .take(MAX_LISTED_NAMES)
+        .map(String::as_str)
+        .collect();
+    match images.len() - shown.len() {
+        0 => format!("declared images: {}", shown.join(", ")),
+        more => format!("declared images: {}, and {more} more", shown.join(", ")),
+    }
 }
 
 /// The closest of `options` to `input`, if it is close enough to be a likely typo.
