@@ -131,21 +131,6 @@ impl Diagnostic {
         self.render_snippet(snippet, color)
     }
 
-    /// Render rustc-style, from the text of the diagnostic's own line only (with its line
-    /// ending, as [`line_text`] gives it). The snippet is that one line: rendering costs the same in a 50 MB file as in
-    /// a small one, and a caller with many findings looks each line up in an index.
-    pub fn render_line(&self, line: Option<&str>, color: bool) -> String {
-        let snippet = match (line, self.location) {
-            (Some(text), Some(loc)) => Some((
-                text,
-                loc.line,
-                byte_range(text, Location { line: 1, ..loc }),
-            )),
-            _ => None,
-        };
-        self.render_snippet(snippet, color)
-    }
-
     /// Render with `(text, number of its first line, byte range of the span in it)`.
     fn render_snippet(
         &self,
@@ -185,14 +170,6 @@ impl Diagnostic {
         };
         renderer.render(&[group])
     }
-}
-
-/// The text of 1-based line `line` of `src`, with its line ending if it has one (a span at the
-/// end of a line points at that ending; empty past the end of the text).
-pub fn line_text(src: &str, line: usize) -> &str {
-    src.split_inclusive('\n')
-        .nth(line.saturating_sub(1))
-        .unwrap_or("")
 }
 
 /// Byte range in `src` of a 1-based line/column (characters) location, clamped to the line.
