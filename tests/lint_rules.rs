@@ -893,6 +893,69 @@ fn ops002_hard_coded_ip() {
     assert!(recipe("OPS002", near).is_empty());
 }
 
+/// Precision (issue 12): dotted quads that are not addresses, or addresses that are not hosts
+/// a DNS name could replace.
+#[test]
+fn ops002_not_hosts_are_not_flagged() {
+    let recipe_body = "\
+chef_gem 'rvm' do\n  version '>= 1.11.3.6'\nend\n\
+log 'jruby-9.4.0.0 and pkg-0.33.6.3-4 and mirror/dist/1.6.1.0/x.tgz'\n\
+property :v, String, description: 'e.g. 2.1.0.3 or 7.1.4.2'\n\
+if mock?\n  log 'test double at 10.9.8.7'\nend\n\
+default['app']['subnet'] = '10.8.0.0'\n\
+default['app']['netmask'] = '255.255.0.0'\n\
+default['app']['nameservers'] = ['10.0.0.2']\n\
+default['app']['group'] = '239.2.11.71'\n\
+default['dhcp']['dns'] = '8.8.8.8'\n\
+keepalived_vrrp 'x' do\n  virtual_ipaddress ['10.0.2.254']\nend\n";
+    let template = "\
+# BindAddress: localhost 192.168.7.254\n\
+  ;listen = 10.20.30.40\n\
+//server 10.20.30.41\n\
+<Location /x>\n  deny from 112.201.71.118\n  Allow from 10.1.1.1\n  Require ip 10.1.1.2\n</Location>\n\
+<% if @x %>\n#    ex: 127.0.0.1, 10.1.2.3:2004\n<% end %>\n";
+    let found = lint(
+        "OPS002",
+        repo![
+            "cookbooks/app/recipes/default.rb" => recipe_body,
+            "cookbooks/app/templates/default/a.conf.erb" => template,
+            "cookbooks/app/test/fixtures/cookbooks/app_test/metadata.rb" => "name 'app_test'\n",
+            "cookbooks/app/test/fixtures/cookbooks/app_test/recipes/default.rb" => "log '10.0.2.254'\n",
+        ],
+        APP,
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+/// Must-flag counterparts of the exemptions above: a URL's host, an address after `=` in a
+/// config line, an address in the `else` of `if mock?`, and a host key.
+#[test]
+fn ops002_hosts_are_still_flagged() {
+    let recipe_body = "\
+apt_repository 'w' do\n  uri 'http://162.242.214.29/'\nend\n\
+if mock?\n  log 'x'\nelse\n  log 'real 10.9.8.7'\nend\n\
+default['riemann']['server'] = '140.211.10.83'\n";
+    let template = "bind_address = 10.20.30.40\n<%= @x %> 10.20.30.42\n";
+    let found = lint(
+        "OPS002",
+        repo![
+            "cookbooks/app/recipes/default.rb" => recipe_body,
+            "cookbooks/app/templates/default/a.conf.erb" => template,
+        ],
+        APP,
+    );
+    assert_eq!(
+        found,
+        [
+            "cookbooks/app/recipes/default.rb:2:15",
+            "cookbooks/app/recipes/default.rb:7:13",
+            "cookbooks/app/recipes/default.rb:9:33",
+            "cookbooks/app/templates/default/a.conf.erb:1:16",
+            "cookbooks/app/templates/default/a.conf.erb:2:11"
+        ]
+    );
+}
+
 #[test]
 fn ops003_secret_literal() {
     let body = "user 'app' do\n  password 'hunter2-long'\nend\ncfg = { 'api_token' => 'abcd1234', client_secret: 'xyz12345' }\ndb_password = 'swordfish'\n";

@@ -336,6 +336,8 @@ pub fn extract_with(ruby: &[u8], lines: &LineIndex<'_>, string_ips: bool) -> Fac
         string_ips,
         depth: 0,
         arms: Vec::new(),
+        ip_names: Vec::new(),
+        quiet_ips: 0,
     };
     if let Some(err) = result.errors().next() {
         let loc = err.location();
@@ -397,6 +399,14 @@ struct Collector<'a, 's> {
     depth: u32,
     /// The conditional arms we are inside, outermost first (see [`Resource::arms`]).
     arms: Vec<Arm>,
+    /// Byte ranges (in the Ruby source) of the names whose values are being visited: the
+    /// innermost call, hash key, attribute key or variable a string literal is given to. Read
+    /// only when a string holds an address ([`scan::ip_exempt_name`]), so pushing a range is
+    /// all the cost for the other strings.
+    ip_names: Vec<(u32, u32)>,
+    /// Inside the test branch of `if mock?` (or `stub?`, `fake?`, …): addresses there are
+    /// test doubles, never reached in production.
+    quiet_ips: u32,
 }
 
 /// Where an index chain like `node['a']['b']` starts.
@@ -587,7 +597,10 @@ impl<'a, 's> Collector<'a, 's> {
         let reads_start = self.facts.reads.len() as u32;
         let lit = value.as_ref().map_or(Lit::Other, |v| lit(self.src, v));
         if let Some(v) = &value {
-            self.visit(v);
+            match last_key.as_ref().filter(|k| is_literal_key(k)) {
+                Some(k) => self.visit_named(&k.location(), v),
+                None => self.visit(v),
+            }
         }
         let reads_end = self.facts.reads.len() as u32;
         self.facts.writes.push(AttrWrite {
@@ -644,11 +657,40 @@ impl<'a, 's> Collector<'a, 's> {
     /// Visit a call's arguments and block, not its receiver.
     fn visit_call_parts(&mut self, call: &CallNode<'_>) {
         if let Some(args) = call.arguments() {
-            self.visit_arguments_node(&args);
+            self.visit_named_arguments(call, &args);
         }
         if let Some(block) = call.block() {
             self.visit(&block);
         }
+    }
+
+    /// Visit a call's arguments with its name as the innermost name of [`Collector::ip_names`].
+    fn visit_named_arguments(&mut self, call: &CallNode<'_>, args: &ArgumentsNode<'_>) {
+        match call.message_loc() {
+            Some(loc) => {
+                self.ip_names.push((loc.start() as u32, loc.end() as u32));
+                self.visit_arguments_node(args);
+                self.ip_names.pop();
+            }
+            None => self.visit_arguments_node(args),
+        }
+    }
+
+    /// Visit `node` with the name at `loc` as the innermost of [`Collector::ip_names`].
+    fn visit_named(&mut self, loc: &ruby_prism::Location<'_>, node: &Node<'_>) {
+        self.ip_names.push((loc.start() as u32, loc.end() as u32));
+        self.visit(node);
+        self.ip_names.pop();
+    }
+
+    /// Whether the innermost name a string is given to exempts its addresses.
+    fn ip_name_exempt(&self) -> bool {
+        let bytes = self.src.0.as_bytes();
+        self.ip_names.last().is_some_and(|&(start, end)| {
+            bytes
+                .get(start as usize..end as usize)
+                .is_some_and(scan::ip_exempt_name)
+        })
     }
 
     /// Handle a call; returns true when its children were already visited. Never inlined: it
@@ -811,7 +853,7 @@ impl<'a, 's> Collector<'a, 's> {
             arms: self.arms.clone(),
         });
         if let Some(args) = arguments_node {
-            self.visit_arguments_node(&args);
+            self.visit_named_arguments(call, &args);
         }
         if let Some(block) = block {
             let outer = self.resource.replace(resource);
@@ -838,9 +880,20 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
     // exclusive arms (`if`/`else`, `case`/`when`) are known never to run together.
     fn visit_if_node(&mut self, node: &ruby_prism::IfNode<'pr>) {
         let at = node.location().start();
+        // `if mock?` / `if stubbed?` … : the branch taken under test holds test doubles.
+        let mock = node.predicate().as_call_node().is_some_and(|c| {
+            let name = c.name().as_slice();
+            name.ends_with(b"?")
+                && [&b"mock"[..], b"stub", b"fake"]
+                    .iter()
+                    .any(|w| name.windows(w.len()).any(|x| x == *w))
+        });
+        let quiet = u32::from(mock);
         self.visit(&node.predicate());
         if let Some(statements) = node.statements() {
+            self.quiet_ips += quiet;
             self.in_arm(at, 0, |c| c.visit_statements_node(&statements));
+            self.quiet_ips -= quiet;
         }
         if let Some(subsequent) = node.subsequent() {
             self.in_arm(at, 1, |c| c.visit(&subsequent));
@@ -947,7 +1000,7 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
     }
 
     fn visit_string_node(&mut self, node: &StringNode<'pr>) {
-        if !self.string_ips {
+        if !self.string_ips || self.quiet_ips > 0 {
             return;
         }
         let content = node.content_loc();
@@ -956,7 +1009,13 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
             return;
         }
         let base = content.start() as usize;
+        let mut named = None;
         for (at, len, addr) in scan::ipv4s(raw) {
+            if scan::not_an_address(raw, at, at + len)
+                || *named.get_or_insert_with(|| self.ip_name_exempt())
+            {
+                continue;
+            }
             let span = self.lines.span(base + at, base + at + len);
             self.facts.ips.push((span, addr));
         }
@@ -976,14 +1035,20 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
                 self.secret(name, value.unescaped(), &node.location());
             }
         }
-        ruby_prism::visit_assoc_node(self, node);
+        let key = node.key();
+        if is_literal_key(&key) {
+            self.visit(&key);
+            self.visit_named(&key.location(), &node.value());
+        } else {
+            ruby_prism::visit_assoc_node(self, node);
+        }
     }
 
     fn visit_local_variable_write_node(&mut self, node: &LocalVariableWriteNode<'pr>) {
         if let Some(value) = node.value().as_string_node() {
             self.secret(node.name().as_slice(), value.unescaped(), &node.location());
         }
-        ruby_prism::visit_local_variable_write_node(self, node);
+        self.visit_named(&node.name_loc(), &node.value());
     }
 
     fn visit_index_or_write_node(&mut self, node: &IndexOrWriteNode<'pr>) {
