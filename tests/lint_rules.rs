@@ -78,6 +78,49 @@ fn attr001_attributes_file_too_large() {
     .is_empty());
 }
 
+/// Precision (issue 12): an attribute set in each `case platform` branch is one attribute.
+#[test]
+fn attr001_attr002_count_distinct_attributes() {
+    // 20 distinct attributes, 4 of them set in each of 4 branches: 32 assignments.
+    let mut file = attrs(16);
+    file.push_str("case node['platform_family']\n");
+    for family in ["debian", "rhel", "suse", "arch"] {
+        file.push_str(&format!("when '{family}'\n"));
+        for key in ["pkg", "dir", "user", "conf"] {
+            file.push_str(&format!("  default['app']['{key}'] = '{family}'\n"));
+        }
+    }
+    file.push_str("end\n");
+    assert!(lint(
+        "ATTR001",
+        repo!["cookbooks/app/attributes/default.rb" => file.clone()],
+        APP
+    )
+    .is_empty());
+    // Ten attributes (twelve assignments), ten resources: not outnumbered.
+    let branches = "case node['platform']\nwhen 'a'\n  default['app']['x'] = 1\n  default['app']['y'] = 1\nwhen 'b'\n  default['app']['x'] = 2\n  default['app']['y'] = 2\nend\n";
+    let mut few = attrs(8);
+    few.push_str(branches);
+    let ten: String = (0..10).map(|i| format!("package 'p{i}'\n")).collect();
+    assert!(lint(
+        "ATTR002",
+        repo!["cookbooks/app/attributes/default.rb" => few, "cookbooks/app/recipes/default.rb" => ten],
+        APP
+    )
+    .is_empty());
+    // 26 distinct attributes still pass the limit.
+    let mut many = attrs(26);
+    many.push_str(branches);
+    assert_eq!(
+        lint(
+            "ATTR001",
+            repo!["cookbooks/app/attributes/default.rb" => many],
+            APP
+        ),
+        ["cookbooks/app/attributes/default.rb:26:1"]
+    );
+}
+
 #[test]
 fn attr002_attributes_outnumber_resources() {
     let two = "package 'a'\nservice 'b' do\n  action :start\nend\n";
@@ -201,6 +244,115 @@ fn attr005_undefined_attribute() {
     .is_empty());
 }
 
+/// Precision (issue 12): reads that expect the attribute may be absent are not "undefined".
+#[test]
+fn attr005_reads_that_expect_absence_are_not_flagged() {
+    let defs = "default['app']['port'] = 80\ndefault['app']['config']['verb'] = 3\n";
+    let reads = "\
+log 'a' if node['app']['opt1'].nil?\n\
+x = node['app']['opt2'] || {}\n\
+y = node.dig('app', 'opt3', 'deep')\n\
+z = node['app']['opt4']&.upcase\n\
+w = node['app']['gone']['deeper'] rescue nil\n\
+if node['app']['opt5']\n  log node['app']['opt5']\nend\n\
+if node['app'].key?('opt6') && node['app']['opt6'] == true\n  log node['app']['opt6']\nend\n\
+log 'b' if node.attribute?('cache') && node['cache']['host']\n\
+c = node['app']['config']['opt7'] ? 1 : 2\n\
+if node['app']['opt8'] == true\n  log 'x'\nend\n\
+unless node['app']['opt9']\n  log 'y'\nend\n\
+begin\n  log node['app']['opt10']['x']\nrescue NoMethodError\n  nil\nend\n\
+node.default['app']['state'][name] = 1\n\
+s = node.default['app']['serial']\n\
+log(node['app']['opt11'] && node['app']['opt11']['k'])\n";
+    let found = lint(
+        "ATTR005",
+        repo![
+            "cookbooks/app/attributes/default.rb" => defs,
+            "cookbooks/app/recipes/default.rb" => reads,
+            "cookbooks/cache/metadata.rb" => "name 'cache'\n",
+        ],
+        APP,
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+/// Must-flag counterparts: a tested read whose parent is missing raises on `nil`; a value
+/// comparison expects a value; a read used as a value; a parent defined only by a recipe's
+/// `node.default[…] =` is not defined before the run; one finding per path per statement.
+#[test]
+fn attr005_unguarded_and_missing_parent_reads_are_flagged() {
+    let defs = "default['app']['port'] = 80\n";
+    let reads = "\
+k = node['app']['gpg']['keyserver'] || 'hkp://keys'\n\
+if node['app']['mode'] == 'native'\n  log 'n'\nend\n\
+flag = node['app']['install'] == true ||\n  node['app']['install'] == 'true'\n\
+node.default['svc']['state'] = 1\n\
+log 'p' if node['svc']['enabled']\n";
+    let found = lint(
+        "ATTR005",
+        repo![
+            "cookbooks/app/attributes/default.rb" => defs,
+            "cookbooks/app/recipes/default.rb" => reads,
+            "cookbooks/svc/metadata.rb" => "name 'svc'\n",
+        ],
+        APP,
+    );
+    assert_eq!(
+        found,
+        [
+            "cookbooks/app/recipes/default.rb:1:5",
+            "cookbooks/app/recipes/default.rb:2:4",
+            "cookbooks/app/recipes/default.rb:5:8",
+            "cookbooks/app/recipes/default.rb:8:12"
+        ]
+    );
+}
+
+/// Precision (issue 12): reads ATTR006 used not to see.
+#[test]
+fn attr006_indirect_reads_count_as_reads() {
+    let defs = "\
+default['app']['a'] = 1\ndefault['app']['b'] = 2\ndefault['app']['c'] = 3\n\
+default['app']['d'] = 4\ndefault['app']['e'] = 5\ndefault['app']['f'] = 6\n\
+default['app']['g'] = 7\n";
+    let library = "\
+module AppHelpers\n  def url(node)\n    node['app']['a']\n  end\n\n\
+  def attrs\n    cfg = run_context.node['app']\n    cfg['b']\n  end\n\n\
+  def other(replica)\n    replica['app']['c']\n  end\nend\n";
+    let provider = "action :run do\n  log new_resource.run_context.node[:app][:d]\nend\n";
+    let template = "<%= @node['app']['e'] %> <%= \"#{node[:app][:f]}\" %>\n";
+    let fixture = "log node['app']['g']\n";
+    let found = lint(
+        "ATTR006",
+        repo![
+            "cookbooks/app/attributes/default.rb" => defs,
+            "cookbooks/app/libraries/helpers.rb" => library,
+            "cookbooks/app/providers/default.rb" => provider,
+            "cookbooks/app/templates/default/x.erb" => template,
+            "cookbooks/app/test/fixtures/cookbooks/app_test/metadata.rb" => "name 'app_test'\n",
+            "cookbooks/app/test/fixtures/cookbooks/app_test/recipes/default.rb" => fixture,
+        ],
+        APP,
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+/// An unused attribute set in each platform branch is reported once; a presence check of a
+/// namespace reads nothing below it.
+#[test]
+fn attr006_one_finding_per_attribute_and_presence_checks() {
+    let defs = "\
+case node['platform']\nwhen 'a'\n  default['app']['bin'] = '/a'\nwhen 'b'\n  default['app']['bin'] = '/b'\nend\n\
+default['app']['used'] = 1\n";
+    let reads = "log node['app']['used'] if node.key?('app') && node['app'].key?('other')\n";
+    let found = lint(
+        "ATTR006",
+        repo!["cookbooks/app/attributes/default.rb" => defs, "cookbooks/app/recipes/default.rb" => reads],
+        APP,
+    );
+    assert_eq!(found, ["cookbooks/app/attributes/default.rb:3:3"]);
+}
+
 #[test]
 fn attr006_unused_attribute() {
     let defs = "default['app']['used'] = 1\ndefault['app']['unused'] = 2\ndefault['app']['db']['host'] = 'db'\ndefault['nginx']['port'] = 80\n";
@@ -230,7 +382,16 @@ fn attr007_recipe_sets_attribute() {
         repo!["cookbooks/app/recipes/default.rb" => recipe],
         APP,
     );
-    assert_eq!(found.len(), 5, "{found:?}");
+    // `node.set` (line 4) is LEG001's: one finding per line.
+    assert_eq!(
+        found,
+        [
+            "cookbooks/app/recipes/default.rb:1:1",
+            "cookbooks/app/recipes/default.rb:2:1",
+            "cookbooks/app/recipes/default.rb:3:1",
+            "cookbooks/app/recipes/default.rb:5:1"
+        ]
+    );
     let near = "node.run_state['app'] = 1\nsettings = { 'a' => 1 }\nsettings['b'] = 2\nlog node['app']['a']\n";
     assert!(lint(
         "ATTR007",
