@@ -1139,6 +1139,31 @@ fn ops003_secret_literal() {
     assert!(recipe("OPS003", near).is_empty());
 }
 
+/// Precision (issue 12): placeholders and environment variable names are not secrets; real
+/// values next to them still are.
+#[test]
+fn ops003_placeholders_and_env_names_are_not_secrets() {
+    let attrs = "\
+default['app']['password'] = 'change_me'\n\
+default['app']['db_password'] = 'password'\n\
+default['app']['api_token'] = 'TODO'\n\
+default['app']['admin_password'] = '<your password>'\n\
+default['app']['root_password'] = 'xxxxxxxx'\n\
+default['app']['secret'] = 'SomeSecret'\n";
+    let resource = "\
+MATRIX = {\n  stork_database_password: 'STORK_DATABASE_PASSWORD',\n  rest_tls_private_key: 'STORK_REST_TLS_PRIVATE_KEY',\n}.freeze\n\
+password = \"null\"\n";
+    let found = lint(
+        "OPS003",
+        repo![
+            "cookbooks/app/attributes/default.rb" => attrs,
+            "cookbooks/app/libraries/matrix.rb" => resource,
+        ],
+        APP,
+    );
+    assert_eq!(found, ["cookbooks/app/attributes/default.rb:6:1"]);
+}
+
 #[test]
 fn ops004_template_source_missing() {
     let body = "template '/etc/a.conf' do\n  source 'a.conf.erb'\nend\ntemplate '/etc/b.conf'\ntemplate '/etc/c.conf' do\n  source 'c.erb'\nend\n";

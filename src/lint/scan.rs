@@ -237,8 +237,11 @@ fn ends_with_word(name: &[u8], ending: &str) -> bool {
         && (head == 0 || norm(name[head - 1]) == b'_')
 }
 
-/// Whether a literal assigned to a secret-looking name is a real value rather than a
-/// reference or an empty default (`''`, a path, a URL, an ENV lookup placeholder).
+/// Whether a literal assigned to a secret-looking name looks like a real secret: not empty,
+/// not a path, URL or secret-store reference, not too short — and not a placeholder
+/// (`change_me`, `password`, `TODO`, `<your password>`, `null`: a default meant to be
+/// overridden, or code) or an environment variable's name (`STORK_DATABASE_PASSWORD`: a
+/// table of where to read the secret from).
 pub fn secret_value(value: &str) -> bool {
     let v = value.trim();
     !(v.is_empty()
@@ -247,7 +250,45 @@ pub fn secret_value(value: &str) -> bool {
         || v.starts_with("https://")
         || v.starts_with("vault:")
         || v.starts_with("arn:")
-        || v.len() < 4)
+        || v.len() < 4
+        || placeholder(v)
+        || env_var_name(v))
+}
+
+/// `change_me`, `CHANGEME`, `password`, `secret`, `xxxx`, `TODO`, `<…>`, `null`, …
+fn placeholder(v: &str) -> bool {
+    if v.starts_with('<') && v.ends_with('>') {
+        return true;
+    }
+    let word: String = v
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    matches!(
+        word.as_str(),
+        "changeme"
+            | "changeit"
+            | "replaceme"
+            | "password"
+            | "passwd"
+            | "secret"
+            | "todo"
+            | "fixme"
+            | "null"
+            | "none"
+            | "placeholder"
+            | "yourpassword"
+            | "yoursecret"
+    ) || (word.len() >= 3 && word.bytes().all(|b| b == b'x' || b == b'*'))
+}
+
+/// `STORK_DATABASE_PASSWORD`: capitals, digits and at least one `_`, starting with a letter.
+fn env_var_name(v: &str) -> bool {
+    v.starts_with(|c: char| c.is_ascii_uppercase())
+        && v.contains('_')
+        && v.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// Deterministic pseudo-random strings of `tokens` (xorshift), for tests that compare a fast
