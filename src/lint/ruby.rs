@@ -657,7 +657,7 @@ impl<'a, 's> Collector<'a, 's> {
             if self.tested.len() > 64 {
                 self.tested.clear();
             }
-            self.tested.push((loc.start() as u32, loc.end() as u32));
+            self.tested.push((loc.start(), loc.end()));
             return;
         }
         let Some(recv) = call.receiver() else {
@@ -693,7 +693,7 @@ impl<'a, 's> Collector<'a, 's> {
             return false;
         }
         let loc = call.location();
-        let at = (loc.start() as u32, loc.end() as u32);
+        let at = (loc.start(), loc.end());
         match self.tested.iter().position(|&t| t == at) {
             Some(i) => {
                 self.tested.swap_remove(i);
@@ -756,8 +756,6 @@ impl<'a, 's> Collector<'a, 's> {
         }
         None
     }
-
-    /// One `[]` of a chain: note its key (it must have exactly one), return its receiver.
 
     /// Visit only the dynamic parts of index keys (they may read attributes themselves).
     fn visit_dynamic_keys(&mut self, node: &Node<'_>) {
@@ -920,7 +918,7 @@ impl<'a, 's> Collector<'a, 's> {
     fn visit_named_arguments(&mut self, call: &CallNode<'_>, args: &ArgumentsNode<'_>) {
         match call.message_loc() {
             Some(loc) => {
-                self.ip_names.push((loc.start() as u32, loc.end() as u32));
+                self.ip_names.push((loc.start(), loc.end()));
                 self.visit_arguments_node(args);
                 self.ip_names.pop();
             }
@@ -930,7 +928,7 @@ impl<'a, 's> Collector<'a, 's> {
 
     /// Visit `node` with the name at `loc` as the innermost of [`Collector::ip_names`].
     fn visit_named(&mut self, loc: &ruby_prism::Location<'_>, node: &Node<'_>) {
-        self.ip_names.push((loc.start() as u32, loc.end() as u32));
+        self.ip_names.push((loc.start(), loc.end()));
         self.visit(node);
         self.ip_names.pop();
     }
@@ -1471,7 +1469,7 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
 /// A call's byte range, to recognise it again later in the walk.
 fn loc_of(call: &CallNode<'_>) -> (u32, u32) {
     let loc = call.location();
-    (loc.start() as u32, loc.end() as u32)
+    (loc.start(), loc.end())
 }
 
 pub fn is_level(name: &str) -> bool {
