@@ -78,6 +78,49 @@ fn attr001_attributes_file_too_large() {
     .is_empty());
 }
 
+/// Precision (issue 12): an attribute set in each `case platform` branch is one attribute.
+#[test]
+fn attr001_attr002_count_distinct_attributes() {
+    // 20 distinct attributes, 4 of them set in each of 4 branches: 32 assignments.
+    let mut file = attrs(16);
+    file.push_str("case node['platform_family']\n");
+    for family in ["debian", "rhel", "suse", "arch"] {
+        file.push_str(&format!("when '{family}'\n"));
+        for key in ["pkg", "dir", "user", "conf"] {
+            file.push_str(&format!("  default['app']['{key}'] = '{family}'\n"));
+        }
+    }
+    file.push_str("end\n");
+    assert!(lint(
+        "ATTR001",
+        repo!["cookbooks/app/attributes/default.rb" => file.clone()],
+        APP
+    )
+    .is_empty());
+    // Ten attributes (twelve assignments), ten resources: not outnumbered.
+    let branches = "case node['platform']\nwhen 'a'\n  default['app']['x'] = 1\n  default['app']['y'] = 1\nwhen 'b'\n  default['app']['x'] = 2\n  default['app']['y'] = 2\nend\n";
+    let mut few = attrs(8);
+    few.push_str(branches);
+    let ten: String = (0..10).map(|i| format!("package 'p{i}'\n")).collect();
+    assert!(lint(
+        "ATTR002",
+        repo!["cookbooks/app/attributes/default.rb" => few, "cookbooks/app/recipes/default.rb" => ten],
+        APP
+    )
+    .is_empty());
+    // 26 distinct attributes still pass the limit.
+    let mut many = attrs(26);
+    many.push_str(branches);
+    assert_eq!(
+        lint(
+            "ATTR001",
+            repo!["cookbooks/app/attributes/default.rb" => many],
+            APP
+        ),
+        ["cookbooks/app/attributes/default.rb:26:1"]
+    );
+}
+
 #[test]
 fn attr002_attributes_outnumber_resources() {
     let two = "package 'a'\nservice 'b' do\n  action :start\nend\n";
@@ -201,6 +244,115 @@ fn attr005_undefined_attribute() {
     .is_empty());
 }
 
+/// Precision (issue 12): reads that expect the attribute may be absent are not "undefined".
+#[test]
+fn attr005_reads_that_expect_absence_are_not_flagged() {
+    let defs = "default['app']['port'] = 80\ndefault['app']['config']['verb'] = 3\n";
+    let reads = "\
+log 'a' if node['app']['opt1'].nil?\n\
+x = node['app']['opt2'] || {}\n\
+y = node.dig('app', 'opt3', 'deep')\n\
+z = node['app']['opt4']&.upcase\n\
+w = node['app']['gone']['deeper'] rescue nil\n\
+if node['app']['opt5']\n  log node['app']['opt5']\nend\n\
+if node['app'].key?('opt6') && node['app']['opt6'] == true\n  log node['app']['opt6']\nend\n\
+log 'b' if node.attribute?('cache') && node['cache']['host']\n\
+c = node['app']['config']['opt7'] ? 1 : 2\n\
+if node['app']['opt8'] == true\n  log 'x'\nend\n\
+unless node['app']['opt9']\n  log 'y'\nend\n\
+begin\n  log node['app']['opt10']['x']\nrescue NoMethodError\n  nil\nend\n\
+node.default['app']['state'][name] = 1\n\
+s = node.default['app']['serial']\n\
+log(node['app']['opt11'] && node['app']['opt11']['k'])\n";
+    let found = lint(
+        "ATTR005",
+        repo![
+            "cookbooks/app/attributes/default.rb" => defs,
+            "cookbooks/app/recipes/default.rb" => reads,
+            "cookbooks/cache/metadata.rb" => "name 'cache'\n",
+        ],
+        APP,
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+/// Must-flag counterparts: a tested read whose parent is missing raises on `nil`; a value
+/// comparison expects a value; a read used as a value; a parent defined only by a recipe's
+/// `node.default[…] =` is not defined before the run; one finding per path per statement.
+#[test]
+fn attr005_unguarded_and_missing_parent_reads_are_flagged() {
+    let defs = "default['app']['port'] = 80\n";
+    let reads = "\
+k = node['app']['gpg']['keyserver'] || 'hkp://keys'\n\
+if node['app']['mode'] == 'native'\n  log 'n'\nend\n\
+flag = node['app']['install'] == true ||\n  node['app']['install'] == 'true'\n\
+node.default['svc']['state'] = 1\n\
+log 'p' if node['svc']['enabled']\n";
+    let found = lint(
+        "ATTR005",
+        repo![
+            "cookbooks/app/attributes/default.rb" => defs,
+            "cookbooks/app/recipes/default.rb" => reads,
+            "cookbooks/svc/metadata.rb" => "name 'svc'\n",
+        ],
+        APP,
+    );
+    assert_eq!(
+        found,
+        [
+            "cookbooks/app/recipes/default.rb:1:5",
+            "cookbooks/app/recipes/default.rb:2:4",
+            "cookbooks/app/recipes/default.rb:5:8",
+            "cookbooks/app/recipes/default.rb:8:12"
+        ]
+    );
+}
+
+/// Precision (issue 12): reads ATTR006 used not to see.
+#[test]
+fn attr006_indirect_reads_count_as_reads() {
+    let defs = "\
+default['app']['a'] = 1\ndefault['app']['b'] = 2\ndefault['app']['c'] = 3\n\
+default['app']['d'] = 4\ndefault['app']['e'] = 5\ndefault['app']['f'] = 6\n\
+default['app']['g'] = 7\n";
+    let library = "\
+module AppHelpers\n  def url(node)\n    node['app']['a']\n  end\n\n\
+  def attrs\n    cfg = run_context.node['app']\n    cfg['b']\n  end\n\n\
+  def other(replica)\n    replica['app']['c']\n  end\nend\n";
+    let provider = "action :run do\n  log new_resource.run_context.node[:app][:d]\nend\n";
+    let template = "<%= @node['app']['e'] %> <%= \"#{node[:app][:f]}\" %>\n";
+    let fixture = "log node['app']['g']\n";
+    let found = lint(
+        "ATTR006",
+        repo![
+            "cookbooks/app/attributes/default.rb" => defs,
+            "cookbooks/app/libraries/helpers.rb" => library,
+            "cookbooks/app/providers/default.rb" => provider,
+            "cookbooks/app/templates/default/x.erb" => template,
+            "cookbooks/app/test/fixtures/cookbooks/app_test/metadata.rb" => "name 'app_test'\n",
+            "cookbooks/app/test/fixtures/cookbooks/app_test/recipes/default.rb" => fixture,
+        ],
+        APP,
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+/// An unused attribute set in each platform branch is reported once; a presence check of a
+/// namespace reads nothing below it.
+#[test]
+fn attr006_one_finding_per_attribute_and_presence_checks() {
+    let defs = "\
+case node['platform']\nwhen 'a'\n  default['app']['bin'] = '/a'\nwhen 'b'\n  default['app']['bin'] = '/b'\nend\n\
+default['app']['used'] = 1\n";
+    let reads = "log node['app']['used'] if node.key?('app') && node['app'].key?('other')\n";
+    let found = lint(
+        "ATTR006",
+        repo!["cookbooks/app/attributes/default.rb" => defs, "cookbooks/app/recipes/default.rb" => reads],
+        APP,
+    );
+    assert_eq!(found, ["cookbooks/app/attributes/default.rb:3:3"]);
+}
+
 #[test]
 fn attr006_unused_attribute() {
     let defs = "default['app']['used'] = 1\ndefault['app']['unused'] = 2\ndefault['app']['db']['host'] = 'db'\ndefault['nginx']['port'] = 80\n";
@@ -230,7 +382,16 @@ fn attr007_recipe_sets_attribute() {
         repo!["cookbooks/app/recipes/default.rb" => recipe],
         APP,
     );
-    assert_eq!(found.len(), 5, "{found:?}");
+    // `node.set` (line 4) is LEG001's: one finding per line.
+    assert_eq!(
+        found,
+        [
+            "cookbooks/app/recipes/default.rb:1:1",
+            "cookbooks/app/recipes/default.rb:2:1",
+            "cookbooks/app/recipes/default.rb:3:1",
+            "cookbooks/app/recipes/default.rb:5:1"
+        ]
+    );
     let near = "node.run_state['app'] = 1\nsettings = { 'a' => 1 }\nsettings['b'] = 2\nlog node['app']['a']\n";
     assert!(lint(
         "ATTR007",
@@ -893,6 +1054,69 @@ fn ops002_hard_coded_ip() {
     assert!(recipe("OPS002", near).is_empty());
 }
 
+/// Precision (issue 12): dotted quads that are not addresses, or addresses that are not hosts
+/// a DNS name could replace.
+#[test]
+fn ops002_not_hosts_are_not_flagged() {
+    let recipe_body = "\
+chef_gem 'rvm' do\n  version '>= 1.11.3.6'\nend\n\
+log 'jruby-9.4.0.0 and pkg-0.33.6.3-4 and mirror/dist/1.6.1.0/x.tgz'\n\
+property :v, String, description: 'e.g. 2.1.0.3 or 7.1.4.2'\n\
+if mock?\n  log 'test double at 10.9.8.7'\nend\n\
+default['app']['subnet'] = '10.8.0.0'\n\
+default['app']['netmask'] = '255.255.0.0'\n\
+default['app']['nameservers'] = ['10.0.0.2']\n\
+default['app']['group'] = '239.2.11.71'\n\
+default['dhcp']['dns'] = '8.8.8.8'\n\
+keepalived_vrrp 'x' do\n  virtual_ipaddress ['10.0.2.254']\nend\n";
+    let template = "\
+# BindAddress: localhost 192.168.7.254\n\
+  ;listen = 10.20.30.40\n\
+//server 10.20.30.41\n\
+<Location /x>\n  deny from 112.201.71.118\n  Allow from 10.1.1.1\n  Require ip 10.1.1.2\n</Location>\n\
+<% if @x %>\n#    ex: 127.0.0.1, 10.1.2.3:2004\n<% end %>\n";
+    let found = lint(
+        "OPS002",
+        repo![
+            "cookbooks/app/recipes/default.rb" => recipe_body,
+            "cookbooks/app/templates/default/a.conf.erb" => template,
+            "cookbooks/app/test/fixtures/cookbooks/app_test/metadata.rb" => "name 'app_test'\n",
+            "cookbooks/app/test/fixtures/cookbooks/app_test/recipes/default.rb" => "log '10.0.2.254'\n",
+        ],
+        APP,
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+/// Must-flag counterparts of the exemptions above: a URL's host, an address after `=` in a
+/// config line, an address in the `else` of `if mock?`, and a host key.
+#[test]
+fn ops002_hosts_are_still_flagged() {
+    let recipe_body = "\
+apt_repository 'w' do\n  uri 'http://162.242.214.29/'\nend\n\
+if mock?\n  log 'x'\nelse\n  log 'real 10.9.8.7'\nend\n\
+default['riemann']['server'] = '140.211.10.83'\n";
+    let template = "bind_address = 10.20.30.40\n<%= @x %> 10.20.30.42\n";
+    let found = lint(
+        "OPS002",
+        repo![
+            "cookbooks/app/recipes/default.rb" => recipe_body,
+            "cookbooks/app/templates/default/a.conf.erb" => template,
+        ],
+        APP,
+    );
+    assert_eq!(
+        found,
+        [
+            "cookbooks/app/recipes/default.rb:2:15",
+            "cookbooks/app/recipes/default.rb:7:13",
+            "cookbooks/app/recipes/default.rb:9:33",
+            "cookbooks/app/templates/default/a.conf.erb:1:16",
+            "cookbooks/app/templates/default/a.conf.erb:2:11"
+        ]
+    );
+}
+
 #[test]
 fn ops003_secret_literal() {
     let body = "user 'app' do\n  password 'hunter2-long'\nend\ncfg = { 'api_token' => 'abcd1234', client_secret: 'xyz12345' }\ndb_password = 'swordfish'\n";
@@ -913,6 +1137,31 @@ fn ops003_secret_literal() {
     );
     let near = "user 'app' do\n  password node['app']['pw']\nend\ntoken_path = '/run/token'\nkey = 'value'\npassword = ENV['X']\n";
     assert!(recipe("OPS003", near).is_empty());
+}
+
+/// Precision (issue 12): placeholders and environment variable names are not secrets; real
+/// values next to them still are.
+#[test]
+fn ops003_placeholders_and_env_names_are_not_secrets() {
+    let attrs = "\
+default['app']['password'] = 'change_me'\n\
+default['app']['db_password'] = 'password'\n\
+default['app']['api_token'] = 'TODO'\n\
+default['app']['admin_password'] = '<your password>'\n\
+default['app']['root_password'] = 'xxxxxxxx'\n\
+default['app']['secret'] = 'SomeSecret'\n";
+    let resource = "\
+MATRIX = {\n  stork_database_password: 'STORK_DATABASE_PASSWORD',\n  rest_tls_private_key: 'STORK_REST_TLS_PRIVATE_KEY',\n}.freeze\n\
+password = \"null\"\n";
+    let found = lint(
+        "OPS003",
+        repo![
+            "cookbooks/app/attributes/default.rb" => attrs,
+            "cookbooks/app/libraries/matrix.rb" => resource,
+        ],
+        APP,
+    );
+    assert_eq!(found, ["cookbooks/app/attributes/default.rb:6:1"]);
 }
 
 #[test]

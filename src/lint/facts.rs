@@ -314,6 +314,13 @@ impl<'a> AttrIndex<'a> {
         node != Self::ROOT && (n.below & sets != 0 || self.prefix_member(n.parent, sets))
     }
 
+    /// The node of the path one key shorter (the root for the root and unknown nodes).
+    pub fn parent(&self, node: AttrNode) -> AttrNode {
+        self.nodes
+            .get(node as usize)
+            .map_or(Self::ROOT, |n| n.parent)
+    }
+
     /// Whether `node` or one of its ancestors (other than the root) is a member of `sets`.
     fn prefix_member(&self, mut node: AttrNode, sets: u8) -> bool {
         while node != Self::ROOT {
@@ -503,6 +510,37 @@ pub struct AttrWrite {
 pub struct AttrRead {
     pub path: AttrPath,
     pub span: Span,
+    /// How the code copes with the attribute being absent.
+    pub nil: NilCheck,
+    /// Read through a local variable rather than `node` itself: an alias of a node
+    /// sub-hash (`n = node['a']; n['b']` reads `['a']['b']`) or a variable that may hold a
+    /// node (`replicaset['mongodb']['shard']`, two literal keys at least). Evidence that the
+    /// attribute is used, too indirect to say it is missing.
+    pub indirect: bool,
+    /// The statement the read is part of (numbered in walk order; a nested body's statements
+    /// get their own numbers): one expression that reads a path twice
+    /// (`x == true || x == 'true'`) is one use.
+    pub stmt: u32,
+    /// Only asks whether the attribute exists (`key?`, `has_key?`, `attribute?`, `exist?`):
+    /// no use of its value, so no evidence that anything below it is read.
+    pub presence: bool,
+}
+
+/// How a read copes with the attribute being absent (`nil`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NilCheck {
+    /// The value is used as it is: `nil` flows on into a template, a command, a property.
+    #[default]
+    Unchecked,
+    /// Only tested, or given a fallback: the condition of an `if`/`unless`/`while`/ternary
+    /// (also through `&&`, `||`, `!`, `==`, `!=`), the left side of `||`, the receiver of
+    /// `.nil?` or `&.`. Absence is expected; but if the parent is absent too, indexing it
+    /// raises `NoMethodError` on `nil`.
+    Tested,
+    /// Cannot raise and expects absence: `node.dig`/`read`/`attribute?`/`key?`, a read under
+    /// `rescue`, one inside a branch guarded by a check of the same path (`if node['a']['b']`,
+    /// `node['a'].key?('b') && …`), or through `node.default[…]`, which creates the keys.
+    Safe,
 }
 
 /// The target of an `include_recipe`.

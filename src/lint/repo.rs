@@ -710,8 +710,13 @@ impl SourceFile {
                 // the walk does not look for them in string literals).
                 let lines = ruby::LineIndex::new(&text);
                 let mut facts = ruby::extract_with(&code, &lines, false);
-                facts.ips = scan::ipv4s(text.as_bytes())
+                let bytes = text.as_bytes();
+                facts.ips = scan::ipv4s(bytes)
                     .into_iter()
+                    .filter(|&(at, len, _)| {
+                        !scan::not_an_address(bytes, at, at + len)
+                            && !scan::template_line_exempt(bytes, at)
+                    })
                     .map(|(at, len, addr)| (lines.span(at, at + len), addr))
                     .collect();
                 if let Some(at) = unterminated {

@@ -10,8 +10,8 @@ use ruby_prism::{
 };
 
 use super::facts::{
-    Arm, AttrPath, AttrRead, AttrWrite, Call, Facts, Include, IncludeTarget, Key, Lit, Resource,
-    Span, Stmt,
+    Arm, AttrPath, AttrRead, AttrWrite, Call, Facts, Include, IncludeTarget, Key, Lit, NilCheck,
+    Resource, Span, Stmt,
 };
 use super::scan;
 use super::word::{has_byte, splat, zero_bytes, HIGH_BITS};
@@ -336,6 +336,15 @@ pub fn extract_with(ruby: &[u8], lines: &LineIndex<'_>, string_ips: bool) -> Fac
         string_ips,
         depth: 0,
         arms: Vec::new(),
+        ip_names: Vec::new(),
+        quiet_ips: 0,
+        tested: Vec::new(),
+        guards: Vec::new(),
+        rescued: 0,
+        presence_at: None,
+        stmt: 0,
+        stmts: 0,
+        aliases: Vec::new(),
     };
     if let Some(err) = result.errors().next() {
         let loc = err.location();
@@ -397,12 +406,41 @@ struct Collector<'a, 's> {
     depth: u32,
     /// The conditional arms we are inside, outermost first (see [`Resource::arms`]).
     arms: Vec<Arm>,
+    /// Byte ranges (in the Ruby source) of the names whose values are being visited: the
+    /// innermost call, hash key, attribute key or variable a string literal is given to. Read
+    /// only when a string holds an address ([`scan::ip_exempt_name`]), so pushing a range is
+    /// all the cost for the other strings.
+    ip_names: Vec<(u32, u32)>,
+    /// Inside the test branch of `if mock?` (or `stub?`, `fake?`, …): addresses there are
+    /// test doubles, never reached in production.
+    quiet_ips: u32,
+    /// Byte ranges of index chains met in a tested position ([`NilCheck::Tested`]), noted by
+    /// [`Collector::mark_tested`] before the chain itself is visited.
+    tested: Vec<(u32, u32)>,
+    /// Paths a surrounding condition checked (`if node['a']['b']`, `node['a'].key?('b') && …`):
+    /// reads of them, or below them, in the guarded code are [`NilCheck::Safe`].
+    guards: Vec<AttrPath>,
+    /// Inside code a `rescue` covers.
+    rescued: u32,
+    /// The byte range of the receiver of the last `key?`-style check: that chain is read
+    /// only to ask about a key ([`AttrRead::presence`]).
+    presence_at: Option<(u32, u32)>,
+    /// The statement being walked, and the last number given out.
+    stmt: u32,
+    stmts: u32,
+    /// Local variables holding a node sub-hash (`n = node['a']`), innermost last; reset at
+    /// each `def`.
+    aliases: Vec<(String, AttrPath)>,
 }
 
 /// Where an index chain like `node['a']['b']` starts.
 enum Root {
-    /// `node[...]`
+    /// `node[...]`, also `@node` (templates), a `node` parameter, `run_context.node`.
     Node,
+    /// A local variable holding a node sub-hash: index into [`Collector::aliases`].
+    Alias(usize),
+    /// Another local variable: maybe a node passed around (`replicaset['mongodb'][…]`).
+    Loose,
     /// `default[...]` (attributes-file DSL) or `node.default[...]`; the level is one of
     /// [`LEVELS`] (no copy: most chains are reads, where the root is dropped).
     Level { level: &'static str, via_node: bool },
@@ -481,10 +519,22 @@ impl<'a, 's> Collector<'a, 's> {
         let mut dynamic = false;
         let mut recv = self.chain_link(outer, &mut keys, &mut dynamic)?;
         loop {
-            let inner = recv.as_call_node()?;
+            let Some(inner) = recv.as_call_node() else {
+                let root = self.variable_root(&recv)?;
+                keys.reverse();
+                return Some(Chain {
+                    root,
+                    path: AttrPath::from_literal_keys(keys, dynamic),
+                    dynamic,
+                });
+            };
             let name = inner.name().as_slice();
             if !is_index(name) {
-                let root = Self::root_call(&inner, name)?;
+                let root = Self::root_call(&inner, name).or_else(|| {
+                    // `run_context.node[…]`, `new_resource.node[…]`.
+                    (name == b"node" && inner.arguments().is_none() && inner.block().is_none())
+                        .then_some(Root::Node)
+                })?;
                 keys.reverse();
                 return Some(Chain {
                     root,
@@ -494,6 +544,21 @@ impl<'a, 's> Collector<'a, 's> {
             }
             recv = self.chain_link(&inner, &mut keys, &mut dynamic)?;
         }
+    }
+
+    /// The root of a chain that starts at a variable: `@node` and a local `node` are the
+    /// node; other locals are aliases or [`Root::Loose`].
+    fn variable_root(&self, recv: &Node<'_>) -> Option<Root> {
+        if let Some(local) = recv.as_local_variable_read_node() {
+            let name = local.name().as_slice();
+            if name == b"node" {
+                return Some(Root::Node);
+            }
+            let alias = self.aliases.iter().rposition(|(n, _)| n.as_bytes() == name);
+            return Some(alias.map_or(Root::Loose, Root::Alias));
+        }
+        let ivar = recv.as_instance_variable_read_node()?;
+        (ivar.name().as_slice() == b"@node").then_some(Root::Node)
     }
 
     /// One `[]` of a chain: note its key (it must have exactly one), return its receiver.
@@ -518,8 +583,178 @@ impl<'a, 's> Collector<'a, 's> {
         call.receiver()
     }
 
-    fn push_read(&mut self, path: AttrPath, span: Span) {
-        self.facts.reads.push(AttrRead { path, span });
+    fn push_read(&mut self, path: AttrPath, span: Span, nil: NilCheck) {
+        self.push_read_via(path, span, nil, false);
+    }
+
+    /// A presence check of `path` (see [`AttrRead::presence`]).
+    fn push_presence(&mut self, path: AttrPath, span: Span) {
+        self.push_read(path, span, NilCheck::Safe);
+        if let Some(read) = self.facts.reads.last_mut() {
+            read.presence = true;
+        }
+    }
+
+    fn push_read_via(&mut self, path: AttrPath, span: Span, nil: NilCheck, indirect: bool) {
+        // Guarded: the path or a parent below the namespace was checked; or, for a read that
+        // is only tested, its parent was (`node['a'] && node['a']['b']`: no `nil[]`).
+        let guarded = self.rescued > 0
+            || self.guards.iter().any(|g| {
+                g.keys == path.keys
+                    || (path.keys.len() > g.keys.len()
+                        && path.keys.starts_with(&g.keys)
+                        && (g.keys.len() >= 2
+                            || (nil == NilCheck::Tested && path.keys.len() == g.keys.len() + 1)))
+            });
+        let nil = if guarded { NilCheck::Safe } else { nil };
+        self.facts.reads.push(AttrRead {
+            path,
+            span,
+            nil,
+            indirect,
+            stmt: self.stmt,
+            presence: false,
+        });
+    }
+
+    /// Note the index chains in `node` whose value is only tested (see [`NilCheck::Tested`]):
+    /// `node` itself, through `!`, `.nil?`, `&.`, `&&`, `||` (its left side; both sides in a
+    /// condition) and, in a condition, `==`/`!=`.
+    fn mark_tested(&mut self, node: &Node<'_>, condition: bool) {
+        if let Some(paren) = node.as_parentheses_node() {
+            if let Some(body) = paren.body() {
+                match body.as_statements_node() {
+                    Some(stmts) if stmts.body().len() == 1 => {
+                        if let Some(only) = stmts.body().iter().next() {
+                            self.mark_tested(&only, condition);
+                        }
+                    }
+                    _ => self.mark_tested(&body, condition),
+                }
+            }
+            return;
+        }
+        if let Some(and) = node.as_and_node() {
+            self.mark_tested(&and.left(), condition);
+            if condition {
+                self.mark_tested(&and.right(), condition);
+            }
+            return;
+        }
+        if let Some(or) = node.as_or_node() {
+            self.mark_tested(&or.left(), condition);
+            if condition {
+                self.mark_tested(&or.right(), condition);
+            }
+            return;
+        }
+        let Some(call) = node.as_call_node() else {
+            return;
+        };
+        let name = call.name().as_slice();
+        if is_index(name) {
+            let loc = call.location();
+            if self.tested.len() > 64 {
+                self.tested.clear();
+            }
+            self.tested.push((loc.start(), loc.end()));
+            return;
+        }
+        let Some(recv) = call.receiver() else {
+            return;
+        };
+        match name {
+            b"!" | b"nil?" => self.mark_tested(&recv, condition),
+            // A flag test (`== true`, `!= nil`), where absence reads as false. A comparison
+            // with a value (`== 'native'`) chooses among settings: the attribute is expected.
+            b"==" | b"!=" if condition => {
+                let Some(arg) = call.arguments().and_then(|a| a.arguments().iter().next()) else {
+                    return;
+                };
+                let flag = |n: &Node<'_>| {
+                    n.as_true_node().is_some()
+                        || n.as_false_node().is_some()
+                        || n.as_nil_node().is_some()
+                };
+                if flag(&arg) {
+                    self.mark_tested(&recv, condition);
+                } else if flag(&recv) {
+                    self.mark_tested(&arg, condition);
+                }
+            }
+            _ if call.is_safe_navigation() => self.mark_tested(&recv, condition),
+            _ => {}
+        }
+    }
+
+    /// Whether the chain `call` was noted by [`Collector::mark_tested`] (and forget it).
+    fn take_tested(&mut self, call: &CallNode<'_>) -> bool {
+        if self.tested.is_empty() {
+            return false;
+        }
+        let loc = call.location();
+        let at = (loc.start(), loc.end());
+        match self.tested.iter().position(|&t| t == at) {
+            Some(i) => {
+                self.tested.swap_remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The paths read from `from` on (a condition's reads) as guards for what it guards.
+    fn guards_from(&mut self, from: usize) -> usize {
+        let before = self.guards.len();
+        for read in &self.facts.reads[from..] {
+            if !read.indirect && !read.path.keys.is_empty() {
+                self.guards.push(read.path.clone());
+            }
+        }
+        before
+    }
+
+    /// Visit a condition, then what it guards with the condition's reads as guards.
+    fn visit_guarded(&mut self, condition: &Node<'_>, guarded: impl FnOnce(&mut Self)) {
+        self.mark_tested(condition, true);
+        let from = self.facts.reads.len();
+        self.visit(condition);
+        let before = self.guards_from(from);
+        guarded(self);
+        self.guards.truncate(before);
+    }
+
+    /// The alias a local variable gets from `value`: a node chain (`node['a']`,
+    /// `run_context.node['a']`, `x && node['a']`, `node['a'] || {}`), or the node itself.
+    fn alias_of(&self, value: &Node<'_>) -> Option<AttrPath> {
+        if let Some(and) = value.as_and_node() {
+            return self.alias_of(&and.right());
+        }
+        if let Some(or) = value.as_or_node() {
+            return self.alias_of(&or.left());
+        }
+        if let Some(call) = value.as_call_node() {
+            let name = call.name().as_slice();
+            if is_index(name) {
+                let chain = self.chain(&call)?;
+                return match chain.root {
+                    Root::Node => Some(chain.path),
+                    Root::Alias(i) => {
+                        let mut path = self.aliases[i].1.clone();
+                        for k in chain.path.keys {
+                            path.push_key(Key::Lit(k));
+                        }
+                        if chain.path.partial {
+                            path.push_key(Key::Dynamic);
+                        }
+                        Some(path)
+                    }
+                    _ => None,
+                };
+            }
+            return (name == b"node" && call.arguments().is_none()).then(AttrPath::default);
+        }
+        None
     }
 
     /// Visit only the dynamic parts of index keys (they may read attributes themselves).
@@ -559,10 +794,11 @@ impl<'a, 's> Collector<'a, 's> {
         };
         let (root, mut path, dynamic) = match chain {
             Some(Chain {
-                root,
+                root: root @ (Root::Node | Root::Level { .. }),
                 path,
                 dynamic,
             }) => (root, path, dynamic),
+            Some(_) => return false,
             None => match Self::root(&receiver) {
                 Some(root) => (root, AttrPath::default(), false),
                 None => return false,
@@ -572,8 +808,8 @@ impl<'a, 's> Collector<'a, 's> {
             path.push_key(key(self.src, k));
         }
         let (level, via_node) = match root {
-            Root::Node => ("node".to_string(), true),
             Root::Level { level, via_node } => (level.to_string(), via_node),
+            _ => ("node".to_string(), true),
         };
         // Only a chain with a computed key has code to visit in its keys.
         if dynamic {
@@ -587,7 +823,10 @@ impl<'a, 's> Collector<'a, 's> {
         let reads_start = self.facts.reads.len() as u32;
         let lit = value.as_ref().map_or(Lit::Other, |v| lit(self.src, v));
         if let Some(v) = &value {
-            self.visit(v);
+            match last_key.as_ref().filter(|k| is_literal_key(k)) {
+                Some(k) => self.visit_named(&k.location(), v),
+                None => self.visit(v),
+            }
         }
         let reads_end = self.facts.reads.len() as u32;
         self.facts.writes.push(AttrWrite {
@@ -644,11 +883,64 @@ impl<'a, 's> Collector<'a, 's> {
     /// Visit a call's arguments and block, not its receiver.
     fn visit_call_parts(&mut self, call: &CallNode<'_>) {
         if let Some(args) = call.arguments() {
-            self.visit_arguments_node(&args);
+            self.visit_named_arguments(call, &args);
         }
         if let Some(block) = call.block() {
             self.visit(&block);
         }
+    }
+
+    /// `recv.key?('k')` (`has_key?`, `attribute?`, `include?`, `member?`) on a node chain:
+    /// a safe read of the chain's path plus `k`, which guards what follows it.
+    fn key_check(&mut self, call: &CallNode<'_>, recv: &Node<'_>) {
+        let Some(chain) = recv
+            .as_call_node()
+            .filter(|c| is_index(c.name().as_slice()))
+            .and_then(|c| self.chain(&c))
+        else {
+            return;
+        };
+        if !matches!(chain.root, Root::Node) || chain.path.partial {
+            return;
+        }
+        let Some(arg) = call.arguments().and_then(|a| a.arguments().iter().next()) else {
+            return;
+        };
+        let mut path = chain.path;
+        path.push_key(key(self.src, &arg));
+        let span = self.call_span(call);
+        self.push_presence(path, span);
+        // The receiver (`node['a']` of `node['a'].key?('b')`) is only a way to ask.
+        self.presence_at = recv.as_call_node().map(|c| loc_of(&c));
+    }
+
+    /// Visit a call's arguments with its name as the innermost name of [`Collector::ip_names`].
+    fn visit_named_arguments(&mut self, call: &CallNode<'_>, args: &ArgumentsNode<'_>) {
+        match call.message_loc() {
+            Some(loc) => {
+                self.ip_names.push((loc.start(), loc.end()));
+                self.visit_arguments_node(args);
+                self.ip_names.pop();
+            }
+            None => self.visit_arguments_node(args),
+        }
+    }
+
+    /// Visit `node` with the name at `loc` as the innermost of [`Collector::ip_names`].
+    fn visit_named(&mut self, loc: &ruby_prism::Location<'_>, node: &Node<'_>) {
+        self.ip_names.push((loc.start(), loc.end()));
+        self.visit(node);
+        self.ip_names.pop();
+    }
+
+    /// Whether the innermost name a string is given to exempts its addresses.
+    fn ip_name_exempt(&self) -> bool {
+        let bytes = self.src.0.as_bytes();
+        self.ip_names.last().is_some_and(|&(start, end)| {
+            bytes
+                .get(start as usize..end as usize)
+                .is_some_and(scan::ip_exempt_name)
+        })
     }
 
     /// Handle a call; returns true when its children were already visited. Never inlined: it
@@ -676,8 +968,36 @@ impl<'a, 's> Collector<'a, 's> {
                 let Some(chain) = self.chain(call) else {
                     return false;
                 };
+                let tested = self.take_tested(call);
+                let (path, indirect) = match chain.root {
+                    // A hash that merely may be a node: only a namespace and a key say so.
+                    Root::Loose if chain.path.keys.len() < 2 => return false,
+                    Root::Loose => (chain.path, true),
+                    Root::Alias(i) => {
+                        let mut path = self.aliases[i].1.clone();
+                        for k in chain.path.keys {
+                            path.push_key(Key::Lit(k));
+                        }
+                        if chain.path.partial {
+                            path.push_key(Key::Dynamic);
+                        }
+                        (path, true)
+                    }
+                    _ => (chain.path, false),
+                };
+                let nil = match chain.root {
+                    // `node.default[…]` creates the keys it walks through.
+                    Root::Level { via_node: true, .. } => NilCheck::Safe,
+                    _ if tested => NilCheck::Tested,
+                    _ => NilCheck::Unchecked,
+                };
                 let span = self.call_span(call);
-                self.push_read(chain.path, span);
+                self.push_read_via(path, span, nil, indirect);
+                if self.presence_at == Some(loc_of(call)) {
+                    if let Some(read) = self.facts.reads.last_mut() {
+                        read.presence = true;
+                    }
+                }
                 if chain.dynamic {
                     self.visit_dynamic_keys(&call.as_node());
                 }
@@ -687,9 +1007,12 @@ impl<'a, 's> Collector<'a, 's> {
                 let Some(recv) = receiver else {
                     return false;
                 };
-                let is_chain = recv
-                    .as_call_node()
-                    .is_some_and(|c| is_index(c.name().as_slice()) && self.chain(&c).is_some());
+                let is_chain = recv.as_call_node().is_some_and(|c| {
+                    is_index(c.name().as_slice())
+                        && self
+                            .chain(&c)
+                            .is_some_and(|ch| matches!(ch.root, Root::Node | Root::Level { .. }))
+                });
                 if !is_chain {
                     return false;
                 }
@@ -712,7 +1035,15 @@ impl<'a, 's> Collector<'a, 's> {
         if on_node
             && matches!(
                 name,
-                b"read" | b"read!" | b"dig" | b"attribute?" | b"exist?"
+                b"read"
+                    | b"read!"
+                    | b"dig"
+                    | b"attribute?"
+                    | b"exist?"
+                    | b"key?"
+                    | b"has_key?"
+                    | b"include?"
+                    | b"member?"
             )
         {
             let path = match call.arguments() {
@@ -721,7 +1052,12 @@ impl<'a, 's> Collector<'a, 's> {
                 }
                 None => AttrPath::default(),
             };
-            self.push_read(path, span);
+            match name {
+                // `read!` raises on absence, like `[]` does on a missing parent.
+                b"read!" => self.push_read(path, span, NilCheck::Unchecked),
+                b"read" | b"dig" => self.push_read(path, span, NilCheck::Safe),
+                _ => self.push_presence(path, span),
+            }
             return false;
         }
         if receiver_is_data_bag_class {
@@ -811,7 +1147,7 @@ impl<'a, 's> Collector<'a, 's> {
             arms: self.arms.clone(),
         });
         if let Some(args) = arguments_node {
-            self.visit_arguments_node(&args);
+            self.visit_named_arguments(call, &args);
         }
         if let Some(block) = block {
             let outer = self.resource.replace(resource);
@@ -838,10 +1174,22 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
     // exclusive arms (`if`/`else`, `case`/`when`) are known never to run together.
     fn visit_if_node(&mut self, node: &ruby_prism::IfNode<'pr>) {
         let at = node.location().start();
-        self.visit(&node.predicate());
-        if let Some(statements) = node.statements() {
-            self.in_arm(at, 0, |c| c.visit_statements_node(&statements));
-        }
+        // `if mock?` / `if stubbed?` … : the branch taken under test holds test doubles.
+        let mock = node.predicate().as_call_node().is_some_and(|c| {
+            let name = c.name().as_slice();
+            name.ends_with(b"?")
+                && [&b"mock"[..], b"stub", b"fake"]
+                    .iter()
+                    .any(|w| name.windows(w.len()).any(|x| x == *w))
+        });
+        let quiet = u32::from(mock);
+        self.visit_guarded(&node.predicate(), |this| {
+            if let Some(statements) = node.statements() {
+                this.quiet_ips += quiet;
+                this.in_arm(at, 0, |c| c.visit_statements_node(&statements));
+                this.quiet_ips -= quiet;
+            }
+        });
         if let Some(subsequent) = node.subsequent() {
             self.in_arm(at, 1, |c| c.visit(&subsequent));
         }
@@ -849,6 +1197,7 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
 
     fn visit_unless_node(&mut self, node: &ruby_prism::UnlessNode<'pr>) {
         let at = node.location().start();
+        self.mark_tested(&node.predicate(), true);
         self.visit(&node.predicate());
         if let Some(statements) = node.statements() {
             self.in_arm(at, 0, |c| c.visit_statements_node(&statements));
@@ -900,6 +1249,19 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
     }
 
     fn visit_call_node(&mut self, node: &CallNode<'pr>) {
+        if let Some(recv) = node.receiver() {
+            let name = node.name().as_slice();
+            if name == b"nil?" || node.is_safe_navigation() {
+                self.mark_tested(&recv, false);
+            }
+            // `node['a'].key?('b')`: a check (a safe read) of `['a']['b']`.
+            if matches!(
+                name,
+                b"key?" | b"has_key?" | b"attribute?" | b"include?" | b"member?"
+            ) {
+                self.key_check(node, &recv);
+            }
+        }
         // Method chains (`a.b.c…`, `x + y + z…`) nest to any depth: walk down the receivers in a
         // loop, not by recursion, so a pathological file cannot overflow the stack.
         if self.call(node) {
@@ -926,28 +1288,105 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
     }
 
     fn visit_and_node(&mut self, node: &ruby_prism::AndNode<'pr>) {
-        // `a && b && c …` nests on the left, to any depth: loop.
-        self.visit(&node.right());
+        // `a && b && c …` nests on the left, to any depth: gather the operands in a loop, then
+        // visit them left to right, each guarded by what the ones before it checked
+        // (`node['a'].key?('b') && node['a']['b'] == true`) and all but the last tested.
+        let mut operands = vec![node.right()];
         let mut left = node.left();
         while let Some(and) = left.as_and_node() {
-            self.visit(&and.right());
+            operands.push(and.right());
             left = and.left();
         }
-        self.visit(&left);
+        operands.push(left);
+        operands.reverse();
+        let before = self.guards.len();
+        let last = operands.len() - 1;
+        for (i, operand) in operands.iter().enumerate() {
+            if i < last {
+                self.mark_tested(operand, false);
+            }
+            let from = self.facts.reads.len();
+            self.visit(operand);
+            self.guards_from(from);
+        }
+        self.guards.truncate(before);
     }
 
     fn visit_or_node(&mut self, node: &ruby_prism::OrNode<'pr>) {
-        self.visit(&node.right());
+        // `x || fallback`: every left side expects absence. Visited left to right (gathered
+        // in a loop: `a || b || c …` nests on the left, to any depth), so that a path read
+        // twice in one statement is reported where it is first read.
+        let mut operands = vec![node.right()];
         let mut left = node.left();
         while let Some(or) = left.as_or_node() {
-            self.visit(&or.right());
+            operands.push(or.right());
             left = or.left();
         }
-        self.visit(&left);
+        operands.push(left);
+        operands.reverse();
+        let last = operands.len() - 1;
+        for (i, operand) in operands.iter().enumerate() {
+            if i < last {
+                self.mark_tested(operand, false);
+            }
+            self.visit(operand);
+        }
+    }
+
+    fn visit_while_node(&mut self, node: &ruby_prism::WhileNode<'pr>) {
+        self.mark_tested(&node.predicate(), true);
+        ruby_prism::visit_while_node(self, node);
+    }
+
+    fn visit_until_node(&mut self, node: &ruby_prism::UntilNode<'pr>) {
+        self.mark_tested(&node.predicate(), true);
+        ruby_prism::visit_until_node(self, node);
+    }
+
+    fn visit_rescue_modifier_node(&mut self, node: &ruby_prism::RescueModifierNode<'pr>) {
+        self.rescued += 1;
+        self.visit(&node.expression());
+        self.rescued -= 1;
+        self.visit(&node.rescue_expression());
+    }
+
+    fn visit_begin_node(&mut self, node: &ruby_prism::BeginNode<'pr>) {
+        let Some(statements) = node.statements().filter(|_| node.rescue_clause().is_some()) else {
+            return ruby_prism::visit_begin_node(self, node);
+        };
+        self.rescued += 1;
+        self.visit_statements_node(&statements);
+        self.rescued -= 1;
+        if let Some(rescue) = node.rescue_clause() {
+            self.visit_rescue_node(&rescue);
+        }
+        if let Some(other) = node.else_clause() {
+            self.visit_else_node(&other);
+        }
+        if let Some(ensure) = node.ensure_clause() {
+            self.visit_ensure_node(&ensure);
+        }
+    }
+
+    fn visit_statements_node(&mut self, node: &ruby_prism::StatementsNode<'pr>) {
+        let outer = self.stmt;
+        for statement in node.body().iter() {
+            self.stmts += 1;
+            self.stmt = self.stmts;
+            self.visit(&statement);
+        }
+        self.stmt = outer;
+    }
+
+    fn visit_def_node(&mut self, node: &ruby_prism::DefNode<'pr>) {
+        // A method's locals are its own.
+        let outer = std::mem::take(&mut self.aliases);
+        ruby_prism::visit_def_node(self, node);
+        self.aliases = outer;
     }
 
     fn visit_string_node(&mut self, node: &StringNode<'pr>) {
-        if !self.string_ips {
+        if !self.string_ips || self.quiet_ips > 0 {
             return;
         }
         let content = node.content_loc();
@@ -956,7 +1395,13 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
             return;
         }
         let base = content.start() as usize;
+        let mut named = None;
         for (at, len, addr) in scan::ipv4s(raw) {
+            if scan::not_an_address(raw, at, at + len)
+                || *named.get_or_insert_with(|| self.ip_name_exempt())
+            {
+                continue;
+            }
             let span = self.lines.span(base + at, base + at + len);
             self.facts.ips.push((span, addr));
         }
@@ -976,14 +1421,27 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
                 self.secret(name, value.unescaped(), &node.location());
             }
         }
-        ruby_prism::visit_assoc_node(self, node);
+        let key = node.key();
+        if is_literal_key(&key) {
+            self.visit(&key);
+            self.visit_named(&key.location(), &node.value());
+        } else {
+            ruby_prism::visit_assoc_node(self, node);
+        }
     }
 
     fn visit_local_variable_write_node(&mut self, node: &LocalVariableWriteNode<'pr>) {
         if let Some(value) = node.value().as_string_node() {
             self.secret(node.name().as_slice(), value.unescaped(), &node.location());
         }
-        ruby_prism::visit_local_variable_write_node(self, node);
+        let value = node.value();
+        self.visit_named(&node.name_loc(), &value);
+        let alias = self.alias_of(&value);
+        let name = node.name().as_slice();
+        self.aliases.retain(|(n, _)| n.as_bytes() != name);
+        if let Some(path) = alias {
+            self.aliases.push((self.src.owned(name), path));
+        }
     }
 
     fn visit_index_or_write_node(&mut self, node: &IndexOrWriteNode<'pr>) {
@@ -1006,6 +1464,12 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
             ruby_prism::visit_index_operator_write_node(self, node);
         }
     }
+}
+
+/// A call's byte range, to recognise it again later in the walk.
+fn loc_of(call: &CallNode<'_>) -> (u32, u32) {
+    let loc = call.location();
+    (loc.start(), loc.end())
 }
 
 pub fn is_level(name: &str) -> bool {

@@ -49,15 +49,139 @@ fn is_word(b: u8) -> bool {
 }
 
 /// Whether an address is fine to hard-code: loopback, unspecified, broadcast or a netmask
-/// (`255.…`), link-local (the instance metadata service), or (with `documentation`) the
-/// RFC 5737 documentation ranges.
+/// (`255.…`), link-local (the instance metadata service), multicast or reserved
+/// (`224.0.0.0/3`: a group or nothing, never a host), a network address (last octet `0`,
+/// as in `subnet '10.8.0.0'` next to its netmask), a well-known public anycast resolver
+/// (`8.8.8.8`, `1.1.1.1`, …: a DNS-server setting must be an address, and these never
+/// change), or (with `documentation`) the RFC 5737 documentation ranges.
 pub fn harmless_ip(addr: Ipv4Addr, documentation: bool) -> bool {
-    addr.octets()[0] == 255
+    let o = addr.octets();
+    o[0] == 255
+        || o[0] >= 224
+        || o[3] == 0
         || addr.is_loopback()
         || addr.is_unspecified()
-        || addr.is_broadcast()
         || addr.is_link_local()
+        || PUBLIC_RESOLVERS.contains(&o)
         || (documentation && addr.is_documentation())
+}
+
+/// Public anycast DNS resolvers (Google, Cloudflare, Quad9, OpenDNS).
+const PUBLIC_RESOLVERS: &[[u8; 4]] = &[
+    [8, 8, 8, 8],
+    [8, 8, 4, 4],
+    [1, 1, 1, 1],
+    [1, 0, 0, 1],
+    [9, 9, 9, 9],
+    [149, 112, 112, 112],
+    [208, 67, 222, 222],
+    [208, 67, 220, 220],
+];
+
+/// Whether the dotted quad at `text[start..end]` (found by [`ipv4s`]) is, by what surrounds
+/// it, not an address at all: a version (`>= 1.11.3.6`, `jruby-9.4.0.0`, `0.33.6.3-4`,
+/// `pkg@1.2.3.4`) or a path or URL segment below the host (`/dist/1.2.3.4/`). An address as a
+/// URL's host (`http://10.0.0.1/`) still counts.
+pub fn not_an_address(text: &[u8], start: usize, end: usize) -> bool {
+    let before = &text[..start];
+    let prev = before.last().copied();
+    if matches!(prev, Some(b'-' | b'@' | b'+' | b'~')) || text.get(end) == Some(&b'-') {
+        return true;
+    }
+    // A path segment: one `/` before it, not the `//` of a URL's authority.
+    if prev == Some(b'/') && before.len() >= 2 && before[before.len() - 2] != b'/' {
+        return true;
+    }
+    // A version constraint: `>= 1.2.3.4`, `~> 1.2.3.4`, `< 1.2.3.4`.
+    let trimmed = trim_end_blank(before);
+    let constraint = [&b">="[..], b"<=", b"~>", b"!="]
+        .iter()
+        .any(|op| trimmed.ends_with(op));
+    // A lone `>` or `<` with a blank after it (`> 1.2.3.4`), but not the end of a tag
+    // (`%>`, `->`, `<br>`): only a comparison stands on its own.
+    let lone = match trimmed {
+        [.., b, b'>' | b'<'] => matches!(b, b' ' | b'\t' | b'\'' | b'"' | b'(' | b','),
+        [b'>' | b'<'] => true,
+        _ => false,
+    };
+    constraint || (trimmed.len() < before.len() && lone)
+}
+
+fn trim_end_blank(bytes: &[u8]) -> &[u8] {
+    let n = bytes
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t')
+        .map_or(0, |i| i + 1);
+    &bytes[..n]
+}
+
+/// Whether the address at byte `at` of a template's text sits on a line that the rendered
+/// file treats as a comment (its first non-blank text is `#`, `;` or `//`: the commented
+/// examples upstream config files carry), or on an access-control line whose addresses are
+/// clients to let in or keep out, not hosts to reach (`deny from …`, `allow …`,
+/// `Require ip …`). A line that starts with an ERB tag is neither.
+pub fn template_line_exempt(text: &[u8], at: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &text[..at]).map_or(0, |i| i + 1);
+    let line = &text[line_start..at];
+    let Some(first) = line.iter().position(|&b| b != b' ' && b != b'\t') else {
+        return false;
+    };
+    let rest = &line[first..];
+    if matches!(rest[0], b'#' | b';') || rest.starts_with(b"//") || rest.starts_with(b"<!--") {
+        return true;
+    }
+    let word_end = rest
+        .iter()
+        .position(|b| !b.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    let word = &rest[..word_end];
+    let after = trim_start_blank(&rest[word_end..]);
+    word.eq_ignore_ascii_case(b"deny")
+        || word.eq_ignore_ascii_case(b"allow")
+        || (word.eq_ignore_ascii_case(b"require")
+            && (starts_with_word(after, b"ip") || starts_with_word(after, b"not")))
+}
+
+fn trim_start_blank(bytes: &[u8]) -> &[u8] {
+    let n = bytes
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(bytes.len());
+    &bytes[n..]
+}
+
+fn starts_with_word(bytes: &[u8], word: &[u8]) -> bool {
+    bytes.len() >= word.len()
+        && bytes[..word.len()].eq_ignore_ascii_case(word)
+        && bytes
+            .get(word.len())
+            .is_none_or(|b| !b.is_ascii_alphanumeric())
+}
+
+/// Whether a call, keyword, hash key or attribute named `name` holds values that must be
+/// literal addresses or are not addresses at all, so that a dotted quad in it is never a
+/// host to replace with a DNS name: versions (`version`, `ruby_version`), prose
+/// (`description`), netmasks and networks, DNS servers (a resolver cannot be looked up by
+/// name) and floating addresses (`virtual_ipaddress`, `vip`, heartbeat's `resources`),
+/// which the node claims rather than points at.
+pub fn ip_exempt_name(name: &[u8]) -> bool {
+    let lower: Vec<u8> = name.iter().map(u8::to_ascii_lowercase).collect();
+    let has = |w: &[u8]| lower.windows(w.len()).any(|x| x == w);
+    has(b"version")
+        || has(b"description")
+        || has(b"netmask")
+        || has(b"subnet")
+        || has(b"network")
+        || has(b"nameserver")
+        || has(b"name_server")
+        || has(b"dns_server")
+        || has(b"domain-name-servers")
+        || has(b"resolver")
+        || has(b"virtual_ip")
+        || has(b"ip_addresses")
+        || lower == b"vip"
+        || lower.ends_with(b"_vip")
+        || lower == b"resources"
 }
 
 /// Whether a property, key or variable name holds a secret (`password`, `db_password`,
@@ -113,8 +237,11 @@ fn ends_with_word(name: &[u8], ending: &str) -> bool {
         && (head == 0 || norm(name[head - 1]) == b'_')
 }
 
-/// Whether a literal assigned to a secret-looking name is a real value rather than a
-/// reference or an empty default (`''`, a path, a URL, an ENV lookup placeholder).
+/// Whether a literal assigned to a secret-looking name looks like a real secret: not empty,
+/// not a path, URL or secret-store reference, not too short — and not a placeholder
+/// (`change_me`, `password`, `TODO`, `<your password>`, `null`: a default meant to be
+/// overridden, or code) or an environment variable's name (`STORK_DATABASE_PASSWORD`: a
+/// table of where to read the secret from).
 pub fn secret_value(value: &str) -> bool {
     let v = value.trim();
     !(v.is_empty()
@@ -123,7 +250,45 @@ pub fn secret_value(value: &str) -> bool {
         || v.starts_with("https://")
         || v.starts_with("vault:")
         || v.starts_with("arn:")
-        || v.len() < 4)
+        || v.len() < 4
+        || placeholder(v)
+        || env_var_name(v))
+}
+
+/// `change_me`, `CHANGEME`, `password`, `secret`, `xxxx`, `TODO`, `<…>`, `null`, …
+fn placeholder(v: &str) -> bool {
+    if v.starts_with('<') && v.ends_with('>') {
+        return true;
+    }
+    let word: String = v
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    matches!(
+        word.as_str(),
+        "changeme"
+            | "changeit"
+            | "replaceme"
+            | "password"
+            | "passwd"
+            | "secret"
+            | "todo"
+            | "fixme"
+            | "null"
+            | "none"
+            | "placeholder"
+            | "yourpassword"
+            | "yoursecret"
+    ) || (word.len() >= 3 && word.bytes().all(|b| b == b'x' || b == b'*'))
+}
+
+/// `STORK_DATABASE_PASSWORD`: capitals, digits and at least one `_`, starting with a letter.
+fn env_var_name(v: &str) -> bool {
+    v.starts_with(|c: char| c.is_ascii_uppercase())
+        && v.contains('_')
+        && v.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// Deterministic pseudo-random strings of `tokens` (xorshift), for tests that compare a fast

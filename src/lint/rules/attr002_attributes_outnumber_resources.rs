@@ -1,10 +1,12 @@
+use super::attr_table::distinct_writes;
 use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
     /// Flags a cookbook whose attributes files set more attributes than the cookbook declares
     /// resources (times `max-attributes-per-resource`, 1.0), once it has at least
-    /// `min-attributes-for-ratio` (10) assignments.
+    /// `min-attributes-for-ratio` (10) attributes. Attributes are counted as distinct paths:
+    /// one assigned in each branch of a `case platform` is one attribute.
     ///
     /// ## Why is this bad?
     /// A cookbook is supposed to describe a system with resources. When knobs outnumber the
@@ -47,7 +49,8 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for cookbook in &ctx.repo.cookbooks {
         let files = || cookbook.files.iter().map(|&i| &ctx.repo.files[i]);
         let attribute_files = || files().filter(|f| f.kind == FileKind::Attributes);
-        let attributes: usize = attribute_files().map(|f| f.facts.writes.len()).sum();
+        // Distinct attributes: one set in each `case platform` branch is one.
+        let attributes = distinct_writes(attribute_files().flat_map(|f| &f.facts.writes)).len();
         if attributes < settings.min_attributes_for_ratio {
             continue;
         }

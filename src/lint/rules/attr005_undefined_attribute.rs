@@ -1,4 +1,4 @@
-use crate::lint::facts::AttrPath;
+use crate::lint::facts::{AttrPath, NilCheck};
 
 use super::prelude::*;
 
@@ -8,6 +8,21 @@ declare_rule! {
     /// Policyfile in the repo defines `['app']['port']` (or a parent or child of it). Only
     /// namespaces owned by a cookbook in the repo are checked: never Ohai data (`platform`,
     /// `ipaddress`, `kernel`, …) or cookbooks the linter cannot see.
+    ///
+    /// Not flagged, because the code expects the attribute may be absent:
+    /// - a read that is only tested or given a fallback — the condition of an `if`,
+    ///   `unless`, `while` or ternary (also through `&&`, `||`, `!`, `==`), the left side of
+    ///   `||`, the receiver of `.nil?` or `&.` — when its parent is defined (if the parent is
+    ///   missing too, indexing it raises `NoMethodError` on `nil`, and that is flagged);
+    /// - a read that cannot raise: `node.dig`, `node.read`, `node.attribute?`, `key?` checks,
+    ///   a read under `rescue`, a read guarded by an earlier check of the same path
+    ///   (`if node['a']['b']`, `node['a'].key?('b') && node['a']['b']`), and
+    ///   `node.default[…]`, which writes (it creates the keys it walks through);
+    /// - a read through a local variable (`n = node['a']; n['b']`): counted as a use by
+    ///   ATTR006, too indirect to call missing.
+    ///
+    /// `attribute 'app/port'` in metadata.rb defines `['app']['port']`. A path read several
+    /// times in one statement (`x == true || x == 'true'`) is reported once.
     ///
     /// ## Why is this bad?
     /// The read returns `nil` and the cookbook carries on with it: a template renders
@@ -56,7 +71,12 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         if file.kind == FileKind::Other || file.cookbook.is_none() {
             continue;
         }
+        // (statement, path) already reported: one finding per path per statement.
+        let mut seen: Vec<(u32, &AttrPath)> = Vec::new();
         for (read, &at) in file.facts.reads.iter().zip(attrs.reads(i)) {
+            if read.indirect || read.nil == NilCheck::Safe {
+                continue;
+            }
             // Never Ohai data, nor a namespace no cookbook in the repo owns.
             let Some(owner) = attrs.checked_owner(at) else {
                 continue;
@@ -64,6 +84,13 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             if attrs.overlaps_write(at) {
                 continue;
             }
+            if read.nil == NilCheck::Tested && attrs.parent_defined(at, &read.path) {
+                continue;
+            }
+            if seen.contains(&(read.stmt, &read.path)) {
+                continue;
+            }
+            seen.push((read.stmt, &read.path));
             let v = UndefinedAttribute {
                 path: &read.path,
                 owner: &owner.name,

@@ -8,6 +8,15 @@ declare_rule! {
     /// resource, library, template or other attribute refers to it, its parents or its
     /// children. Only namespaces owned by a cookbook in the repo are checked.
     ///
+    /// Reads count wherever they are and however they are spelled: string or symbol keys,
+    /// inside string interpolation, in libraries and templates (`@node[…]` too), through
+    /// `run_context.node[…]` or a method parameter named `node`, through a local alias of a
+    /// node sub-hash (`attrs = node['app']; attrs['port']`), and through any local variable
+    /// indexed with a namespace and a key (`replicaset['mongodb']['shard_name']`, where the
+    /// variable holds a node). A presence check (`node['app'].key?('x')`) reads only that
+    /// key, nothing below it. An attribute set in several `case platform` branches is
+    /// reported once, at its first assignment.
+    ///
     /// ## Why is this bad?
     /// A dead knob. People tune it, review it and copy it into roles, and it changes nothing.
     /// Often the reader was renamed or removed, or it overrides a setting the other cookbook
@@ -49,11 +58,18 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         if file.kind != FileKind::Attributes || file.problem.is_some() || file.cookbook.is_none() {
             continue;
         }
+        // Paths already reported in this file: one set in each `case platform` branch is one
+        // attribute, reported at its first assignment.
+        let mut seen: Vec<&AttrPath> = Vec::new();
         for (write, &at) in file.facts.writes.iter().zip(attrs.writes(i)) {
             // Never Ohai data, nor a namespace no cookbook in the repo owns.
             if attrs.checked_owner(at).is_none() || attrs.overlaps_read(at) {
                 continue;
             }
+            if seen.contains(&&write.path) {
+                continue;
+            }
+            seen.push(&write.path);
             sink.report(file, write.span, UnusedAttribute { path: &write.path });
         }
     }

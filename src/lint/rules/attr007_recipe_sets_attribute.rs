@@ -5,7 +5,8 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Flags a recipe that sets node attributes (`node.default['a']['b'] = …`,
-    /// `node.override[…]`, `node.normal[…]`, `node.set[…]`).
+    /// `node.override[…]`, `node.normal[…]`). `node.set[…]` and `node.set_unless[…]` are
+    /// left to LEG001, which already reports that line (and says more about it).
     ///
     /// ## Why is this bad?
     /// Attributes set while recipes compile are global state written halfway through the run:
@@ -54,7 +55,8 @@ impl Violation for RecipeSetsAttribute<'_> {
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, _) in ctx.repo.files_of(FileKind::Recipe) {
         for write in &file.facts.writes {
-            if !write.via_node {
+            // LEG001 reports `node.set` / `node.set_unless` on the same line.
+            if !write.via_node || matches!(write.level.as_str(), "set" | "set_unless") {
                 continue;
             }
             let v = RecipeSetsAttribute {

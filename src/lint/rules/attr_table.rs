@@ -5,7 +5,7 @@
 //! rule used to hash every path of the repo again, into its own index, and look every
 //! namespace up again (a binary search over the Ohai keys, a hash lookup by cookbook name).
 
-use crate::lint::facts::{AttrIndex, AttrNode, AttrPath, FxHashMap};
+use crate::lint::facts::{AttrIndex, AttrNode, AttrPath, AttrWrite, FxHashMap, FxHashSet};
 use crate::lint::repo::{Cookbook, FileKind, Repo};
 
 use super::{is_ohai, owner};
@@ -13,6 +13,9 @@ use super::{is_ohai, owner};
 /// The sets of [`AttrIndex`] the table keeps paths in.
 const WRITES: u8 = 1;
 const READS: u8 = 2;
+/// Writes that define an attribute before the run: attributes files, roles, environments,
+/// Policyfiles (not `node.default[…] = ` from a recipe or resource).
+const DEFINES: u8 = 4;
 
 /// An attribute namespace (the first key of a path) seen in the repo.
 #[derive(Debug)]
@@ -103,11 +106,18 @@ impl<'a> AttrTable<'a> {
                 continue;
             }
             for write in &file.facts.writes {
-                let at = builder.add(&write.path, WRITES);
+                let sets = if write.via_node {
+                    WRITES
+                } else {
+                    WRITES | DEFINES
+                };
+                let at = builder.add(&write.path, sets);
                 builder.table.writes.push(at);
             }
             for read in &file.facts.reads {
-                let at = builder.add(&read.path, READS);
+                // A presence check uses nothing below the path: it is no read of children.
+                let set = if read.presence { 0 } else { READS };
+                let at = builder.add(&read.path, set);
                 builder.table.reads.push(at);
             }
         }
@@ -149,11 +159,34 @@ impl<'a> AttrTable<'a> {
         self.index.overlaps_node(at.node, WRITES)
     }
 
+    /// Whether the parent of this path (the path one key shorter; for a path with a dynamic
+    /// tail, the literal part itself) is defined before the run — by an attributes file, a
+    /// role, an environment or a Policyfile, not a recipe's `node.default[…] =` — itself, by a
+    /// child or by a prefix. A namespace's parent is the node itself: always there.
+    pub fn parent_defined(&self, at: AttrRef, path: &AttrPath) -> bool {
+        let parent = if path.partial {
+            at.node
+        } else {
+            self.index.parent(at.node)
+        };
+        parent == AttrIndex::ROOT || self.index.overlaps_node(parent, DEFINES)
+    }
+
     /// Whether a read (outside [`FileKind::Other`] files) refers to this path, a parent or a
     /// child of it. Always false for a path in a namespace that is not checked.
     pub fn overlaps_read(&self, at: AttrRef) -> bool {
         self.index.overlaps_node(at.node, READS)
     }
+}
+
+/// The writes of `writes` that set a distinct attribute, each at its first assignment: the
+/// same path at the same level in each branch of a `case platform` is one attribute.
+pub fn distinct_writes<'w>(writes: impl IntoIterator<Item = &'w AttrWrite>) -> Vec<&'w AttrWrite> {
+    let mut seen: FxHashSet<(&str, &AttrPath)> = FxHashSet::default();
+    writes
+        .into_iter()
+        .filter(|w| seen.insert((w.level.as_str(), &w.path)))
+        .collect()
 }
 
 fn range<'t>(refs: &'t [AttrRef], from: &[u32], file: usize) -> &'t [AttrRef] {

@@ -1,5 +1,6 @@
 use std::net::Ipv4Addr;
 
+use crate::lint::repo::Repo;
 use crate::lint::scan::harmless_ip;
 
 use super::prelude::*;
@@ -10,6 +11,22 @@ declare_rule! {
     /// Loopback, `0.0.0.0`, broadcast, netmasks and link-local addresses (the instance
     /// metadata service) are fine, and so are network ranges (`10.0.0.0/8`); so are the
     /// RFC 5737 documentation ranges unless `allow-documentation-ips = false`.
+    ///
+    /// Not flagged, because they are not hosts a DNS name could replace:
+    /// - dotted numbers that are not addresses: versions (`>= 1.11.3.6`, `jruby-9.4.0.0`,
+    ///   `0.33.6.3-4`, anything given to a `version` or `description`), and path or URL
+    ///   segments below the host (`/dist/1.2.3.4/`); a URL's host (`http://10.0.0.1/`) is
+    ///   still flagged;
+    /// - in templates, lines the rendered file treats as comments (first text `#`, `;`, `//`
+    ///   or `<!--`: the commented examples upstream configs carry) and access-control lines
+    ///   (`deny from`, `allow`, `Require ip`), whose addresses are clients, not servers;
+    /// - multicast and reserved addresses (`224.0.0.0/3`), network addresses (last octet
+    ///   `0`, as in `subnet '10.8.0.0'` next to a netmask), and the public anycast resolvers
+    ///   (`8.8.8.8`, `1.1.1.1`, `9.9.9.9`, …), which never change;
+    /// - values of netmasks, networks, DNS servers and floating addresses the node claims
+    ///   (`virtual_ipaddress`, `vip`, heartbeat's `resources`), which must be addresses;
+    /// - test doubles: the `if mock?` (`stub?`, `fake?`) branch, and cookbooks under a
+    ///   `test/`, `spec/` or `fixtures/` folder.
     ///
     /// ## Why is this bad?
     /// On AWS, addresses change whenever an instance is replaced; an address baked into an
@@ -48,7 +65,10 @@ impl Violation for HardCodedIp {
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     let documentation = ctx.settings.allow_documentation_ips;
     for file in &ctx.repo.files {
-        if file.cookbook.is_none()
+        let Some(cookbook) = file.cookbook else {
+            continue;
+        };
+        if is_test_fixture(ctx.repo, &ctx.repo.cookbooks[cookbook])
             || matches!(
                 file.kind,
                 FileKind::Other | FileKind::Metadata | FileKind::MetadataJson | FileKind::Readme
@@ -63,4 +83,25 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             sink.report(file, span, HardCodedIp { addr });
         }
     }
+}
+
+/// A cookbook that only tests run: one inside another cookbook of the repo, under a `test/`,
+/// `tests/`, `spec/` or `fixtures/` folder of it (Test Kitchen and ChefSpec fixtures). Its
+/// addresses are test data. Only the part below the outer cookbook is looked at: the folders
+/// above the lint root say nothing about the code.
+fn is_test_fixture(repo: &Repo, cookbook: &Cookbook) -> bool {
+    let dir = cookbook.dir.as_str();
+    repo.cookbooks.iter().any(|outer| {
+        let below = match outer.dir.as_str() {
+            "" | "." => Some(dir),
+            o if o.len() < dir.len() => dir
+                .strip_prefix(o)
+                .and_then(|rest| rest.strip_prefix(['/', '\\'])),
+            _ => None,
+        };
+        below.is_some_and(|rest| {
+            rest.split(['/', '\\'])
+                .any(|part| matches!(part, "test" | "tests" | "spec" | "fixtures"))
+        })
+    })
 }

@@ -8,7 +8,11 @@ declare_rule! {
     /// Flags a literal string assigned to something named like a secret (`password`,
     /// `db_password`, `api_token`, `client_secret`, `secret_key`, …): a resource property, an
     /// attribute, a hash key or a local variable. Empty strings, paths and URLs are not
-    /// secrets and are not flagged.
+    /// secrets and are not flagged. Neither are placeholders meant to be overridden or code
+    /// that only looks like a value (`change_me`, `password`, `secret`, `TODO`, `xxxx`,
+    /// `<your password>`, `null`), nor environment variable names
+    /// (`stork_database_password: 'STORK_DATABASE_PASSWORD'` says where the secret is read
+    /// from, not what it is).
     ///
     /// ## Why is this bad?
     /// The secret is now in version control, in every clone, in CI logs and — for
