@@ -10,8 +10,8 @@ use ruby_prism::{
 };
 
 use super::facts::{
-    Arm, AttrPath, AttrRead, AttrWrite, Call, Def, Facts, Guard, Include, IncludeTarget, Key,
-    Lit, Resource, Span, Stmt,
+    Arm, AttrPath, AttrRead, AttrWrite, Call, Def, Facts, Guard, Include, IncludeTarget, Key, Lit,
+    Resource, Span, Stmt,
 };
 use super::scan;
 use super::word::{has_byte, splat, zero_bytes, HIGH_BITS};
