@@ -135,6 +135,22 @@ fn pathological_nesting_neither_overflows_nor_crawls() {
         format!("{}{}\n", "foo(".repeat(n), ")".repeat(n)),
         format!("log node{}\n", "['a']".repeat(n)),
         format!("<%= {} %>\n", "a.".repeat(n) + "b"),
+        // Guard contexts: nested conditions, rescues and early returns.
+        format!(
+            "{}execute 'x'\n{}",
+            "if ::File.exist?('/x')\n".repeat(n),
+            "end\n".repeat(n)
+        ),
+        format!(
+            "{}x\n{}",
+            "begin\n".repeat(n),
+            "rescue\nexecute 'y'\nend\n".repeat(n)
+        ),
+        format!(
+            "%w(a).each do |r|\n{}include_recipe r\n{}",
+            "[1].each do |r|\n".repeat(n),
+            "end\n".repeat(n + 1)
+        ),
     ];
     let files: Vec<(String, Vec<u8>)> = cases
         .iter()

@@ -558,6 +558,35 @@ pub struct Include {
     pub span: Span,
 }
 
+/// What decides whether a resource (or a call) runs, from the Ruby around it. Ordered: a
+/// context inside another keeps the stronger of the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Guard {
+    /// Nothing: it runs whenever the code around it runs.
+    #[default]
+    None,
+    /// Inside `if`/`unless`/`case` (or after an early `return if …`) on the platform or the
+    /// configuration only (`platform_family?`, `node[…]`, `new_resource.x`): that decides
+    /// whether the resource belongs on this node, not whether its work is already done.
+    Config,
+    /// Its running depends on the machine's state: a condition that looks at it
+    /// (`::File.exist?`, `shell_out`, a helper predicate such as `installed?`, an instance
+    /// variable set by `load_current_resource`, a local variable), a `rescue` clause, an early
+    /// `return if …` on such a condition, `converge_if_changed` (only when a property
+    /// differs from the current value), or a block another resource calls back (a deploy
+    /// resource's `before_symlink`).
+    State,
+}
+
+/// A method defined with `def` (a helper in `action_class`, a library, …).
+#[derive(Debug, Clone)]
+pub struct Def {
+    pub name: String,
+    /// First and last line.
+    pub line: u32,
+    pub end: u32,
+}
+
 /// A method call without a receiver (the Chef DSL: resources, their properties, metadata
 /// keywords, `include_recipe`, …) or on `node`.
 #[derive(Debug, Clone)]
@@ -574,6 +603,8 @@ pub struct Call {
     pub block_end: u32,
     /// Index into [`Facts::resources`] of the resource block this call sits directly in.
     pub resource: Option<u32>,
+    /// The Ruby around the call.
+    pub guard: Guard,
 }
 
 /// A resource declaration: `package 'nginx' do … end`.
@@ -587,6 +618,8 @@ pub struct Resource {
     pub props: Vec<u32>,
     /// The conditional arms it is declared in, outermost first (empty at the top level).
     pub arms: Vec<Arm>,
+    /// The Ruby around the declaration (`if ::File.exist?(…)`, `rescue`, …).
+    pub guard: Guard,
 }
 
 impl Resource {
@@ -615,6 +648,10 @@ pub struct Arm {
 pub struct Stmt {
     /// The statement is a plain, unconditional `include_recipe` call.
     pub is_include: bool,
+    /// How many recipes the statement includes when it is made only of `include_recipe`
+    /// calls: a plain one, or a loop over a list of them
+    /// (`%w(a b).each { |r| include_recipe r }` counts the list); 0 when it does more.
+    pub includes: u32,
     pub span: Span,
 }
 
@@ -634,6 +671,11 @@ pub struct Facts {
     /// Secret-looking names assigned a literal string outside attribute writes and resource
     /// properties: hash pairs (`'password' => 'x'`, `token: 'x'`) and local variables.
     pub secrets: Vec<(Span, String)>,
+    /// Methods defined with `def`, in order.
+    pub defs: Vec<Def>,
+    /// Indexes into [`Facts::calls`] of the `action :name do … end` blocks outside resource
+    /// blocks, in order (so a line's enclosing action is found by a binary search).
+    pub actions: Vec<u32>,
     /// The first syntax error, if any (the tree is still walked: prism recovers).
     pub syntax_error: Option<(Span, String)>,
 }
@@ -651,15 +693,23 @@ impl Facts {
         self.props(resource).find(|c| c.name == name)
     }
 
-    /// The `action :name do … end` block of a custom resource that contains `line`, if any.
+    /// The `action :name do … end` block of a custom resource that contains `line`, if any
+    /// (the last one to start at or before it: actions do not nest).
     pub fn enclosing_action(&self, line: u32) -> Option<&Call> {
-        self.calls.iter().find(|c| {
-            c.name == "action"
-                && c.has_block
-                && c.resource.is_none()
-                && c.span.line <= line
-                && line <= c.block_end
-        })
+        let calls = &self.calls;
+        let at = self
+            .actions
+            .partition_point(|&i| calls[i as usize].span.line <= line);
+        let call = &calls[*self.actions.get(at.checked_sub(1)?)? as usize];
+        (line <= call.block_end).then_some(call)
+    }
+
+    /// The innermost `def` that contains `line`, if any.
+    pub fn enclosing_def(&self, line: u32) -> Option<&Def> {
+        // The defs that start at or before the line, nearest first; a few steps back is
+        // enough for real code (a def inside a def is rare), and bounds hostile input.
+        let at = self.defs.partition_point(|d| d.line <= line);
+        self.defs[..at].iter().rev().take(8).find(|d| line <= d.end)
     }
 
     /// The property calls of a resource.

@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::facts::{AttrPath, AttrWrite, Call, Facts, FxHashMap, Lit, Resource, Span};
+use super::facts::{AttrPath, AttrWrite, Call, Facts, FxHashMap, Guard, Lit, Resource, Span};
 use super::suppress::Suppressions;
 use super::{erb, ruby, scan};
 
@@ -47,6 +47,8 @@ pub enum FileKind {
     Policyfile,
     PolicyLock,
     BerksLock,
+    /// librarian-chef's `Cheffile.lock` (the same indented text as a `Berksfile.lock`).
+    CheffileLock,
     /// A cookbook's `README.md` (read, not parsed).
     Readme,
     /// Any other Ruby file (specs, tests, Berksfile, …): parsed for syntax errors only.
@@ -61,6 +63,7 @@ impl FileKind {
                 | FileKind::RoleJson
                 | FileKind::PolicyLock
                 | FileKind::BerksLock
+                | FileKind::CheffileLock
                 | FileKind::Template
                 | FileKind::Readme
         )
@@ -88,6 +91,12 @@ pub struct SourceFile {
     pub facts: Facts,
     pub suppress: Suppressions,
     pub problem: Option<Problem>,
+    /// A resource partial (`resources/_partial/_common.rb`, any `_`-prefixed file under
+    /// `resources/`, or a file another resource pulls in with `use`): shared properties and
+    /// helpers, not a resource of its own.
+    pub partial: bool,
+    /// The partials this resource pulls in with `use` (file indexes).
+    pub uses: Vec<usize>,
 }
 
 impl SourceFile {
@@ -191,6 +200,33 @@ impl Repo {
             }
         }
         out
+    }
+
+    /// Whether the repo is an application repo rather than one library cookbook: it has
+    /// roles or Policyfiles, or several cookbooks side by side. Cookbooks inside another
+    /// cookbook's folder (`test/fixtures/cookbooks/test`) belong to that cookbook's tests and
+    /// do not make it an application.
+    pub fn is_application(&self) -> bool {
+        let roles = self.files.iter().any(|f| {
+            matches!(
+                f.kind,
+                FileKind::Role | FileKind::RoleJson | FileKind::Policyfile
+            )
+        });
+        let top = self
+            .cookbooks
+            .iter()
+            .filter(|c| {
+                !self.cookbooks.iter().any(|outer| {
+                    outer.dir != c.dir
+                        && (outer.dir.is_empty()
+                            || c.dir
+                                .strip_prefix(outer.dir.as_str())
+                                .is_some_and(|rest| rest.starts_with('/')))
+                })
+            })
+            .count();
+        roles || top > 1
     }
 
     pub fn cookbook_of(&self, file: &SourceFile) -> Option<&Cookbook> {
@@ -317,7 +353,10 @@ impl Repo {
         for (i, file) in self.files.iter().enumerate() {
             if matches!(
                 file.kind,
-                FileKind::PolicyLock | FileKind::BerksLock | FileKind::Policyfile
+                FileKind::PolicyLock
+                    | FileKind::BerksLock
+                    | FileKind::CheffileLock
+                    | FileKind::Policyfile
             ) {
                 let names = file
                     .facts
@@ -367,6 +406,52 @@ impl Repo {
             self.by_name.entry(cookbook.name.clone()).or_insert(i);
         }
         self.locks = locks;
+        self.index_partials();
+    }
+
+    /// Mark resource partials and link each resource to the partials it `use`s. `use
+    /// 'partial/_x'` names a file relative to the resource's folder, without `.rb`.
+    fn index_partials(&mut self) {
+        let mut links = Vec::new();
+        for cookbook in &self.cookbooks {
+            let resources: Vec<usize> = cookbook
+                .files
+                .iter()
+                .copied()
+                .filter(|&i| self.files[i].kind == FileKind::Resource)
+                .collect();
+            for &i in &resources {
+                let file = &self.files[i];
+                let dir = split_parent(&file.rel).0;
+                for call in file.facts.top_calls("use") {
+                    let Some(target) = call.args.first().and_then(Lit::text) else {
+                        continue;
+                    };
+                    let target = target.trim_start_matches("./");
+                    let wanted = format!("{dir}/{}.rb", target.trim_end_matches(".rb"));
+                    if let Some(&p) = resources.iter().find(|&&p| self.files[p].rel == wanted) {
+                        links.push((i, p));
+                    }
+                }
+            }
+        }
+        for file in &mut self.files {
+            if file.kind == FileKind::Resource && file.stem().starts_with('_') {
+                file.partial = true;
+            }
+        }
+        for (user, partial) in links {
+            self.files[partial].partial = true;
+            self.files[user].uses.push(partial);
+        }
+    }
+
+    /// The properties a custom resource declares, its partials' included.
+    pub fn properties<'a>(&'a self, file: &'a SourceFile) -> impl Iterator<Item = &'a str> + 'a {
+        std::iter::once(file)
+            .chain(file.uses.iter().map(|&p| &self.files[p]))
+            .flat_map(|f| f.facts.top_calls("property"))
+            .filter_map(|c| c.args.first().and_then(Lit::text))
     }
 }
 
@@ -441,6 +526,7 @@ fn wanted(name: &str) -> bool {
         || name.ends_with(".erb")
         || name.ends_with(".json")
         || name == "Berksfile.lock"
+        || name == "Cheffile.lock"
         || name == "README.md"
 }
 
@@ -589,7 +675,11 @@ fn classify(display: &str, cookbook_dirs: &FxHashMap<&str, usize>) -> Place {
     let cookbook = cookbook.map(|(i, _)| i);
     let name = split_parent(&rel).1;
     let ruby = name.ends_with(".rb");
-    let kind = if cookbook.is_some() {
+    // Lock files are read wherever they are: a cookbook's own (a library cookbook locks its
+    // dependencies for its tests) as well as a repo's.
+    let kind = if let Some(lock) = lock_kind(name) {
+        lock
+    } else if cookbook.is_some() {
         // Within a cookbook only the first part of the path and the number of parts matter:
         // no list of parts (this runs for every file).
         let (first, below) = match memchr::memchr(b'/', rel.as_bytes()) {
@@ -610,10 +700,6 @@ fn classify(display: &str, cookbook_dirs: &FxHashMap<&str, usize>) -> Place {
             ("templates", _, _) if name.ends_with(".erb") => FileKind::Template,
             _ => FileKind::Other,
         }
-    } else if name == "Berksfile.lock" {
-        FileKind::BerksLock
-    } else if name.ends_with(".lock.json") {
-        FileKind::PolicyLock
     } else if split_parent(&rel).0.split('/').any(|p| p == "roles")
         && (ruby || name.ends_with(".json"))
     {
@@ -629,6 +715,16 @@ fn classify(display: &str, cookbook_dirs: &FxHashMap<&str, usize>) -> Place {
         FileKind::Other
     };
     (cookbook, rel, kind)
+}
+
+/// The kind of a lock file, by its name.
+fn lock_kind(name: &str) -> Option<FileKind> {
+    match name {
+        "Berksfile.lock" => Some(FileKind::BerksLock),
+        "Cheffile.lock" => Some(FileKind::CheffileLock),
+        _ if name.ends_with(".lock.json") => Some(FileKind::PolicyLock),
+        _ => None,
+    }
 }
 
 fn problem(message: impl Into<String>, help: impl Into<String>) -> Option<Problem> {
@@ -672,6 +768,8 @@ impl SourceFile {
             facts: Facts::default(),
             suppress: Suppressions::default(),
             problem: None,
+            partial: false,
+            uses: Vec::new(),
         }
     }
 
@@ -731,7 +829,7 @@ impl SourceFile {
             FileKind::MetadataJson | FileKind::RoleJson | FileKind::PolicyLock => {
                 json_facts(&text, kind)
             }
-            FileKind::BerksLock => berks_facts(&text),
+            FileKind::BerksLock | FileKind::CheffileLock => lock_text_facts(&text),
             FileKind::Readme => Facts::default(),
             _ => ruby::extract(text.as_bytes(), &text),
         };
@@ -749,6 +847,7 @@ fn call(name: &str, arg: &str, span: Span) -> Call {
         has_block: false,
         block_end: 0,
         resource: None,
+        guard: Guard::None,
     }
 }
 
@@ -862,20 +961,27 @@ fn json_writes(
     }
 }
 
-/// Cookbook names from a `Berksfile.lock` (`GRAPH` entries are indented two spaces).
-fn berks_facts(text: &str) -> Facts {
+/// Cookbook names from a `Berksfile.lock` or a librarian-chef `Cheffile.lock`: both list
+/// them as `name (version)` lines, indented two spaces (`DEPENDENCIES`, Berkshelf's `GRAPH`)
+/// or four (librarian's `specs:` under each source). Indented words ending in `:` are fields
+/// (`remote:`, `path:`, `specs:`), not cookbooks; deeper lines are dependencies of the entry
+/// above, listed again as entries of their own.
+fn lock_text_facts(text: &str) -> Facts {
     let mut facts = Facts::default();
     let index = ruby::LineIndex::new(text);
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_end();
-        if let Some(entry) = trimmed.strip_prefix("  ") {
-            if !entry.starts_with(' ') {
-                let name = entry.split_whitespace().next().unwrap_or("");
-                if !name.is_empty() {
-                    let span = index.span(offset + 2, offset + 2 + name.len());
-                    facts.calls.push(call("cookbook", name, span));
-                }
+        let entry = trimmed
+            .strip_prefix("    ")
+            .or_else(|| trimmed.strip_prefix("  "))
+            .filter(|e| !e.starts_with(' '));
+        if let Some(entry) = entry {
+            let name = entry.split_whitespace().next().unwrap_or("");
+            if !name.is_empty() && !name.ends_with(':') {
+                let at = offset + (trimmed.len() - entry.len());
+                let span = index.span(at, at + name.len());
+                facts.calls.push(call("cookbook", name, span));
             }
         }
         offset += line.len();
@@ -937,7 +1043,13 @@ mod tests {
         let parts: Vec<&str> = rel.split('/').collect();
         let name = *parts.last().unwrap_or(&"");
         let ruby = name.ends_with(".rb");
-        if in_cookbook {
+        if name == "Berksfile.lock" {
+            FileKind::BerksLock
+        } else if name == "Cheffile.lock" {
+            FileKind::CheffileLock
+        } else if name.ends_with(".lock.json") {
+            FileKind::PolicyLock
+        } else if in_cookbook {
             match (parts.as_slice(), ruby) {
                 (["metadata.rb"], _) => FileKind::Metadata,
                 (["metadata.json"], _) => FileKind::MetadataJson,
@@ -951,10 +1063,6 @@ mod tests {
                 (["templates", ..], _) if name.ends_with(".erb") => FileKind::Template,
                 _ => FileKind::Other,
             }
-        } else if name == "Berksfile.lock" {
-            FileKind::BerksLock
-        } else if name.ends_with(".lock.json") {
-            FileKind::PolicyLock
         } else if parts.iter().rev().skip(1).any(|p| *p == "roles")
             && (ruby || name.ends_with(".json"))
         {
@@ -987,6 +1095,7 @@ mod tests {
             "Policyfile.rb",
             "a.lock.json",
             "Berksfile.lock",
+            "Cheffile.lock",
             "",
         ];
         let dirs = [

@@ -10,8 +10,8 @@ use ruby_prism::{
 };
 
 use super::facts::{
-    Arm, AttrPath, AttrRead, AttrWrite, Call, Facts, Include, IncludeTarget, Key, Lit, NilCheck,
-    Resource, Span, Stmt,
+    Arm, AttrPath, AttrRead, AttrWrite, Call, Def, Facts, Guard, Include, IncludeTarget, Key, Lit,
+    NilCheck, Resource, Span, Stmt,
 };
 use super::scan;
 use super::word::{has_byte, splat, zero_bytes, HIGH_BITS};
@@ -49,7 +49,8 @@ macro_rules! name_set {
 }
 
 name_set! {
-    /// Receiverless DSL methods that take a name and maybe a block but are not resources.
+    /// Receiverless DSL methods that take a name and maybe a block but are not resources (a
+    /// resource without a block inside their blocks is a resource, not a property).
     NOT_RESOURCES,
     is_not_resource,
     [
@@ -62,6 +63,8 @@ name_set! {
         "attribute?",
         "catch",
         "chef_version",
+        "converge_by",
+        "converge_if_changed",
         "cookbook",
         "data_bag",
         "data_bag_item",
@@ -345,6 +348,9 @@ pub fn extract_with(ruby: &[u8], lines: &LineIndex<'_>, string_ips: bool) -> Fac
         stmt: 0,
         stmts: 0,
         aliases: Vec::new(),
+        guard: Guard::None,
+        dsl_block: false,
+        state_locals: Vec::new(),
     };
     if let Some(err) = result.errors().next() {
         let loc = err.location();
@@ -362,7 +368,12 @@ pub fn extract_with(ruby: &[u8], lines: &LineIndex<'_>, string_ips: bool) -> Fac
                 c.receiver().is_none() && c.name().as_slice() == b"include_recipe"
             });
             let span = collector.span_of(&stmt.location());
-            collector.facts.stmts.push(Stmt { is_include, span });
+            let includes = include_only(&stmt);
+            collector.facts.stmts.push(Stmt {
+                is_include,
+                includes,
+                span,
+            });
         }
     }
     // A walk deeper than MAX_DEPTH unwinds (see `visit_branch_node_enter`); the file is then
@@ -431,6 +442,15 @@ struct Collector<'a, 's> {
     /// Local variables holding a node sub-hash (`n = node['a']`), innermost last; reset at
     /// each `def`.
     aliases: Vec<(String, AttrPath)>,
+    /// The Ruby around the current node (see [`Guard`]).
+    guard: Guard,
+    /// The innermost block is a resource's, or that of another DSL call that takes a block
+    /// (`nginx_load_balancer do … end`): a call without a block in it is a property
+    /// (`template 'site.erb'`), not a resource, whatever its name.
+    dsl_block: bool,
+    /// Local variables assigned from the machine's state somewhere in the file
+    /// (`installed = shell_out(…)`): a condition reading one is a state guard.
+    state_locals: Vec<String>,
 }
 
 /// Where an index chain like `node['a']['b']` starts.
@@ -880,13 +900,31 @@ impl<'a, 's> Collector<'a, 's> {
         }
     }
 
-    /// Visit a call's arguments and block, not its receiver.
-    fn visit_call_parts(&mut self, call: &CallNode<'_>) {
+    /// Visit a call's arguments and block, not its receiver. `property`: the call sits directly
+    /// in a resource's block (its block, if any, is one the resource calls back).
+    fn visit_call_parts(&mut self, call: &CallNode<'_>, property: bool) {
         if let Some(args) = call.arguments() {
             self.visit_named_arguments(call, &args);
         }
         if let Some(block) = call.block() {
+            let (dsl, guard) = match call.receiver() {
+                Some(_) => (false, self.guard),
+                None => {
+                    let name = call.name().as_slice();
+                    let calls_back = (property && block.as_block_node().is_some())
+                        || name == b"converge_if_changed";
+                    let guard = if calls_back {
+                        self.guard.max(Guard::State)
+                    } else {
+                        self.guard
+                    };
+                    (is_dsl_block_owner(name), guard)
+                }
+            };
+            let saved = (self.dsl_block, self.guard);
+            (self.dsl_block, self.guard) = (dsl, guard);
             self.visit(&block);
+            (self.dsl_block, self.guard) = saved;
         }
     }
 
@@ -941,6 +979,20 @@ impl<'a, 's> Collector<'a, 's> {
                 .get(start as usize..end as usize)
                 .is_some_and(scan::ip_exempt_name)
         })
+    }
+
+    /// What a condition looks at: [`Guard::State`] when some part of it observes the machine,
+    /// else [`Guard::Config`].
+    fn condition_guard(&self, cond: &Node<'_>) -> Guard {
+        condition_guard(cond, &self.state_locals)
+    }
+
+    /// Strengthen the guard context with a condition; returns the context to restore.
+    #[inline(never)]
+    fn enter_guard(&mut self, cond: &Node<'_>) -> Guard {
+        let saved = self.guard;
+        self.guard = saved.max(self.condition_guard(cond));
+        saved
     }
 
     /// Handle a call; returns true when its children were already visited. Never inlined: it
@@ -1104,7 +1156,7 @@ impl<'a, 's> Collector<'a, 's> {
         let is_resource = !on_node
             && self.resource.is_none()
             && !args.is_empty()
-            && (block.is_some() || is_blockless_resource(name))
+            && (block.is_some() || (is_blockless_resource(name) && !self.dsl_block))
             && !is_not_resource(name)
             && name
                 .bytes()
@@ -1112,6 +1164,9 @@ impl<'a, 's> Collector<'a, 's> {
         let index = self.facts.calls.len() as u32;
         if let Some(r) = self.resource {
             self.facts.resources[r as usize].props.push(index);
+        }
+        if name == "action" && block.is_some() && self.resource.is_none() {
+            self.facts.actions.push(index);
         }
         let resource_name = if is_resource {
             Some(args[0].clone())
@@ -1134,6 +1189,7 @@ impl<'a, 's> Collector<'a, 's> {
                 open.max(self.lines.line(b.closing_loc().start() as usize))
             }),
             resource: self.resource,
+            guard: self.guard,
         });
         let Some(resource_name) = resource_name else {
             return false;
@@ -1145,15 +1201,18 @@ impl<'a, 's> Collector<'a, 's> {
             span,
             props: Vec::new(),
             arms: self.arms.clone(),
+            guard: self.guard,
         });
         if let Some(args) = arguments_node {
             self.visit_named_arguments(call, &args);
         }
         if let Some(block) = block {
             let outer = self.resource.replace(resource);
+            let dsl = std::mem::replace(&mut self.dsl_block, true);
             if let Some(body) = block.body() {
                 self.visit(&body);
             }
+            self.dsl_block = dsl;
             self.resource = outer;
         }
         true
@@ -1172,6 +1231,8 @@ impl Collector<'_, '_> {
 impl<'pr> Visit<'pr> for Collector<'_, '_> {
     // Conditionals record which arm each resource sits in, so that two declarations in
     // exclusive arms (`if`/`else`, `case`/`when`) are known never to run together.
+    // … and what guards them: the condition's guard context holds for every arm (both
+    // arms of `if File.exist?` depend on the machine's state).
     fn visit_if_node(&mut self, node: &ruby_prism::IfNode<'pr>) {
         let at = node.location().start();
         // `if mock?` / `if stubbed?` … : the branch taken under test holds test doubles.
@@ -1183,6 +1244,7 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
                     .any(|w| name.windows(w.len()).any(|x| x == *w))
         });
         let quiet = u32::from(mock);
+        let saved = self.enter_guard(&node.predicate());
         self.visit_guarded(&node.predicate(), |this| {
             if let Some(statements) = node.statements() {
                 this.quiet_ips += quiet;
@@ -1193,18 +1255,21 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
         if let Some(subsequent) = node.subsequent() {
             self.in_arm(at, 1, |c| c.visit(&subsequent));
         }
+        self.guard = saved;
     }
 
     fn visit_unless_node(&mut self, node: &ruby_prism::UnlessNode<'pr>) {
         let at = node.location().start();
         self.mark_tested(&node.predicate(), true);
         self.visit(&node.predicate());
+        let saved = self.enter_guard(&node.predicate());
         if let Some(statements) = node.statements() {
             self.in_arm(at, 0, |c| c.visit_statements_node(&statements));
         }
         if let Some(else_clause) = node.else_clause() {
             self.in_arm(at, 1, |c| c.visit_else_node(&else_clause));
         }
+        self.guard = saved;
     }
 
     fn visit_case_node(&mut self, node: &ruby_prism::CaseNode<'pr>) {
@@ -1212,6 +1277,18 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
         if let Some(predicate) = node.predicate() {
             self.visit(&predicate);
         }
+        let mut guard = node
+            .predicate()
+            .map_or(Guard::Config, |p| self.condition_guard(&p));
+        for when in node.conditions().iter() {
+            if let Some(when) = when.as_when_node() {
+                for c in when.conditions().iter() {
+                    guard = guard.max(self.condition_guard(&c));
+                }
+            }
+        }
+        let saved = self.guard;
+        self.guard = saved.max(guard);
         let mut arm = 0u16;
         for when in &node.conditions() {
             self.in_arm(at, arm, |c| c.visit(&when));
@@ -1220,6 +1297,7 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
         if let Some(else_clause) = node.else_clause() {
             self.in_arm(at, arm, |c| c.visit_else_node(&else_clause));
         }
+        self.guard = saved;
     }
 
     fn visit_case_match_node(&mut self, node: &ruby_prism::CaseMatchNode<'pr>) {
@@ -1227,6 +1305,11 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
         if let Some(predicate) = node.predicate() {
             self.visit(&predicate);
         }
+        let guard = node
+            .predicate()
+            .map_or(Guard::Config, |p| self.condition_guard(&p));
+        let saved = self.guard;
+        self.guard = saved.max(guard);
         let mut arm = 0u16;
         for branch in &node.conditions() {
             self.in_arm(at, arm, |c| c.visit(&branch));
@@ -1235,6 +1318,7 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
         if let Some(else_clause) = node.else_clause() {
             self.in_arm(at, arm, |c| c.visit_else_node(&else_clause));
         }
+        self.guard = saved;
     }
 
     fn visit_branch_node_enter(&mut self, _node: Node<'pr>) {
@@ -1269,7 +1353,7 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
         }
         // Calls nested in a property's arguments or blocks are not properties themselves.
         let outer = self.resource.take();
-        self.visit_call_parts(node);
+        self.visit_call_parts(node, outer.is_some() && node.receiver().is_none());
         let mut next = node.receiver();
         while let Some(receiver) = next.take() {
             let Some(call) = receiver.as_call_node() else {
@@ -1281,10 +1365,65 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
                 break;
             }
             self.resource = None;
-            self.visit_call_parts(&call);
+            self.visit_call_parts(&call, false);
             next = call.receiver();
         }
         self.resource = outer;
+    }
+
+    fn visit_rescue_node(&mut self, node: &ruby_prism::RescueNode<'pr>) {
+        let saved = self.guard;
+        self.guard = Guard::State;
+        ruby_prism::visit_rescue_node(self, node);
+        self.guard = saved;
+    }
+
+    fn visit_rescue_modifier_node(&mut self, node: &ruby_prism::RescueModifierNode<'pr>) {
+        self.rescued += 1;
+        self.visit(&node.expression());
+        self.rescued -= 1;
+        let saved = self.guard;
+        self.guard = Guard::State;
+        self.visit(&node.rescue_expression());
+        self.guard = saved;
+    }
+
+    /// Each statement gets its number (see [`AttrRead`]); an early `return if cond` (or
+    /// `next unless cond`) guards the statements after it.
+    fn visit_statements_node(&mut self, node: &ruby_prism::StatementsNode<'pr>) {
+        let (saved, outer) = (self.guard, self.stmt);
+        for stmt in node.body().iter() {
+            self.stmts += 1;
+            self.stmt = self.stmts;
+            self.visit(&stmt);
+            if let Some(cond) = early_exit(&stmt) {
+                self.guard = self.guard.max(self.condition_guard(&cond));
+            }
+        }
+        (self.guard, self.stmt) = (saved, outer);
+    }
+
+    /// A method body: what guards it is where it is called from, not where it is defined.
+    fn visit_def_node(&mut self, node: &ruby_prism::DefNode<'pr>) {
+        if let Some(name) = self.src.str(node.name().as_slice()) {
+            let loc = node.location();
+            let line = self.lines.line(loc.start() as usize);
+            let end = node
+                .end_keyword_loc()
+                .map_or(line, |l| self.lines.line(l.start() as usize).max(line));
+            self.facts.defs.push(Def {
+                name: name.to_string(),
+                line,
+                end,
+            });
+        }
+        // A method's locals are its own.
+        let aliases = std::mem::take(&mut self.aliases);
+        let saved = (self.guard, self.dsl_block, self.resource.take());
+        (self.guard, self.dsl_block) = (Guard::None, false);
+        ruby_prism::visit_def_node(self, node);
+        (self.guard, self.dsl_block, self.resource) = saved;
+        self.aliases = aliases;
     }
 
     fn visit_and_node(&mut self, node: &ruby_prism::AndNode<'pr>) {
@@ -1343,13 +1482,6 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
         ruby_prism::visit_until_node(self, node);
     }
 
-    fn visit_rescue_modifier_node(&mut self, node: &ruby_prism::RescueModifierNode<'pr>) {
-        self.rescued += 1;
-        self.visit(&node.expression());
-        self.rescued -= 1;
-        self.visit(&node.rescue_expression());
-    }
-
     fn visit_begin_node(&mut self, node: &ruby_prism::BeginNode<'pr>) {
         let Some(statements) = node.statements().filter(|_| node.rescue_clause().is_some()) else {
             return ruby_prism::visit_begin_node(self, node);
@@ -1366,23 +1498,6 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
         if let Some(ensure) = node.ensure_clause() {
             self.visit_ensure_node(&ensure);
         }
-    }
-
-    fn visit_statements_node(&mut self, node: &ruby_prism::StatementsNode<'pr>) {
-        let outer = self.stmt;
-        for statement in node.body().iter() {
-            self.stmts += 1;
-            self.stmt = self.stmts;
-            self.visit(&statement);
-        }
-        self.stmt = outer;
-    }
-
-    fn visit_def_node(&mut self, node: &ruby_prism::DefNode<'pr>) {
-        // A method's locals are its own.
-        let outer = std::mem::take(&mut self.aliases);
-        ruby_prism::visit_def_node(self, node);
-        self.aliases = outer;
     }
 
     fn visit_string_node(&mut self, node: &StringNode<'pr>) {
@@ -1431,8 +1546,14 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
     }
 
     fn visit_local_variable_write_node(&mut self, node: &LocalVariableWriteNode<'pr>) {
-        if let Some(value) = node.value().as_string_node() {
+        let value = node.value();
+        if let Some(value) = value.as_string_node() {
             self.secret(node.name().as_slice(), value.unescaped(), &node.location());
+        } else if self.condition_guard(&value) == Guard::State {
+            let name = self.src.owned(node.name().as_slice());
+            if !self.state_locals.contains(&name) {
+                self.state_locals.push(name);
+            }
         }
         let value = node.value();
         self.visit_named(&node.name_loc(), &value);
@@ -1470,6 +1591,224 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
 fn loc_of(call: &CallNode<'_>) -> (u32, u32) {
     let loc = call.location();
     (loc.start(), loc.end())
+}
+
+/// Whether the block of a receiverless call named `name` is a DSL block (a resource's, or
+/// another DSL call's such as `nginx_load_balancer do … end`) rather than plain code.
+fn is_dsl_block_owner(name: &[u8]) -> bool {
+    let Ok(name) = std::str::from_utf8(name) else {
+        return false;
+    };
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !is_not_resource(name)
+}
+
+/// How many recipes a statement includes when it consists only of `include_recipe` calls
+/// (plain, or in a loop over a list); 0 when it does anything else. An include under
+/// `if`/`unless` is logic a run list cannot express, not a run list in disguise.
+fn include_only(stmt: &Node<'_>) -> u32 {
+    let all = |body: Option<ruby_prism::StatementsNode<'_>>| -> u32 {
+        let Some(body) = body else { return 0 };
+        let mut total = 0;
+        for s in body.body().iter() {
+            match include_only(&s) {
+                0 => return 0,
+                n => total += n,
+            }
+        }
+        total
+    };
+    if let Some(call) = stmt.as_call_node() {
+        let name = call.name().as_slice();
+        if call.receiver().is_none() && name == b"include_recipe" && call.block().is_none() {
+            return call.arguments().map_or(0, |a| a.arguments().len() as u32);
+        }
+        // `list.each do |r| include_recipe r end`: as many includes as the list has items
+        // when it is written out, else at least one.
+        let receiver = call.receiver();
+        let block = call.block().and_then(|b| b.as_block_node());
+        if let (Some(receiver), Some(block), b"each") = (receiver, block, name) {
+            let per_item = all(block.body().and_then(|b| b.as_statements_node()));
+            let items = receiver
+                .as_array_node()
+                .map_or(1, |a| a.elements().len() as u32);
+            return per_item * items.max(1);
+        }
+    }
+    0
+}
+
+/// The condition of `if cond then return end` / `return if cond` / `next unless cond` (an
+/// `if`/`unless` whose only statement is `return` or `next`, without `else`).
+fn early_exit<'pr>(stmt: &Node<'pr>) -> Option<Node<'pr>> {
+    let exits = |body: Option<ruby_prism::StatementsNode<'pr>>| {
+        body.is_some_and(|b| {
+            let body = b.body();
+            body.len() == 1
+                && body
+                    .iter()
+                    .all(|s| s.as_return_node().is_some() || s.as_next_node().is_some())
+        })
+    };
+    if let Some(node) = stmt.as_if_node() {
+        return (node.subsequent().is_none() && exits(node.statements())).then(|| node.predicate());
+    }
+    if let Some(node) = stmt.as_unless_node() {
+        return (node.else_clause().is_none() && exits(node.statements()))
+            .then(|| node.predicate());
+    }
+    None
+}
+
+/// What a condition looks at: [`Guard::State`] when some part of it observes the machine
+/// (see [`probes_state`]), else [`Guard::Config`].
+fn condition_guard(cond: &Node<'_>, state_locals: &[String]) -> Guard {
+    if probes_state(cond, state_locals, 0) {
+        Guard::State
+    } else {
+        Guard::Config
+    }
+}
+
+/// How deep [`probes_state`] looks into a condition. A real condition is a few levels
+/// deep; a pathological one (thousands of nested brackets) is not walked further, and
+/// counts as a guard we cannot see through, as a call we do not know would.
+const MAX_CONDITION_DEPTH: u32 = 64;
+
+/// Whether some part of a condition observes the machine's state rather than the platform
+/// or the configuration: a command (`shell_out`, backticks), the file system (`::File.exist?`),
+/// a predicate helper (`installed?`, not `platform_family?`), the current resource, an
+/// instance variable (set by `load_current_resource`), or a local variable assigned from one
+/// of these. `defined?(…)` asks about the code, not the machine. An explicit walk with a
+/// depth bound, not a visitor: conditions are short, and hostile input must not recurse.
+fn probes_state(node: &Node<'_>, state_locals: &[String], depth: u32) -> bool {
+    if depth > MAX_CONDITION_DEPTH {
+        return true;
+    }
+    let deeper = |n: &Node<'_>| probes_state(n, state_locals, depth + 1);
+    if let Some(call) = node.as_call_node() {
+        let name = call.name().as_slice();
+        let text = std::str::from_utf8(name).unwrap_or("");
+        let state = match call.receiver() {
+            None => {
+                is_probe(text)
+                    || matches!(name, b"current_resource" | b"current_value")
+                    || (name.last() == Some(&b'?') && !is_platform_predicate(text))
+            }
+            Some(recv) => {
+                recv.as_instance_variable_read_node().is_some()
+                    || ((recv.as_constant_read_node().is_some()
+                        || recv.as_constant_path_node().is_some())
+                        && is_probe_class(recv.location().as_slice()))
+                    || deeper(&recv)
+            }
+        };
+        return state
+            || call
+                .arguments()
+                .is_some_and(|a| a.arguments().iter().any(|arg| deeper(&arg)))
+            || call
+                .block()
+                .and_then(|b| b.as_block_node())
+                .and_then(|b| b.body())
+                .is_some_and(|body| deeper(&body));
+    }
+    if let Some(and) = node.as_and_node() {
+        return deeper(&and.left()) || deeper(&and.right());
+    }
+    if let Some(or) = node.as_or_node() {
+        return deeper(&or.left()) || deeper(&or.right());
+    }
+    if let Some(parens) = node.as_parentheses_node() {
+        return parens.body().is_some_and(|b| deeper(&b));
+    }
+    if let Some(statements) = node.as_statements_node() {
+        return statements.body().iter().any(|s| deeper(&s));
+    }
+    if let Some(array) = node.as_array_node() {
+        return array.elements().iter().any(|e| deeper(&e));
+    }
+    if let Some(interp) = node.as_interpolated_string_node() {
+        return interp.parts().iter().any(|p| deeper(&p));
+    }
+    if let Some(embedded) = node.as_embedded_statements_node() {
+        return embedded.statements().is_some_and(|s| deeper(&s.as_node()));
+    }
+    if let Some(local) = node.as_local_variable_read_node() {
+        let name = local.name();
+        let name = name.as_slice();
+        return state_locals.iter().any(|l| l.as_bytes() == name);
+    }
+    node.as_instance_variable_read_node().is_some()
+        || node.as_x_string_node().is_some()
+        || node.as_interpolated_x_string_node().is_some()
+}
+
+name_set! {
+    /// Receiverless calls that run a command or probe the system.
+    PROBES,
+    is_probe,
+    [
+        "powershell_exec",
+        "powershell_out",
+        "powershell_out!",
+        "shell_out",
+        "shell_out!",
+        "shell_out_compacted",
+        "shell_out_compacted!",
+        "system",
+    ]
+}
+
+name_set! {
+    /// Receiverless predicates about the platform, not the machine's state (Chef's and
+    /// chef-utils' helpers).
+    PLATFORM_PREDICATES,
+    is_platform_predicate,
+    [
+        "aix?",
+        "amazon?",
+        "amazon_linux?",
+        "arch?",
+        "arm?",
+        "centos?",
+        "debian?",
+        "docker?",
+        "fedora?",
+        "freebsd?",
+        "gentoo?",
+        "intel?",
+        "kitchen?",
+        "linux?",
+        "mac_os_x?",
+        "macos?",
+        "platform?",
+        "platform_family?",
+        "rhel?",
+        "smartos?",
+        "solaris2?",
+        "solaris?",
+        "suse?",
+        "systemd?",
+        "ubuntu?",
+        "virtual?",
+        "windows?",
+    ]
+}
+
+/// Classes whose methods look at the file system or run commands.
+fn is_probe_class(path: &[u8]) -> bool {
+    let last = match memchr::memrchr(b':', path) {
+        Some(at) => &path[at + 1..],
+        None => path,
+    };
+    matches!(
+        last,
+        b"File" | b"Dir" | b"FileTest" | b"Pathname" | b"IO" | b"Etc" | b"Open3" | b"ShellOut"
+    )
 }
 
 pub fn is_level(name: &str) -> bool {
@@ -1647,7 +1986,13 @@ mod tests {
 
     #[test]
     fn name_lists_are_sorted() {
-        for list in [LEVELS, NOT_RESOURCES, BLOCKLESS_RESOURCES] {
+        for list in [
+            LEVELS,
+            NOT_RESOURCES,
+            BLOCKLESS_RESOURCES,
+            PROBES,
+            PLATFORM_PREDICATES,
+        ] {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
         }
     }
@@ -1797,6 +2142,124 @@ mod tests {
         let f = extract(exact.as_bytes(), &exact);
         assert_eq!(f.writes[0].path.keys.len(), AttrPath::MAX_KEYS);
         assert!(f.writes[0].path.partial);
+    }
+
+    #[test]
+    fn guard_context_of_each_resource() {
+        let src = "\
+execute 'a'
+execute 'b' if ::File.exist?('/x')
+execute 'c' if platform_family?('debian')
+ok = shell_out('x').exitstatus.zero?
+execute 'd' unless ok
+flavor = node['app']['flavor']
+execute 'e' if flavor == 'x'
+%w(x y).each do |n|
+  execute 'f' if n == 'x'
+end
+begin
+  execute 'g'
+rescue StandardError
+  execute 'h'
+end
+case node['platform']
+when 'ubuntu' then execute 'i'
+end
+action :create do
+  return if installed?
+  execute 'j'
+end
+action :enable do
+  return unless platform?('ubuntu')
+  execute 'k'
+  converge_if_changed :port do
+    execute 'l'
+  end
+  execute 'm' if @current.running
+  execute 'n' if new_resource.force
+end
+";
+        let f = extract(src.as_bytes(), src);
+        let guards: Vec<(String, Guard)> = f
+            .resources
+            .iter()
+            .map(|r| (r.name.text().unwrap_or("").to_string(), r.guard))
+            .collect();
+        let (n, c, s) = (Guard::None, Guard::Config, Guard::State);
+        let want = [
+            ("a", n),
+            ("b", s),
+            ("c", c),
+            ("d", s),
+            ("e", c),
+            ("f", c),
+            ("g", n),
+            ("h", s),
+            ("i", c),
+            ("j", s),
+            ("k", c),
+            ("l", s),
+            ("m", s),
+            ("n", c),
+        ];
+        let want: Vec<(String, Guard)> = want.iter().map(|(a, g)| (a.to_string(), *g)).collect();
+        assert_eq!(guards, want);
+    }
+
+    #[test]
+    fn a_blockless_call_in_a_dsl_block_is_a_property() {
+        let src = "\
+site 'x' do
+  template 'a.erb'
+end
+proxy do
+  template 'b.erb'
+end
+action :create do
+  template '/etc/c'
+  converge_by 'd' do
+    package 'e'
+  end
+end
+%w(f).each { |p| package p }
+def helper
+  package 'g'
+end
+";
+        let f = extract(src.as_bytes(), src);
+        let kinds: Vec<String> = f
+            .resources
+            .iter()
+            .map(|r| format!("{} {}", r.kind, r.name.text().unwrap_or("?")))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "site x",
+                "template /etc/c",
+                "package e",
+                "package ?",
+                "package g"
+            ]
+        );
+        assert_eq!(f.defs[0].name, "helper");
+        assert_eq!((f.defs[0].line, f.defs[0].end), (14, 16));
+    }
+
+    #[test]
+    fn include_only_statements() {
+        let src = "\
+include_recipe 'a', 'b'
+%w(c d e).each { |r| include_recipe r }
+include_recipe 'f' if x
+list.each do |r|
+  include_recipe r
+  package r
+end
+";
+        let f = extract(src.as_bytes(), src);
+        let counts: Vec<u32> = f.stmts.iter().map(|s| s.includes).collect();
+        assert_eq!(counts, [2, 3, 0, 0]);
     }
 
     #[test]

@@ -2,7 +2,14 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a recipe whose whole body is two or more `include_recipe` calls.
+    /// Flags a recipe whose whole body is two or more `include_recipe` calls. Includes with
+    /// computed targets (`include_recipe "#{cookbook_name}::x"`) or in a loop over a list
+    /// (`%w(a b).each { |r| include_recipe r }`) are still includes: the recipe is still a
+    /// run list in disguise.
+    ///
+    /// It does not flag a recipe with an include under `if`/`unless`
+    /// (`include_recipe 'yum-epel' if platform_family?('rhel')`): that is logic a run list
+    /// cannot express.
     ///
     /// ## Why is this bad?
     /// A recipe of includes is a run list in disguise. What the node ends up with is decided
@@ -53,7 +60,11 @@ impl Violation for IncludeOnlyRecipe<'_> {
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, cookbook) in ctx.repo.files_of(FileKind::Recipe) {
         let stmts = &file.facts.stmts;
-        if stmts.len() < 2 || !stmts.iter().all(|s| s.is_include) {
+        if stmts.is_empty() || stmts.iter().any(|s| s.includes == 0) {
+            continue;
+        }
+        let count: u32 = stmts.iter().map(|s| s.includes).sum();
+        if count < 2 {
             continue;
         }
         let recipe = recipe_name(&cookbook.name, file.stem());
@@ -62,7 +73,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             stmts[0].span,
             IncludeOnlyRecipe {
                 recipe: &recipe,
-                count: stmts.len(),
+                count: count as usize,
             },
         );
     }

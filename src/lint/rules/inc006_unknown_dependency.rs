@@ -2,13 +2,21 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Notes a `depends` on a cookbook that is not in the linted repo, when the repo has no
-    /// lock file (`Berksfile.lock`, `Policyfile.lock.json`) to say where it comes from.
+    /// Notes a `depends` on a cookbook that is not in the linted repo, when an application
+    /// repo (roles, Policyfiles, or several cookbooks side by side) has no lock file
+    /// (`Berksfile.lock`, `Policyfile.lock.json`, librarian-chef's `Cheffile.lock`) to say
+    /// where it comes from. Each missing cookbook is reported once, at its first `depends`.
+    ///
+    /// It does not flag a repo that is one library cookbook (its test fixture cookbooks
+    /// aside). Community practice is to leave a library cookbook's lock out of version
+    /// control (`chef generate cookbook` puts `Berksfile.lock` and `Policyfile.lock.json` in
+    /// its `.gitignore`, and the walk honours `.gitignore`): the application that uses the
+    /// cookbook resolves and locks the versions, not the library.
     ///
     /// ## Why is this bad?
     /// It may well be fine (a community cookbook fetched at build time), which is why this is
-    /// `info`. But without a lock, which version you get is decided at build time, and the
-    /// cross-cookbook rules cannot see inside it.
+    /// `info`. But without a lock, which version an application gets is decided at build
+    /// time, and the cross-cookbook rules cannot see inside it.
     ///
     /// ## Example
     /// ```ruby
@@ -38,13 +46,17 @@ impl Violation for UnknownDependency<'_> {
     }
     fn help(&self) -> Option<String> {
         Some(
-            "commit a Berksfile.lock or Policyfile.lock.json, or lint the repo that contains it"
+            "commit a Berksfile.lock, Policyfile.lock.json or Cheffile.lock, or lint the repo that contains it"
                 .to_string(),
         )
     }
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
+    if !ctx.repo.is_application() {
+        return;
+    }
+    let mut seen = std::collections::BTreeSet::new();
     for cookbook in &ctx.repo.cookbooks {
         if ctx.repo.locked_for(cookbook).is_some() {
             continue;
@@ -53,7 +65,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             continue;
         };
         for dep in &cookbook.depends {
-            if ctx.repo.cookbook(&dep.name).is_some() {
+            if ctx.repo.cookbook(&dep.name).is_some() || !seen.insert(dep.name.as_str()) {
                 continue;
             }
             sink.report(metadata, dep.span, UnknownDependency { name: &dep.name });

@@ -2,13 +2,17 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `depends` on a cookbook that is neither in the linted repo nor in the repo's
-    /// lock files (`Berksfile.lock`, `Policyfile.lock.json`) or Policyfiles.
+    /// Flags a `depends` on a cookbook that is neither in the linted repo nor in the lock
+    /// files (`Berksfile.lock`, `Policyfile.lock.json`, librarian-chef's `Cheffile.lock`) or
+    /// Policyfiles that govern the cookbook's folder. Each missing cookbook is reported once,
+    /// at its first `depends`, however many cookbooks depend on it.
+    ///
+    /// A repo with no lock file at all is INC006's business, not this rule's.
     ///
     /// ## Why is this bad?
     /// The repo pins its cookbooks, but not this one: the lock is stale (someone added the
     /// dependency without re-running `berks install` / `chef update`), or the name is a typo.
-    /// The build will resolve it differently from what was tested, or fail.
+    /// The build will resolve it differently from what was tested, or fail: an error.
     ///
     /// ## Example
     /// ```ruby
@@ -18,7 +22,7 @@ declare_rule! {
     ///
     /// ## Use instead
     /// Run `berks install` or `chef update` and commit the lock file.
-    RULE = "INC007", "dependency-not-locked", Warning, "A dependency missing from the repo's lock files", check
+    RULE = "INC007", "dependency-not-locked", Error, "A dependency missing from the repo's lock files", check
 }
 
 struct DependencyNotLocked<'a> {
@@ -44,6 +48,7 @@ impl Violation for DependencyNotLocked<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
+    let mut seen = std::collections::BTreeSet::new();
     for cookbook in &ctx.repo.cookbooks {
         let Some(locked) = ctx.repo.locked_for(cookbook) else {
             continue;
@@ -52,7 +57,10 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             continue;
         };
         for dep in &cookbook.depends {
-            if ctx.repo.cookbook(&dep.name).is_some() || locked.contains(dep.name.as_str()) {
+            if ctx.repo.cookbook(&dep.name).is_some()
+                || locked.contains(dep.name.as_str())
+                || !seen.insert(dep.name.as_str())
+            {
                 continue;
             }
             sink.report(metadata, dep.span, DependencyNotLocked { name: &dep.name });

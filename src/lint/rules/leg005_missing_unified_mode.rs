@@ -8,6 +8,11 @@ declare_rule! {
     /// that does not declare `unified_mode true`. Cookbooks whose `metadata.rb` requires
     /// Chef 18 or later are skipped: unified mode is the default there.
     ///
+    /// It does not flag resource partials (`resources/_partial/_common.rb`,
+    /// `resources/partial/_x.rb`, any `_`-prefixed file under `resources/`, or a file pulled
+    /// in with `use`): a partial is not a resource but properties and helpers shared by the
+    /// resources that `use` it, and `unified_mode` belongs in each of those.
+    ///
     /// ## Why is this bad?
     /// Without unified mode, the resources inside an action are compiled first and converged
     /// later, so Ruby code between them sees the state from before they ran — the classic
@@ -77,8 +82,12 @@ fn requires_chef_18(ctx: &Context<'_>, cookbook: &Cookbook) -> bool {
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
     for (file, cookbook) in ctx.repo.files_of(FileKind::Resource) {
+        if file.partial {
+            continue;
+        }
         let facts = &file.facts;
-        let custom = facts.top_calls("property").next().is_some()
+        // A resource whose properties all come from its partials is custom too.
+        let custom = ctx.repo.properties(file).next().is_some()
             || facts.top_calls("action").any(|c| c.has_block);
         if !custom || facts.top_calls("unified_mode").next().is_some() {
             continue;

@@ -1,4 +1,4 @@
-use crate::lint::facts::Lit;
+use crate::lint::facts::{Call, Lit};
 
 use super::prelude::*;
 
@@ -6,7 +6,14 @@ declare_rule! {
     /// ## What it does
     /// Flags `resources('type[name]')` (or `resources(type: 'name')`) lookups of a resource
     /// this cookbook does not declare itself — done to change another cookbook's resource
-    /// after the fact (`.action`, `.notifies`, setters, `instance_exec`).
+    /// after the fact (`.action`, `.notifies`, setters, `instance_exec`). A name computed at
+    /// run time (`resources("package[#{name}]")`) is still a lookup: it counts as the
+    /// cookbook's own only when the cookbook declares a resource of that kind with a computed
+    /// name too.
+    ///
+    /// It does not flag a lookup that is only the target of a notification
+    /// (`notifies :reload, resources(service: 'nginx')`, the old spelling of
+    /// `notifies :reload, 'service[nginx]'`): it names the other resource without changing it.
     ///
     /// ## Why is this bad?
     /// The mutation depends on the other cookbook declaring that exact resource, with that
@@ -49,14 +56,41 @@ impl Violation for ResourcesLookup<'_> {
     }
 }
 
-/// `service[nginx]` → ("service", "nginx"); `resources(service: 'nginx')` via kwargs.
+/// `service[nginx]` → ("service", "nginx"); `resources(service: 'nginx')` via kwargs. The
+/// name may be interpolated (`package[#{name}]`, kept with `#{…}` for the code).
 fn target(call: &crate::lint::facts::Call) -> Option<(String, String)> {
-    if let Some(text) = call.args.first().and_then(Lit::text) {
+    if let Some(text) = call.args.first().and_then(Lit::template) {
         let (kind, rest) = text.split_once('[')?;
         return Some((kind.to_string(), rest.strip_suffix(']')?.to_string()));
     }
     let (kind, name) = call.kwargs.first()?;
-    Some((kind.clone(), name.text()?.to_string()))
+    Some((kind.clone(), name.template()?.to_string()))
+}
+
+/// Whether the cookbook declares the resource looked up: one of that kind with that literal
+/// name; for a name computed at run time, one of that kind whose name is computed too.
+fn declares(ctx: &Context<'_>, cookbook: &Cookbook, kind: &str, name: &str) -> bool {
+    let computed = name.contains("#{");
+    cookbook.files.iter().any(|&i| {
+        ctx.repo.files[i].facts.resources.iter().any(|r| {
+            r.kind == kind
+                && match r.name.text() {
+                    Some(declared) => !computed && declared == name,
+                    None => computed,
+                }
+        })
+    })
+}
+
+/// Whether the lookup is the target of a `notifies`/`subscribes` on its line (the old
+/// spelling of `notifies :reload, 'service[nginx]'`): it names the resource, changes nothing.
+fn notification_target(facts: &crate::lint::facts::Facts, call: &Call) -> bool {
+    facts.calls.iter().any(|n| {
+        matches!(n.name.as_str(), "notifies" | "subscribes")
+            && n.span.line == call.span.line
+            && n.span.col < call.span.col
+            && call.span.col + call.span.len <= n.span.col + n.span.len
+    })
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
@@ -79,14 +113,7 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             let Some((kind, name)) = target(call) else {
                 continue;
             };
-            let own = cookbook.files.iter().any(|&i| {
-                ctx.repo.files[i]
-                    .facts
-                    .resources
-                    .iter()
-                    .any(|r| r.kind == kind && r.name.text() == Some(name.as_str()))
-            });
-            if own {
+            if declares(ctx, cookbook, &kind, &name) || notification_target(&file.facts, call) {
                 continue;
             }
             let shown = format!("{kind}[{name}]");

@@ -7,7 +7,16 @@ declare_rule! {
     /// Flags hand-rolled service management: a `template`, `file` or `cookbook_file` that
     /// writes an init script or unit file (`/etc/init.d/…`, `/etc/init/*.conf`,
     /// `/etc/systemd/system/…`), and `execute`/`bash` resources that run `systemctl`,
-    /// `service`, `update-rc.d` or `chkconfig`.
+    /// `service`, `update-rc.d` or `chkconfig` — in recipes, resources, providers,
+    /// definitions and libraries alike.
+    ///
+    /// It does not flag the cure for the disease: an `execute` that only runs
+    /// `systemctl daemon-reload` with `action :nothing` (the reload a changed unit is notified
+    /// to), a `file`/`template` that deletes a unit file or init script (`action :delete`,
+    /// clearing away a legacy one), or a drop-in (`/etc/systemd/system/x.service.d/y.conf`),
+    /// which adjusts a unit the package owns and which Chef has no resource for. An
+    /// `execute` that manages a service by hand and has no guard is flagged here and by
+    /// OPS001: both are true of it.
     ///
     /// ## Why is this bad?
     /// A unit written as a plain file needs a hand-written `daemon-reload` and restart logic,
@@ -109,24 +118,72 @@ fn service_tool(command: &str) -> Option<&'static str> {
     TOOLS.iter().zip(found).find(|(_, f)| *f).map(|(&t, _)| t)
 }
 
+/// Whether the resource's `action` includes `name`.
+fn has_action(facts: &Facts, resource: &Resource, name: &str) -> bool {
+    facts
+        .prop(resource, "action")
+        .and_then(|c| c.args.first())
+        .is_some_and(|a| a.has_symbol(name))
+}
+
+/// A systemd drop-in: a file in a `<unit>.d/` folder under a unit folder.
+fn drop_in(path: &str) -> bool {
+    path.rsplit_once('/').is_some_and(|(dir, _)| {
+        dir.ends_with(".d") && dir.starts_with("/") && dir.contains("/systemd/")
+    })
+}
+
+/// Whether every command in a shell line is `systemctl [options] daemon-reload`.
+fn only_daemon_reload(command: &str) -> bool {
+    let mut any = false;
+    for part in command.split([';', '&', '\n']) {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let Some(first) = words.first() else {
+            continue;
+        };
+        let rest = || words[1..].iter().filter(|w| !w.starts_with('-'));
+        if first.rsplit('/').next() != Some("systemctl") || !rest().eq(["daemon-reload"].iter()) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for (file, resource) in ctx.repo.resources(&[FileKind::Recipe, FileKind::Resource]) {
+    let kinds = [
+        FileKind::Recipe,
+        FileKind::Resource,
+        FileKind::Provider,
+        FileKind::Definition,
+        FileKind::Library,
+    ];
+    for (file, resource) in ctx.repo.resources(&kinds) {
         let facts = &file.facts;
         match resource.kind.as_str() {
             "template" | "file" | "cookbook_file" | "remote_file" => {
                 let path = text(facts, resource, "path").or(resource.name.template());
-                let Some(path) = path.filter(|p| unit_path(p)) else {
+                let Some(path) = path.filter(|p| unit_path(p) && !drop_in(p)) else {
                     continue;
                 };
+                if has_action(facts, resource, "delete") {
+                    continue;
+                }
                 sink.report(file, resource.span, HandRolled::UnitFile { path });
             }
             "execute" | "bash" | "script" => {
                 let command = text(facts, resource, "command")
                     .or_else(|| text(facts, resource, "code"))
                     .or(resource.name.template());
-                let Some(tool) = command.and_then(service_tool) else {
+                let Some(command) = command else {
                     continue;
                 };
+                let Some(tool) = service_tool(command) else {
+                    continue;
+                };
+                if only_daemon_reload(command) && has_action(facts, resource, "nothing") {
+                    continue;
+                }
                 sink.report(file, resource.span, HandRolled::Command { tool });
             }
             _ => {}
@@ -136,7 +193,24 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
 
 #[cfg(test)]
 mod tests {
-    use super::{service_tool, TOOLS};
+    use super::{drop_in, only_daemon_reload, service_tool, TOOLS};
+
+    #[test]
+    fn daemon_reload_and_drop_ins() {
+        for (command, want) in [
+            ("systemctl daemon-reload", true),
+            ("/bin/systemctl --system daemon-reload", true),
+            ("systemctl daemon-reload && systemctl daemon-reload", true),
+            ("systemctl daemon-reload && systemctl restart app", false),
+            ("systemctl restart app", false),
+            ("", false),
+        ] {
+            assert_eq!(only_daemon_reload(command), want, "{command}");
+        }
+        assert!(drop_in("/etc/systemd/system/app.service.d/override.conf"));
+        assert!(!drop_in("/etc/systemd/system/app.service"));
+        assert!(!drop_in("/etc/init.d/app"));
+    }
     use proptest::prelude::*;
 
     /// The first version: every word, split off its path once per tool.

@@ -20,7 +20,7 @@ template '/etc/systemd/system/old_app.service' do # SVC002 hand-rolled-service
   )
 end
 
-execute 'systemctl daemon-reload' do # SVC002 hand-rolled-service
+execute 'systemctl daemon-reload' do # not SVC002: the reload the hand-written unit above is notified to
   action :nothing
 end
 

@@ -1,0 +1,10 @@
+name 'api'
+maintainer 'Shop Ops'
+maintainer_email 'ops@shop.example'
+license 'Apache-2.0'
+description 'The shop api service'
+version '1.0.0'
+chef_version '>= 16.0'
+supports 'ubuntu'
+depends 'postgresql'
+depends 'redis' # flag: INC007

@@ -1,0 +1,10 @@
+name 'shop_base'
+maintainer 'Shop Ops'
+maintainer_email 'ops@shop.example'
+license 'Apache-2.0'
+description 'Base packages and users for every shop node'
+version '1.0.0'
+chef_version '>= 16.0'
+supports 'ubuntu'
+depends 'ntp' # flag: INC006
+depends 'shop_web'
