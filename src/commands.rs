@@ -71,11 +71,11 @@ pub fn init(args: &InitArgs) -> Result<u8> {
     use std::io::Write;
     file.write_all(starter.as_bytes())
         .with_context(|| format!("writing {}", dest.display()))?;
-    println!("created {}", dest.display());
-    println!(
+    crate::outln!("created {}", dest.display())?;
+    crate::outln!(
         "next: edit it, then run `stackchef check -f {}`",
         dest.display()
-    );
+    )?;
     Ok(EXIT_OK)
 }
 
@@ -105,7 +105,7 @@ pub fn check(args: &CheckArgs, _color: bool) -> Result<u8> {
     // rendered template: render it in memory, so `check` refuses what `generate` would.
     let templates = crate::templates::Templates::load(None)?;
     let plan = crate::generate::plan(&stack, &[Target::Aws], &templates)?;
-    print!("{}", summary(&stack));
+    crate::out!("{}", summary(&stack))?;
     print_warnings(&crate::generate::aws::template_warnings(&stack, &plan));
     Ok(EXIT_OK)
 }
@@ -113,7 +113,7 @@ pub fn check(args: &CheckArgs, _color: bool) -> Result<u8> {
 /// Warnings that do not stop the command, on standard error.
 fn print_warnings(warnings: &[String]) {
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        crate::errln!("warning: {warning}");
     }
 }
 
@@ -234,8 +234,7 @@ pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
     }
     let next = writer::next_manifest(&manifest, &changes, &targets, &sha256_hex(&inputs));
 
-    let out = std::io::stdout();
-    let mut out = out.lock();
+    let mut out = crate::output::stdout();
     report::print_changes(&mut out, &changes, args.check, color)?;
     if args.diff {
         report::print_diffs(&mut out, &changes, color)?;
@@ -262,9 +261,9 @@ pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
 
 pub fn schema() -> Result<u8> {
     let schema = spec::schema::stack_schema();
-    println!(
+    crate::outln!(
         "{}",
         serde_json::to_string_pretty(&schema).context("serialising the schema")?
-    );
+    )?;
     Ok(EXIT_OK)
 }

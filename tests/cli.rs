@@ -265,3 +265,86 @@ fn non_utf8_is_reported_at_the_first_bad_byte() {
         .stderr(predicate::str::contains("<stdin>:2:15"))
         .stderr(predicate::str::contains("not valid UTF-8"));
 }
+
+/// Runs `stackchef args` in `dir` with standard output (or, with `stderr`, standard error) the
+/// write end of a pipe whose read end is already closed: every write fails with EPIPE, exactly
+/// as in `stackchef rules | true`, with no race on when the reader goes away.
+fn with_closed_pipe(dir: &std::path::Path, args: &[&str], stderr: bool) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("stackchef"));
+    cmd.current_dir(dir).args(args).env("NO_COLOR", "1");
+    if stderr {
+        cmd.stderr(writer).stdout(std::process::Stdio::null());
+    } else {
+        cmd.stdout(writer).stderr(std::process::Stdio::piped());
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = support::root().join("samples/webapp/stack.yml");
+    let stack = stack.to_str().unwrap();
+    let lint_repo = support::root().join("samples/lint");
+    let lint_repo = lint_repo.to_str().unwrap();
+    // (arguments, the exit code the command has with a reader)
+    let commands: &[(&[&str], i32)] = &[
+        (&["rules"], 0),
+        (&["rules", "--json"], 0),
+        (&["schema"], 0),
+        (&["explain", "ATTR001"], 0),
+        (&["completions", "bash"], 0),
+        (&["completions", "zsh"], 0),
+        (&["check", "-f", stack], 0),
+        (&["init", "--name", "shop", "proj"], 0),
+        (&["generate", "-f", stack, "-o", "out"], 0),
+        (
+            &["generate", "-f", stack, "-o", "out", "--diff", "--dry-run"],
+            0,
+        ),
+        (&["generate", "-f", stack, "-o", "out", "--check"], 0),
+        (&["lint", lint_repo], 1),
+        (&["lint", lint_repo, "--format", "json"], 1),
+        (&["--help"], 0),
+        (&["generate", "--help"], 0),
+        (&["--version"], 0),
+    ];
+    for (args, code) in commands {
+        let out = with_closed_pipe(dir.path(), args, false);
+        assert_eq!(
+            out.status.code(),
+            Some(*code),
+            "stackchef {args:?} with a closed stdout: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "stackchef {args:?} with a closed stdout printed to stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // The reader going away changes nothing about what a command does: the files were written.
+    assert!(dir.path().join("proj/stack.yml").is_file());
+    assert!(dir.path().join("out/.stackchef/manifest.json").is_file());
+
+    // Errors and warnings go to stderr; a closed stderr keeps the exit code too.
+    let invalid = support::root().join("samples/invalid/bad-email.yml");
+    let out = with_closed_pipe(
+        dir.path(),
+        &["check", "-f", invalid.to_str().unwrap()],
+        true,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "invalid stack.yml, closed stderr"
+    );
+    let out = with_closed_pipe(dir.path(), &["lint", "no-such-dir"], true);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "missing lint path, closed stderr"
+    );
+}
