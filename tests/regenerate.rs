@@ -274,3 +274,126 @@ fn templates_override_is_used_file_by_file() {
             "does not replace any built-in template",
         ));
 }
+
+/// Every entry under `dir` as `path hash-of-contents` (symlinks: their target), sorted: a tree
+/// to compare, short enough to read in a failed assertion.
+fn tree(dir: &Path) -> Vec<String> {
+    use std::hash::{Hash, Hasher};
+    let hash = |bytes: &[u8]| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut h);
+        format!("{:016x}", h.finish())
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.file_type().is_symlink() {
+                let target = std::fs::read_link(&path).unwrap();
+                out.push(format!("{rel} -> {}", target.display()));
+            } else if meta.is_dir() {
+                out.push(format!("{rel}/"));
+                stack.push(path);
+            } else {
+                out.push(format!("{rel} {}", hash(&std::fs::read(&path).unwrap())));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Makes `dir` unwritable (no entry can be created, renamed or removed in it) until dropped:
+/// mode 0555, and for root, whom modes do not stop, the immutable attribute. `None` when
+/// neither works here (the test is then skipped with a message).
+struct ReadOnly(PathBuf, bool);
+
+impl ReadOnly {
+    fn make(dir: &Path) -> Option<ReadOnly> {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let probe = dir.join("probe");
+        if std::fs::write(&probe, "").is_err() {
+            return Some(ReadOnly(dir.to_path_buf(), false));
+        }
+        std::fs::remove_file(&probe).unwrap();
+        let immutable = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if immutable && std::fs::write(&probe, "").is_err() {
+            return Some(ReadOnly(dir.to_path_buf(), true));
+        }
+        let _ = std::fs::remove_file(&probe);
+        ReadOnly(dir.to_path_buf(), immutable).undo();
+        None
+    }
+
+    fn undo(&self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.1 {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(&self.0)
+                .status();
+        }
+        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o755));
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        self.undo();
+    }
+}
+
+/// Exit 2 means nothing changed: a manifest location that leaves the tree is refused before
+/// any file is renamed into place.
+#[cfg(unix)]
+#[test]
+fn manifest_dir_linked_out_of_the_tree_changes_nothing() {
+    let p = Project::webapp();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(p.out()).unwrap();
+    std::os::unix::fs::symlink(outside.path(), p.out().join(".stackchef")).unwrap();
+    let before = tree(&p.out());
+    p.generate(&[])
+        .code(2)
+        .stderr(predicate::str::contains("outside the output directory"));
+    assert_eq!(tree(&p.out()), before, "exit 2 left the tree as it was");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
+
+/// Exit 2 means nothing changed: an unwritable `.stackchef/` fails the run before any file is
+/// renamed into place, and the next run (writable again) finds no conflicts of its own making.
+#[cfg(unix)]
+#[test]
+fn read_only_manifest_dir_changes_nothing() {
+    let p = Project::webapp();
+    p.generate(&[]).code(0);
+    p.edit_stack(
+        "    count: 2\n",
+        "    count: 2\n    instance_type: t3.large\n",
+    );
+    let before = tree(&p.out());
+    let Some(read_only) = ReadOnly::make(&p.out().join(".stackchef")) else {
+        eprintln!("SKIPPED: cannot make a directory read-only here");
+        return;
+    };
+    p.generate(&[])
+        .code(2)
+        .stderr(predicate::str::contains("nothing was changed"));
+    drop(read_only);
+    assert_eq!(tree(&p.out()), before, "exit 2 left the tree as it was");
+    let run = p.generate(&[]).code(0);
+    assert!(with_action(&stdout(&run), "conflict").is_empty());
+    assert!(!with_action(&stdout(&run), "update").is_empty());
+}

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::manifest::{sha256_hex, Manifest, ManifestEntry, MANIFEST_PATH};
-use super::{resolve_inside, stage, write_atomic, Plan};
+use super::{resolve_inside, stage, Plan};
 use crate::generate::Target;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -153,16 +153,19 @@ pub fn next_manifest(
     next
 }
 
-/// Apply `changes` and write `manifest`, all or nothing: every new file is first written to a
-/// temporary file beside its destination; only when all of them exist are they renamed into
-/// place, then removals happen, then the manifest is replaced. A failure while staging leaves
-/// the tree exactly as it was; a failure after that (rare: a rename failing) is reported with
-/// the list of files already changed.
+/// Apply `changes` and write `manifest`, all or nothing: every new file, the manifest
+/// included, is first written to a temporary file beside its destination, and every path to
+/// remove is resolved; only when all of that succeeded are the files renamed into place, then
+/// removals happen, then the manifest is renamed into place. A failure while staging (an
+/// unwritable `.stackchef/`, a link out of the tree) leaves the tree exactly as it was; a failure
+/// after that (rare: a rename failing) is reported with the list of files already changed.
 pub fn apply(out_dir: &Path, changes: &[Change], manifest: &Manifest) -> Result<()> {
     std::fs::create_dir_all(out_dir)
         .with_context(|| format!("creating output directory {}", out_dir.display()))?;
     let mut created_dirs: Vec<PathBuf> = Vec::new();
     let mut staged: Vec<(tempfile::NamedTempFile, PathBuf, &str)> = Vec::new();
+    let mut removals: Vec<(PathBuf, &str)> = Vec::new();
+    let mut staged_manifest = None;
     let stage_all = (|| -> Result<()> {
         for change in changes.iter().filter(|c| c.action.writes()) {
             let dest = resolve_inside(out_dir, &change.path)?;
@@ -175,10 +178,23 @@ pub fn apply(out_dir: &Path, changes: &[Change], manifest: &Manifest) -> Result<
             )?;
             staged.push((tmp, dest, &change.path));
         }
+        for change in changes.iter().filter(|c| c.action == Action::Remove) {
+            removals.push((resolve_inside(out_dir, &change.path)?, &change.path));
+        }
+        // The manifest is staged with the files: were it written after them, a manifest
+        // location that cannot be written would leave new files behind that the next run
+        // takes for a person's (conflicts).
+        let manifest_path = resolve_inside(out_dir, MANIFEST_PATH)?;
+        let dir = manifest_path.parent().expect("the manifest has a parent");
+        create_dirs_recording(dir, &mut created_dirs)?;
+        let tmp = stage(&manifest_path, manifest.to_json().as_bytes(), false)
+            .context("writing the manifest")?;
+        staged_manifest = Some((tmp, manifest_path));
         Ok(())
     })();
     if let Err(err) = stage_all {
         drop(staged); // removes the temporary files
+        drop(staged_manifest);
         for dir in created_dirs.iter().rev() {
             let _ = std::fs::remove_dir(dir); // only succeeds when empty, as we left it
         }
@@ -205,17 +221,21 @@ pub fn apply(out_dir: &Path, changes: &[Change], manifest: &Manifest) -> Result<
         }
         done.push(rel);
     }
-    for change in changes.iter().filter(|c| c.action == Action::Remove) {
-        let path = resolve_inside(out_dir, &change.path).map_err(|e| fail(&done, e))?;
+    for (path, rel) in removals {
         std::fs::remove_file(&path)
-            .with_context(|| format!("removing {}", change.path))
+            .with_context(|| format!("removing {rel}"))
             .map_err(|e| fail(&done, e))?;
-        done.push(&change.path);
+        done.push(rel);
         remove_empty_parents(out_dir, &path);
     }
-    let manifest_path = resolve_inside(out_dir, MANIFEST_PATH).map_err(|e| fail(&done, e))?;
-    write_atomic(&manifest_path, manifest.to_json().as_bytes(), false)
-        .map_err(|e| fail(&done, e.context("writing the manifest")))?;
+    if let Some((tmp, path)) = staged_manifest {
+        tmp.persist(&path).map_err(|e| {
+            fail(
+                &done,
+                anyhow::Error::new(e.error).context("writing the manifest"),
+            )
+        })?;
+    }
     Ok(())
 }
 
