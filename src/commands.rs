@@ -225,8 +225,16 @@ pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
     };
     let plan = crate::generate::plan(&stack, &targets, &templates)?;
     print_warnings(&crate::generate::aws::template_warnings(&stack, &plan));
+    // Held from reading the manifest to writing it back: a concurrent run waits (or fails
+    // naming the holder) instead of interleaving its files and manifest with ours.
+    let lock = if args.check || args.dry_run {
+        writer::Lock::shared(&args.out)?
+    } else {
+        writer::Lock::exclusive(&args.out)?
+    };
     let manifest = Manifest::load(&args.out)?;
     let changes = writer::reconcile(&args.out, &plan, &targets, &manifest, args.force)?;
+    let leftovers = writer::leftovers(&args.out, &changes)?;
 
     let mut inputs = input;
     for name in templates.overridden() {
@@ -234,24 +242,35 @@ pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
     }
     let next = writer::next_manifest(&manifest, &changes, &targets, &sha256_hex(&inputs));
 
-    let mut out = crate::output::stdout();
+    // Buffered: one line per file is 12 000 writes for a large tree otherwise.
+    let mut out = std::io::BufWriter::new(crate::output::stdout());
     report::print_changes(&mut out, &changes, args.check, color)?;
+    report::print_leftovers(&mut out, &leftovers, args.check || args.dry_run, color)?;
     if args.diff {
         report::print_diffs(&mut out, &changes, color)?;
     }
-    let stale = changes.iter().any(|c| c.action.is_stale());
+    let stale = changes.iter().any(|c| c.action.is_stale()) || !leftovers.is_empty();
     let conflicts = changes
         .iter()
         .filter(|c| c.action == Action::Conflict)
         .count();
-    report::print_summary(&mut out, &changes, &args.out, args.check, args.dry_run)?;
+    report::print_summary(
+        &mut out,
+        &changes,
+        leftovers.len(),
+        &args.out,
+        args.check,
+        args.dry_run,
+    )?;
+    std::io::Write::flush(&mut out).context("writing to standard output")?;
+    drop(out);
     if args.check {
         return Ok(if stale { EXIT_FINDINGS } else { EXIT_OK });
     }
     if args.dry_run {
         return Ok(EXIT_OK);
     }
-    writer::apply(&args.out, &changes, &next)?;
+    writer::apply(&lock, &changes, &next)?;
     Ok(if conflicts > 0 {
         EXIT_FINDINGS
     } else {
