@@ -54,23 +54,14 @@ pub fn init(args: &InitArgs) -> Result<u8> {
     }
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("creating {}", args.dir.display()))?;
-    let mut file = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true) // atomic "does not exist yet": never overwrite
-        .open(&dest)
-    {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            anyhow::bail!(
-                "{} already exists; not overwriting it\n  = help: edit it, or remove it first to start over",
-                dest.display()
-            )
-        }
-        Err(e) => return Err(e).with_context(|| format!("creating {}", dest.display())),
-    };
-    use std::io::Write;
-    file.write_all(starter.as_bytes())
-        .with_context(|| format!("writing {}", dest.display()))?;
+    // Written whole under a temporary name, then linked into place: a run killed half-way
+    // leaves no half-written stack.yml that the next `init` would refuse to replace.
+    if !crate::plan::write_new(&dest, starter.as_bytes())? {
+        anyhow::bail!(
+            "{} already exists; not overwriting it\n  = help: edit it, or remove it first to start over",
+            dest.display()
+        )
+    }
     crate::outln!("created {}", dest.display())?;
     crate::outln!(
         "next: edit it, then run `stackchef check -f {}`",

@@ -348,3 +348,73 @@ fn a_closed_pipe_ends_every_command_quietly() {
         "missing lint path, closed stderr"
     );
 }
+
+/// Runs `script` with `sh` in `dir`, `$STACKCHEF` being the binary: for limits (`ulimit -f`).
+#[cfg(unix)]
+fn sh(dir: &std::path::Path, script: &str) -> std::process::Output {
+    std::process::Command::new("sh")
+        .current_dir(dir)
+        .env("STACKCHEF", assert_cmd::cargo::cargo_bin("stackchef"))
+        .env("NO_COLOR", "1")
+        .args(["-c", script])
+        .output()
+        .unwrap()
+}
+
+/// `init` killed while writing (here by the file size limit, SIGXFSZ) must not leave a
+/// half-written stack.yml that the next `init` then refuses to replace.
+#[cfg(unix)]
+#[test]
+fn init_killed_while_writing_leaves_no_partial_stack_yml() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sh(
+        dir.path(),
+        "ulimit -f 0; exec \"$STACKCHEF\" init --name shop",
+    );
+    assert!(!out.status.success());
+    assert!(
+        !dir.path().join("stack.yml").exists(),
+        "no partial stack.yml"
+    );
+    stackchef()
+        .args(["init", "--name", "shop"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(dir.path().join("stack.yml"))
+        .unwrap()
+        .contains("name: shop"));
+}
+
+/// `lint -o FILE` replaces the report atomically: a run killed while writing leaves the
+/// previous report whole, never a truncated one for CI to upload.
+#[cfg(unix)]
+#[test]
+fn lint_output_file_is_replaced_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = support::root().join("samples/lint");
+    std::fs::write(dir.path().join("report.json"), "previous report\n").unwrap();
+    let script = format!(
+        "ulimit -f 1; exec \"$STACKCHEF\" lint '{}' --format json -o report.json",
+        repo.display()
+    );
+    let out = sh(dir.path(), &script);
+    assert!(!out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("report.json")).unwrap(),
+        "previous report\n"
+    );
+    stackchef()
+        .current_dir(dir.path())
+        .arg("lint")
+        .arg(&repo)
+        .args(["--format", "json", "-o", "report.json"])
+        .assert()
+        .code(1);
+    let report = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+    assert!(
+        report.len() > 1024,
+        "the real report is larger than the limit above"
+    );
+    serde_json::from_str::<serde_json::Value>(&report).unwrap();
+}

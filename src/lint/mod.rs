@@ -277,7 +277,8 @@ pub fn run(args: &LintArgs, color: bool) -> Result<u8> {
         text = report::human::statistics(&outcome);
     }
     match &args.output {
-        Some(path) => std::fs::write(path, text)
+        // Replaced whole or not at all: CI must never upload half a report.
+        Some(path) => crate::plan::write_atomic(path, text.as_bytes(), false)
             .with_context(|| format!("writing the report to {}", path.display()))?,
         None => crate::output::print_str(&text)?,
     }

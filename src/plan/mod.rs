@@ -174,10 +174,8 @@ impl Inside {
 /// renamed over the destination. Readers see the old file or the new one, never half of one.
 /// An existing file's permissions are kept; a new one gets 0644, or 0755 if `executable`.
 pub fn write_atomic(dest: &Path, contents: &[u8], executable: bool) -> Result<()> {
-    let dir = dest
-        .parent()
-        .with_context(|| format!("{} has no parent directory", dest.display()))?;
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::create_dir_all(parent_of(dest))
+        .with_context(|| format!("creating {}", parent_of(dest).display()))?;
     stage(dest, contents, executable)?
         .persist(dest)
         .map_err(|e| e.error)
@@ -185,13 +183,32 @@ pub fn write_atomic(dest: &Path, contents: &[u8], executable: bool) -> Result<()
     Ok(())
 }
 
+/// Write `contents` to `dest` only if nothing is there, atomically: the name appears with all
+/// of its content or not at all (a run killed half-way leaves no half file to refuse next
+/// time), and an existing file is never replaced, even one created a moment ago by someone
+/// else. Returns `Ok(false)` when `dest` exists.
+pub fn write_new(dest: &Path, contents: &[u8]) -> Result<bool> {
+    let tmp = stage(dest, contents, false)?;
+    match tmp.persist_noclobber(dest) {
+        Ok(_) => Ok(true),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e.error).with_context(|| format!("creating {}", dest.display())),
+    }
+}
+
+/// The directory of `path`; `.` for a bare file name.
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// The first half of an atomic write: `contents` in a synced temporary file beside `dest`
 /// (whose directory must exist), with `dest`'s final permissions. Persisting it is the second
 /// half; dropping it removes it.
 fn stage(dest: &Path, contents: &[u8], executable: bool) -> Result<tempfile::NamedTempFile> {
-    let dir = dest
-        .parent()
-        .with_context(|| format!("{} has no parent directory", dest.display()))?;
+    let dir = parent_of(dest);
     let mut tmp = tempfile::Builder::new()
         .prefix(".stackchef-")
         .suffix(".tmp")
