@@ -472,7 +472,17 @@ fn sigkill_while_staging_is_cleaned_up_by_the_next_run() {
     let bin = assert_cmd::cargo::cargo_bin("stackchef");
     let mut child = std::process::Command::new(&bin)
         .current_dir(dir.path())
-        .args(["generate", "-f", "stack.yml", "-o", "out"])
+        // Not aws: CloudFormation's limits cap one stack at about a hundred images.
+        .args([
+            "generate",
+            "cookbooks",
+            "packer",
+            "ci",
+            "-f",
+            "stack.yml",
+            "-o",
+            "out",
+        ])
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
@@ -496,7 +506,17 @@ fn sigkill_while_staging_is_cleaned_up_by_the_next_run() {
     let check = Command::cargo_bin("stackchef")
         .unwrap()
         .current_dir(dir.path())
-        .args(["generate", "-f", "stack.yml", "-o", "out", "--check"])
+        .args([
+            "generate",
+            "cookbooks",
+            "packer",
+            "ci",
+            "-f",
+            "stack.yml",
+            "-o",
+            "out",
+        ])
+        .arg("--check")
         .assert();
     if !temporary_files(&out).is_empty() {
         check.code(1);
@@ -504,7 +524,16 @@ fn sigkill_while_staging_is_cleaned_up_by_the_next_run() {
     Command::cargo_bin("stackchef")
         .unwrap()
         .current_dir(dir.path())
-        .args(["generate", "-f", "stack.yml", "-o", "out"])
+        .args([
+            "generate",
+            "cookbooks",
+            "packer",
+            "ci",
+            "-f",
+            "stack.yml",
+            "-o",
+            "out",
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("conflict").not());
@@ -512,7 +541,17 @@ fn sigkill_while_staging_is_cleaned_up_by_the_next_run() {
     Command::cargo_bin("stackchef")
         .unwrap()
         .current_dir(dir.path())
-        .args(["generate", "-f", "stack.yml", "-o", "out", "--check"])
+        .args([
+            "generate",
+            "cookbooks",
+            "packer",
+            "ci",
+            "-f",
+            "stack.yml",
+            "-o",
+            "out",
+        ])
+        .arg("--check")
         .assert()
         .code(0);
 }
