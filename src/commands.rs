@@ -54,28 +54,19 @@ pub fn init(args: &InitArgs) -> Result<u8> {
     }
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("creating {}", args.dir.display()))?;
-    let mut file = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true) // atomic "does not exist yet": never overwrite
-        .open(&dest)
-    {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            anyhow::bail!(
-                "{} already exists; not overwriting it\n  = help: edit it, or remove it first to start over",
-                dest.display()
-            )
-        }
-        Err(e) => return Err(e).with_context(|| format!("creating {}", dest.display())),
-    };
-    use std::io::Write;
-    file.write_all(starter.as_bytes())
-        .with_context(|| format!("writing {}", dest.display()))?;
-    println!("created {}", dest.display());
-    println!(
+    // Written whole under a temporary name, then linked into place: a run killed half-way
+    // leaves no half-written stack.yml that the next `init` would refuse to replace.
+    if !crate::plan::write_new(&dest, starter.as_bytes())? {
+        anyhow::bail!(
+            "{} already exists; not overwriting it\n  = help: edit it, or remove it first to start over",
+            dest.display()
+        )
+    }
+    crate::outln!("created {}", dest.display())?;
+    crate::outln!(
         "next: edit it, then run `stackchef check -f {}`",
         dest.display()
-    );
+    )?;
     Ok(EXIT_OK)
 }
 
@@ -105,7 +96,7 @@ pub fn check(args: &CheckArgs, _color: bool) -> Result<u8> {
     // rendered template: render it in memory, so `check` refuses what `generate` would.
     let templates = crate::templates::Templates::load(None)?;
     let plan = crate::generate::plan(&stack, &[Target::Aws], &templates)?;
-    print!("{}", summary(&stack));
+    crate::out!("{}", summary(&stack))?;
     print_warnings(&crate::generate::aws::template_warnings(&stack, &plan));
     Ok(EXIT_OK)
 }
@@ -113,7 +104,7 @@ pub fn check(args: &CheckArgs, _color: bool) -> Result<u8> {
 /// Warnings that do not stop the command, on standard error.
 fn print_warnings(warnings: &[String]) {
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        crate::errln!("warning: {warning}");
     }
 }
 
@@ -225,8 +216,16 @@ pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
     };
     let plan = crate::generate::plan(&stack, &targets, &templates)?;
     print_warnings(&crate::generate::aws::template_warnings(&stack, &plan));
+    // Held from reading the manifest to writing it back: a concurrent run waits (or fails
+    // naming the holder) instead of interleaving its files and manifest with ours.
+    let lock = if args.check || args.dry_run {
+        writer::Lock::shared(&args.out)?
+    } else {
+        writer::Lock::exclusive(&args.out)?
+    };
     let manifest = Manifest::load(&args.out)?;
     let changes = writer::reconcile(&args.out, &plan, &targets, &manifest, args.force)?;
+    let leftovers = writer::leftovers(&args.out, &changes)?;
 
     let mut inputs = input;
     for name in templates.overridden() {
@@ -234,25 +233,35 @@ pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
     }
     let next = writer::next_manifest(&manifest, &changes, &targets, &sha256_hex(&inputs));
 
-    let out = std::io::stdout();
-    let mut out = out.lock();
+    // Buffered: one line per file is 12 000 writes for a large tree otherwise.
+    let mut out = std::io::BufWriter::new(crate::output::stdout());
     report::print_changes(&mut out, &changes, args.check, color)?;
+    report::print_leftovers(&mut out, &leftovers, args.check || args.dry_run, color)?;
     if args.diff {
         report::print_diffs(&mut out, &changes, color)?;
     }
-    let stale = changes.iter().any(|c| c.action.is_stale());
+    let stale = changes.iter().any(|c| c.action.is_stale()) || !leftovers.is_empty();
     let conflicts = changes
         .iter()
         .filter(|c| c.action == Action::Conflict)
         .count();
-    report::print_summary(&mut out, &changes, &args.out, args.check, args.dry_run)?;
+    report::print_summary(
+        &mut out,
+        &changes,
+        leftovers.len(),
+        &args.out,
+        args.check,
+        args.dry_run,
+    )?;
+    std::io::Write::flush(&mut out).context("writing to standard output")?;
+    drop(out);
     if args.check {
         return Ok(if stale { EXIT_FINDINGS } else { EXIT_OK });
     }
     if args.dry_run {
         return Ok(EXIT_OK);
     }
-    writer::apply(&args.out, &changes, &next)?;
+    writer::apply(&lock, &changes, &next)?;
     Ok(if conflicts > 0 {
         EXIT_FINDINGS
     } else {
@@ -262,9 +271,9 @@ pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
 
 pub fn schema() -> Result<u8> {
     let schema = spec::schema::stack_schema();
-    println!(
+    crate::outln!(
         "{}",
         serde_json::to_string_pretty(&schema).context("serialising the schema")?
-    );
+    )?;
     Ok(EXIT_OK)
 }

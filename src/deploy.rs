@@ -78,7 +78,7 @@ pub fn run(args: &DeployArgs) -> Result<u8> {
             e.context("checking the AWS credentials (aws sts get-caller-identity)")
         }
     })?;
-    eprintln!(
+    crate::errln!(
         "Deploying stack `{stack_name}` to {region} as {}",
         identity["Arn"].as_str().unwrap_or("(unknown identity)")
     );
@@ -122,11 +122,11 @@ pub fn run(args: &DeployArgs) -> Result<u8> {
         deploy.push("--parameter-overrides".to_string());
         deploy.extend(overrides.iter().map(|(k, v)| format!("{k}={v}")));
     }
-    eprintln!("Creating a change set…");
+    crate::errln!("Creating a change set…");
     let out = aws.run(&deploy)?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     if text.contains("No changes to deploy") {
-        println!("No changes: stack `{stack_name}` is up to date.");
+        crate::outln!("No changes: stack `{stack_name}` is up to date.")?;
         return Ok(EXIT_OK);
     }
     let Some(change_set) = change_set_arn(&text) else {
@@ -151,7 +151,7 @@ pub fn run(args: &DeployArgs) -> Result<u8> {
         "--change-set-name",
         &change_set,
     ])?;
-    print!("{}", change_summary(&stack_name, creating, &described));
+    crate::out!("{}", change_summary(&stack_name, creating, &described))?;
 
     let approved = if args.yes {
         Ok(true)
@@ -177,7 +177,7 @@ pub fn run(args: &DeployArgs) -> Result<u8> {
             ])?;
         }
         approved?;
-        println!("Nothing applied; the change set was deleted.");
+        crate::outln!("Nothing applied; the change set was deleted.")?;
         return Ok(EXIT_OK);
     }
 
@@ -189,7 +189,7 @@ pub fn run(args: &DeployArgs) -> Result<u8> {
         "--change-set-name",
         &change_set,
     ])?;
-    eprintln!("Applying the change set; waiting for CloudFormation…");
+    crate::errln!("Applying the change set; waiting for CloudFormation…");
     let waiter = if creating {
         "stack-create-complete"
     } else {
@@ -205,17 +205,17 @@ pub fn run(args: &DeployArgs) -> Result<u8> {
         let reasons = failure_reasons(&aws, &stack_name);
         bail!("the change set did not apply: {e}{reasons}");
     }
-    println!(
+    crate::outln!(
         "Stack `{stack_name}` {}.",
         if creating { "created" } else { "updated" }
-    );
+    )?;
     if let Ok(stacks) = aws.json(&[
         "cloudformation",
         "describe-stacks",
         "--stack-name",
         &stack_name,
     ]) {
-        print!("{}", outputs_table(&stacks["Stacks"][0]["Outputs"]));
+        crate::out!("{}", outputs_table(&stacks["Stacks"][0]["Outputs"]))?;
     }
     Ok(EXIT_OK)
 }
@@ -269,7 +269,7 @@ fn warn_if_stale(stack: &Stack, template: &str) {
     });
     if let Ok(Some(fresh)) = fresh {
         if fresh != template {
-            eprintln!("warning: {TEMPLATE_PATH} differs from what stack.yml generates (edited by hand, or stale)\n  = help: `stackchef generate aws` brings it up to date; deploying the file as it is");
+            crate::errln!("warning: {TEMPLATE_PATH} differs from what stack.yml generates (edited by hand, or stale)\n  = help: `stackchef generate aws` brings it up to date; deploying the file as it is");
         }
     }
 }
@@ -494,7 +494,7 @@ fn confirm(stack_name: &str) -> Result<bool> {
     if !std::io::stdin().is_terminal() {
         bail!("not applying the change set without confirmation: standard input is not a terminal; nothing was applied and the change set was deleted\n  = help: review the change set above, then run again with --yes");
     }
-    eprint!("Apply these changes to `{stack_name}`? [y/N] ");
+    crate::err!("Apply these changes to `{stack_name}`? [y/N] ");
     std::io::stderr().flush().ok();
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;

@@ -6,12 +6,16 @@
 //!   under [`generate`]) → the safe writer in [`plan`];
 //! - lint: cookbook tree → parsed files → rules → diagnostics → reporter (see [`lint`]).
 
+// Output goes through `output` (a closed pipe ends it quietly instead of panicking).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod cli;
 pub mod commands;
 pub mod deploy;
 pub mod diag;
 pub mod generate;
 pub mod lint;
+pub mod output;
 pub mod plan;
 pub mod spec;
 pub mod templates;

@@ -1,5 +1,8 @@
 //! The `stackchef` binary: parse arguments, call into the library, map results to exit codes.
 
+// Output goes through `stackchef::output` (a closed pipe ends it quietly instead of panicking).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -33,20 +36,18 @@ fn main() -> ExitCode {
         Command::Explain(args) => stackchef::lint::explain(args),
         Command::Schema => commands::schema(),
         Command::Completions(args) => {
-            clap_complete::generate(
-                args.shell,
-                &mut Cli::command(),
-                "stackchef",
-                &mut std::io::stdout(),
-            );
-            Ok(0)
+            // clap_complete panics when its writer fails: render in memory, print through
+            // `output`, which ends quietly on a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "stackchef", &mut script);
+            stackchef::output::print_str(&String::from_utf8_lossy(&script)).map(|()| 0)
         }
         Command::Aws(AwsCommand::Deploy(args)) => stackchef::deploy::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("{}", commands::render_error(&err, color));
+            stackchef::errln!("{}", commands::render_error(&err, color));
             ExitCode::from(commands::EXIT_ERROR)
         }
     }

@@ -265,3 +265,156 @@ fn non_utf8_is_reported_at_the_first_bad_byte() {
         .stderr(predicate::str::contains("<stdin>:2:15"))
         .stderr(predicate::str::contains("not valid UTF-8"));
 }
+
+/// Runs `stackchef args` in `dir` with standard output (or, with `stderr`, standard error) the
+/// write end of a pipe whose read end is already closed: every write fails with EPIPE, exactly
+/// as in `stackchef rules | true`, with no race on when the reader goes away.
+fn with_closed_pipe(dir: &std::path::Path, args: &[&str], stderr: bool) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("stackchef"));
+    cmd.current_dir(dir).args(args).env("NO_COLOR", "1");
+    if stderr {
+        cmd.stderr(writer).stdout(std::process::Stdio::null());
+    } else {
+        cmd.stdout(writer).stderr(std::process::Stdio::piped());
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = support::root().join("samples/webapp/stack.yml");
+    let stack = stack.to_str().unwrap();
+    let lint_repo = support::root().join("samples/lint");
+    let lint_repo = lint_repo.to_str().unwrap();
+    // (arguments, the exit code the command has with a reader)
+    let commands: &[(&[&str], i32)] = &[
+        (&["rules"], 0),
+        (&["rules", "--json"], 0),
+        (&["schema"], 0),
+        (&["explain", "ATTR001"], 0),
+        (&["completions", "bash"], 0),
+        (&["completions", "zsh"], 0),
+        (&["check", "-f", stack], 0),
+        (&["init", "--name", "shop", "proj"], 0),
+        (&["generate", "-f", stack, "-o", "out"], 0),
+        (
+            &["generate", "-f", stack, "-o", "out", "--diff", "--dry-run"],
+            0,
+        ),
+        (&["generate", "-f", stack, "-o", "out", "--check"], 0),
+        (&["lint", lint_repo], 1),
+        (&["lint", lint_repo, "--format", "json"], 1),
+        (&["--help"], 0),
+        (&["generate", "--help"], 0),
+        (&["--version"], 0),
+    ];
+    for (args, code) in commands {
+        let out = with_closed_pipe(dir.path(), args, false);
+        assert_eq!(
+            out.status.code(),
+            Some(*code),
+            "stackchef {args:?} with a closed stdout: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "stackchef {args:?} with a closed stdout printed to stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // The reader going away changes nothing about what a command does: the files were written.
+    assert!(dir.path().join("proj/stack.yml").is_file());
+    assert!(dir.path().join("out/.stackchef/manifest.json").is_file());
+
+    // Errors and warnings go to stderr; a closed stderr keeps the exit code too.
+    let invalid = support::root().join("samples/invalid/bad-email.yml");
+    let out = with_closed_pipe(
+        dir.path(),
+        &["check", "-f", invalid.to_str().unwrap()],
+        true,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "invalid stack.yml, closed stderr"
+    );
+    let out = with_closed_pipe(dir.path(), &["lint", "no-such-dir"], true);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "missing lint path, closed stderr"
+    );
+}
+
+/// Runs `script` with `sh` in `dir`, `$STACKCHEF` being the binary: for limits (`ulimit -f`).
+#[cfg(unix)]
+fn sh(dir: &std::path::Path, script: &str) -> std::process::Output {
+    std::process::Command::new("sh")
+        .current_dir(dir)
+        .env("STACKCHEF", assert_cmd::cargo::cargo_bin("stackchef"))
+        .env("NO_COLOR", "1")
+        .args(["-c", script])
+        .output()
+        .unwrap()
+}
+
+/// `init` killed while writing (here by the file size limit, SIGXFSZ) must not leave a
+/// half-written stack.yml that the next `init` then refuses to replace.
+#[cfg(unix)]
+#[test]
+fn init_killed_while_writing_leaves_no_partial_stack_yml() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sh(
+        dir.path(),
+        "ulimit -f 0; exec \"$STACKCHEF\" init --name shop",
+    );
+    assert!(!out.status.success());
+    assert!(
+        !dir.path().join("stack.yml").exists(),
+        "no partial stack.yml"
+    );
+    stackchef()
+        .args(["init", "--name", "shop"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(dir.path().join("stack.yml"))
+        .unwrap()
+        .contains("name: shop"));
+}
+
+/// `lint -o FILE` replaces the report atomically: a run killed while writing leaves the
+/// previous report whole, never a truncated one for CI to upload.
+#[cfg(unix)]
+#[test]
+fn lint_output_file_is_replaced_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = support::root().join("samples/lint");
+    std::fs::write(dir.path().join("report.json"), "previous report\n").unwrap();
+    let script = format!(
+        "ulimit -f 1; exec \"$STACKCHEF\" lint '{}' --format json -o report.json",
+        repo.display()
+    );
+    let out = sh(dir.path(), &script);
+    assert!(!out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("report.json")).unwrap(),
+        "previous report\n"
+    );
+    stackchef()
+        .current_dir(dir.path())
+        .arg("lint")
+        .arg(&repo)
+        .args(["--format", "json", "-o", "report.json"])
+        .assert()
+        .code(1);
+    let report = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+    assert!(
+        report.len() > 1024,
+        "the real report is larger than the limit above"
+    );
+    serde_json::from_str::<serde_json::Value>(&report).unwrap();
+}

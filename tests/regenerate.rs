@@ -274,3 +274,385 @@ fn templates_override_is_used_file_by_file() {
             "does not replace any built-in template",
         ));
 }
+
+/// Every entry under `dir` as `path hash-of-contents` (symlinks: their target; the lock file:
+/// its name only, it holds the pid of the last run), sorted: a tree to compare, short enough to
+/// read in a failed assertion.
+fn tree(dir: &Path) -> Vec<String> {
+    use std::hash::{Hash, Hasher};
+    let hash = |bytes: &[u8]| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut h);
+        format!("{:016x}", h.finish())
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.file_type().is_symlink() {
+                let target = std::fs::read_link(&path).unwrap();
+                out.push(format!("{rel} -> {}", target.display()));
+            } else if meta.is_dir() {
+                out.push(format!("{rel}/"));
+                stack.push(path);
+            } else if rel == ".stackchef/lock" {
+                // Bookkeeping: the pid of the last run that held the directory.
+                out.push(rel);
+            } else {
+                out.push(format!("{rel} {}", hash(&std::fs::read(&path).unwrap())));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Makes `dir` unwritable (no entry can be created, renamed or removed in it) until dropped:
+/// mode 0555, and for root, whom modes do not stop, the immutable attribute. `None` when
+/// neither works here (the test is then skipped with a message).
+struct ReadOnly(PathBuf, bool);
+
+impl ReadOnly {
+    fn make(dir: &Path) -> Option<ReadOnly> {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let probe = dir.join("probe");
+        if std::fs::write(&probe, "").is_err() {
+            return Some(ReadOnly(dir.to_path_buf(), false));
+        }
+        std::fs::remove_file(&probe).unwrap();
+        let immutable = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if immutable && std::fs::write(&probe, "").is_err() {
+            return Some(ReadOnly(dir.to_path_buf(), true));
+        }
+        let _ = std::fs::remove_file(&probe);
+        ReadOnly(dir.to_path_buf(), immutable).undo();
+        None
+    }
+
+    fn undo(&self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.1 {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(&self.0)
+                .status();
+        }
+        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o755));
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        self.undo();
+    }
+}
+
+/// Exit 2 means nothing changed: a manifest location that leaves the tree is refused before
+/// any file is renamed into place.
+#[cfg(unix)]
+#[test]
+fn manifest_dir_linked_out_of_the_tree_changes_nothing() {
+    let p = Project::webapp();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(p.out()).unwrap();
+    std::os::unix::fs::symlink(outside.path(), p.out().join(".stackchef")).unwrap();
+    let before = tree(&p.out());
+    p.generate(&[])
+        .code(2)
+        .stderr(predicate::str::contains("outside the output directory"));
+    assert_eq!(tree(&p.out()), before, "exit 2 left the tree as it was");
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
+
+/// Exit 2 means nothing changed: an unwritable `.stackchef/` fails the run before any file is
+/// renamed into place, and the next run (writable again) finds no conflicts of its own making.
+#[cfg(unix)]
+#[test]
+fn read_only_manifest_dir_changes_nothing() {
+    let p = Project::webapp();
+    p.generate(&[]).code(0);
+    p.edit_stack(
+        "    count: 2\n",
+        "    count: 2\n    instance_type: t3.large\n",
+    );
+    let before = tree(&p.out());
+    let Some(read_only) = ReadOnly::make(&p.out().join(".stackchef")) else {
+        eprintln!("SKIPPED: cannot make a directory read-only here");
+        return;
+    };
+    p.generate(&[])
+        .code(2)
+        .stderr(predicate::str::contains("nothing was changed"));
+    drop(read_only);
+    assert_eq!(tree(&p.out()), before, "exit 2 left the tree as it was");
+    let run = p.generate(&[]).code(0);
+    assert!(with_action(&stdout(&run), "conflict").is_empty());
+    assert!(!with_action(&stdout(&run), "update").is_empty());
+}
+
+/// Temporary files an interrupted run (SIGKILL while staging) left behind, `.stackchef-*.tmp`
+/// beside their destination or the manifest, are reported by `--check` and removed by the
+/// next run.
+#[test]
+fn leftovers_of_an_interrupted_run_are_reported_then_removed() {
+    let p = Project::webapp();
+    p.generate(&[]).code(0);
+    std::fs::write(p.out().join(".stackchef/.stackchef-manifest.tmp"), "{").unwrap();
+    std::fs::write(p.out().join("packer/.stackchef-a1B2c3.tmp"), "half").unwrap();
+    std::fs::write(p.out().join("ci/.stackchef-Zz9.tmp"), "").unwrap();
+
+    let check = p.generate(&["--check"]).code(1);
+    let text = stdout(&check);
+    for leftover in [
+        ".stackchef/.stackchef-manifest.tmp",
+        "packer/.stackchef-a1B2c3.tmp",
+        "ci/.stackchef-Zz9.tmp",
+    ] {
+        assert!(text.contains(leftover), "--check names {leftover}:\n{text}");
+    }
+    assert!(!text.contains("is up to date"), "{text}");
+
+    p.generate(&[]).code(0);
+    assert!(!p.out().join("packer/.stackchef-a1B2c3.tmp").exists());
+    assert!(!p.out().join("ci/.stackchef-Zz9.tmp").exists());
+    assert!(!p.out().join(".stackchef/.stackchef-manifest.tmp").exists());
+    p.generate(&["--check"])
+        .code(0)
+        .stdout(predicate::str::contains("is up to date"));
+}
+
+/// A stack.yml with a base image and `n` images layered on it, each running a service.
+fn many_images(n: usize, version: &str) -> String {
+    let mut stack = format!(
+        "name: big\nversion: {version}\nmaintainer: Ops\nmaintainer_email: ops@big.example\nimages:\n  base:\n    packages: [curl]\n"
+    );
+    for i in 0..n {
+        stack.push_str(&format!(
+            "  img{i}:\n    from: base\n    packages: [nginx]\n"
+        ));
+    }
+    stack.push_str("services:\n");
+    for i in 0..n {
+        stack.push_str(&format!(
+            "  svc{i}:\n    image: img{i}\n    command: /opt/big/bin/svc{i}\n    port: {}\n    dns: svc{i}\n",
+            8000 + i
+        ));
+    }
+    stack
+}
+
+/// Every temporary name stackchef uses, anywhere under `dir`.
+fn temporary_files(dir: &Path) -> Vec<String> {
+    tree(dir)
+        .into_iter()
+        .filter(|entry| entry.contains(".stackchef-"))
+        .collect()
+}
+
+/// A real SIGKILL while a large tree is being staged: the tree is either as before or as after,
+/// `--check` does not call it up to date while temporary files remain, and the next run
+/// finishes the job and leaves no temporary file.
+#[cfg(unix)]
+#[test]
+fn sigkill_while_staging_is_cleaned_up_by_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("stack.yml"), many_images(150, "1.0.0")).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("stackchef");
+    let mut child = std::process::Command::new(&bin)
+        .current_dir(dir.path())
+        // Not aws: CloudFormation's limits cap one stack at about a hundred images.
+        .args([
+            "generate",
+            "cookbooks",
+            "packer",
+            "ci",
+            "-f",
+            "stack.yml",
+            "-o",
+            "out",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it as soon as it stages: directories are created as files are staged (or, on a
+    // very fast machine, whenever it is done).
+    let staging_started = dir.path().join("out/cookbooks");
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(30) {
+        if staging_started.exists() {
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+    let _ = child.kill();
+    child.wait().unwrap();
+
+    let out = dir.path().join("out");
+    let check = Command::cargo_bin("stackchef")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "generate",
+            "cookbooks",
+            "packer",
+            "ci",
+            "-f",
+            "stack.yml",
+            "-o",
+            "out",
+        ])
+        .arg("--check")
+        .assert();
+    if !temporary_files(&out).is_empty() {
+        check.code(1);
+    }
+    Command::cargo_bin("stackchef")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "generate",
+            "cookbooks",
+            "packer",
+            "ci",
+            "-f",
+            "stack.yml",
+            "-o",
+            "out",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("conflict").not());
+    assert_eq!(temporary_files(&out), Vec::<String>::new());
+    Command::cargo_bin("stackchef")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "generate",
+            "cookbooks",
+            "packer",
+            "ci",
+            "-f",
+            "stack.yml",
+            "-o",
+            "out",
+        ])
+        .arg("--check")
+        .assert()
+        .code(0);
+}
+
+/// Concurrent runs are safe: five `generate` runs on one output directory, each with its own
+/// input, run one after the other under the output directory's lock. Every run succeeds, the
+/// tree is exactly the last run's, and nobody's files turn into conflicts.
+#[test]
+fn concurrent_runs_on_one_directory_are_serialised() {
+    let p = Project::webapp();
+    for round in 0..3 {
+        let stacks: Vec<String> = (0..5)
+            .map(|i| {
+                let name = format!("stack-{i}.yml");
+                let text = many_images(20, &format!("0.{round}.{i}"));
+                std::fs::write(p.root.join(&name), text).unwrap();
+                name
+            })
+            .collect();
+        let children: Vec<_> = stacks
+            .iter()
+            .map(|stack| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("stackchef"))
+                    .current_dir(&p.root)
+                    .args(["generate", "-f", stack, "-o", "infra"])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "round {round}: {}\n{text}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                with_action(&text, "conflict").is_empty(),
+                "round {round}:\n{text}"
+            );
+        }
+        let fresh: Vec<&String> = stacks
+            .iter()
+            .filter(|stack| {
+                let check = Command::cargo_bin("stackchef")
+                    .unwrap()
+                    .current_dir(&p.root)
+                    .args(["generate", "-f", stack, "-o", "infra", "--check"])
+                    .output()
+                    .unwrap();
+                let text = String::from_utf8_lossy(&check.stdout);
+                assert!(
+                    with_action(&text, "conflict").is_empty(),
+                    "round {round}:\n{text}"
+                );
+                check.status.code() == Some(0)
+            })
+            .collect();
+        assert_eq!(
+            fresh.len(),
+            1,
+            "round {round}: the tree is exactly one run's: {fresh:?}"
+        );
+    }
+}
+
+/// A run that cannot get the lock in time fails with a clear message naming the holder's pid,
+/// and changes nothing.
+#[test]
+fn a_held_lock_fails_the_run_naming_its_holder() {
+    let p = Project::webapp();
+    p.generate(&[]).code(0);
+    p.edit_stack("version: 0.3.0", "version: 0.4.0");
+    let mut lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(p.out().join(".stackchef/lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    lock.set_len(0).unwrap();
+    std::io::Write::write_all(&mut lock, format!("{}\n", std::process::id()).as_bytes()).unwrap();
+    let before_lock = tree(&p.out());
+    Command::cargo_bin("stackchef")
+        .unwrap()
+        .env("STACKCHEF_LOCK_WAIT", "0")
+        .current_dir(&p.root)
+        .args(["generate", "packer", "ci", "-f", "stack.yml", "-o", "infra"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "pid {}",
+            std::process::id()
+        )))
+        .stderr(predicate::str::contains("help:"));
+    assert_eq!(tree(&p.out()), before_lock, "nothing changed");
+    drop(lock);
+    p.generate(&[]).code(0);
+}

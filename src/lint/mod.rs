@@ -20,7 +20,6 @@ pub mod suppress;
 pub mod word;
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
@@ -266,7 +265,7 @@ pub fn run(args: &LintArgs, color: bool) -> Result<u8> {
     let outcome = lint_paths(&paths, options)?;
     if outcome.repo.files.is_empty() && outcome.repo.walk_errors.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        eprintln!(
+        crate::errln!(
             "warning: no cookbook files (.rb, .erb, metadata.json) found under {}; \
              is this the cookbook or repo folder? (.gitignore and chefignore are honoured)",
             shown.join(", ")
@@ -278,12 +277,10 @@ pub fn run(args: &LintArgs, color: bool) -> Result<u8> {
         text = report::human::statistics(&outcome);
     }
     match &args.output {
-        Some(path) => std::fs::write(path, text)
+        // Replaced whole or not at all: CI must never upload half a report.
+        Some(path) => crate::plan::write_atomic(path, text.as_bytes(), false)
             .with_context(|| format!("writing the report to {}", path.display()))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes()).ok();
-        }
+        None => crate::output::print_str(&text)?,
     }
     let code = if outcome.failed() {
         EXIT_FINDINGS
@@ -310,10 +307,10 @@ pub fn list_rules(args: &RulesArgs) -> Result<u8> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rules)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&rules)?)?;
         return Ok(EXIT_OK);
     }
-    print!("{}", rules_table());
+    crate::out!("{}", rules_table())?;
     Ok(EXIT_OK)
 }
 
@@ -364,6 +361,6 @@ pub fn explain(args: &ExplainArgs) -> Result<u8> {
         msg.push_str("; `stackchef rules` lists them all");
         anyhow::bail!(msg);
     };
-    print!("{}", explanation(rule));
+    crate::out!("{}", explanation(rule))?;
     Ok(EXIT_OK)
 }

@@ -55,6 +55,26 @@ pub fn print_changes(
     Ok(())
 }
 
+/// One line per temporary file an interrupted run left behind: "to remove" under `--check` and
+/// `--dry-run`, "removed" otherwise (the run removes them before it stages its own).
+pub fn print_leftovers(
+    out: &mut impl Write,
+    leftovers: &[String],
+    only_report: bool,
+    color: bool,
+) -> Result<()> {
+    let label = paint(&format!("{:>10}", "leftover"), "31", color);
+    let note = if only_report {
+        "temporary file of an interrupted run: the next `stackchef generate` removes it"
+    } else {
+        "temporary file of an interrupted run: removed"
+    };
+    for path in leftovers {
+        writeln!(out, "{label}  {path}  ({note})")?;
+    }
+    Ok(())
+}
+
 /// Unified diffs (current → planned) of every file that would change.
 pub fn print_diffs(out: &mut impl Write, changes: &[Change], color: bool) -> Result<()> {
     for change in changes.iter().filter(|c| c.action.is_stale()) {
@@ -106,12 +126,13 @@ pub fn print_diffs(out: &mut impl Write, changes: &[Change], color: bool) -> Res
 pub fn print_summary(
     out: &mut impl Write,
     changes: &[Change],
+    leftovers: usize,
     out_dir: &Path,
     check: bool,
     dry_run: bool,
 ) -> Result<()> {
     let count = |a: Action| changes.iter().filter(|c| c.action == a).count();
-    let parts: Vec<String> = [
+    let mut parts: Vec<String> = [
         (Action::Create, "created", "to create"),
         (Action::Update, "updated", "to update"),
         (Action::Overwrite, "overwritten", "to overwrite"),
@@ -130,8 +151,19 @@ pub fn print_summary(
         )
     })
     .collect();
+    if leftovers > 0 {
+        parts.push(format!(
+            "{leftovers} leftover temporary file{} {}",
+            if leftovers == 1 { "" } else { "s" },
+            if check || dry_run {
+                "to remove"
+            } else {
+                "removed"
+            }
+        ));
+    }
     let dir = out_dir.display();
-    let stale = changes.iter().filter(|c| c.action.is_stale()).count();
+    let stale = changes.iter().filter(|c| c.action.is_stale()).count() + leftovers;
     if check {
         if stale == 0 {
             writeln!(out, "{dir} is up to date ({})", parts.join(", "))?;
