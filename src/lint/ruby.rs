@@ -1994,9 +1994,9 @@ fn loop_binding(src: Source<'_>, call: &CallNode<'_>) -> Option<(Vec<u8>, Option
         .parameters()?;
     let requireds = params.requireds();
     if requireds.len() != 1
-        || params.optionals().len() != 0
+        || !params.optionals().is_empty()
         || params.rest().is_some()
-        || params.posts().len() != 0
+        || !params.posts().is_empty()
     {
         return None;
     }
