@@ -556,6 +556,9 @@ pub enum IncludeTarget {
 pub struct Include {
     pub target: IncludeTarget,
     pub span: Span,
+    /// Inside code a `rescue` covers: a deliberately optional include, which cannot fail
+    /// the run.
+    pub rescued: bool,
 }
 
 /// What decides whether a resource (or a call) runs, from the Ruby around it. Ordered: a

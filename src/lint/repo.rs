@@ -126,6 +126,9 @@ pub struct Cookbook {
     /// The metadata file (`metadata.rb`, else `metadata.json`).
     pub metadata: Option<usize>,
     pub depends: Vec<Dependency>,
+    /// Some `depends` in metadata.rb names a cookbook only known at run time (`depends cb` in
+    /// a loop over a computed list, `depends name_var`): [`Cookbook::depends`] is incomplete.
+    pub depends_unknown: bool,
     /// Recipe name → file index.
     pub recipes: BTreeMap<String, usize>,
     pub files: Vec<usize>,
@@ -345,6 +348,7 @@ impl Repo {
                 dir: dir.clone(),
                 metadata: None,
                 depends: Vec::new(),
+                depends_unknown: false,
                 recipes: BTreeMap::new(),
                 files: Vec::new(),
             });
@@ -399,6 +403,8 @@ impl Repo {
                         name: name.to_string(),
                         span: call.span,
                     });
+                } else {
+                    cookbook.depends_unknown = true;
                 }
             }
         }
@@ -1189,5 +1195,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Dependencies declared in a loop over a literal list count; a computed one makes the
+    /// cookbook's dependencies unknown.
+    #[test]
+    fn depends_in_loops() {
+        let files: Vec<(String, Vec<u8>)> = [
+            (
+                "a/metadata.rb",
+                "name 'a'\n%w{ runit java }.each do |cb|\n  depends cb\nend\n",
+            ),
+            (
+                "b/metadata.rb",
+                "name 'b'\ndepends 'x'\nDEPS.each { |cb| depends cb }\n",
+            ),
+        ]
+        .into_iter()
+        .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+        .collect();
+        let repo = Repo::from_memory(&files);
+        let a = repo.cookbook("a").unwrap();
+        assert!(a.depends_on("runit") && a.depends_on("java") && !a.depends_unknown);
+        let b = repo.cookbook("b").unwrap();
+        assert!(b.depends_on("x") && b.depends_unknown);
     }
 }

@@ -351,6 +351,8 @@ pub fn extract_with(ruby: &[u8], lines: &LineIndex<'_>, string_ips: bool) -> Fac
         guard: Guard::None,
         dsl_block: false,
         state_locals: Vec::new(),
+        loops: Vec::new(),
+        matchers: 0,
     };
     if let Some(err) = result.errors().next() {
         let loc = err.location();
@@ -451,6 +453,13 @@ struct Collector<'a, 's> {
     /// Local variables assigned from the machine's state somewhere in the file
     /// (`installed = shell_out(…)`): a condition reading one is a state guard.
     state_locals: Vec<String>,
+    /// Block parameters of the `.each` loops we are inside, innermost last: the parameter's
+    /// name and, for a loop over a literal list (`%w(runit java).each do |cb|`), the values
+    /// it takes (`None` for a loop over anything computed).
+    loops: Vec<(Vec<u8>, Option<Vec<Lit>>)>,
+    /// Inside the arguments of an RSpec expectation (`expect(x).to …`): `include_recipe`
+    /// there is ChefSpec's matcher, not an include.
+    matchers: u32,
 }
 
 /// Where an index chain like `node['a']['b']` starts.
@@ -900,6 +909,74 @@ impl<'a, 's> Collector<'a, 's> {
         }
     }
 
+    /// `depends cb` inside `%w(runit java).each do |cb|`: the call just recorded names each
+    /// value of the literal list in turn, so it becomes one call per value. In a loop over
+    /// anything computed the argument stays [`Lit::Other`] (a dependency nobody can name).
+    fn unroll_loop_argument(&mut self, call: &CallNode<'_>) {
+        let Some(local) = call
+            .arguments()
+            .and_then(|a| a.arguments().iter().next())
+            .and_then(|a| a.as_local_variable_read_node())
+        else {
+            return;
+        };
+        let name = local.name().as_slice();
+        let Some((_, Some(values))) = self.loops.iter().rev().find(|(n, _)| n == name) else {
+            return;
+        };
+        let values = values.clone();
+        // An empty list declares nothing: the call is dropped.
+        let Some(first) = self.facts.calls.pop() else {
+            return;
+        };
+        for value in values {
+            let mut unrolled = first.clone();
+            unrolled.args[0] = value;
+            self.facts.calls.push(unrolled);
+        }
+    }
+
+    /// The work of [`Visit::visit_call_node`], inside the loop binding and matcher state it
+    /// sets up.
+    fn visit_call(&mut self, node: &CallNode<'_>) {
+        if let Some(recv) = node.receiver() {
+            let name = node.name().as_slice();
+            if name == b"nil?" || node.is_safe_navigation() {
+                self.mark_tested(&recv, false);
+            }
+            // `node['a'].key?('b')`: a check (a safe read) of `['a']['b']`.
+            if matches!(
+                name,
+                b"key?" | b"has_key?" | b"attribute?" | b"include?" | b"member?"
+            ) {
+                self.key_check(node, &recv);
+            }
+        }
+        // Method chains (`a.b.c…`, `x + y + z…`) nest to any depth: walk down the receivers in a
+        // loop, not by recursion, so a pathological file cannot overflow the stack.
+        if self.call(node) {
+            return;
+        }
+        // Calls nested in a property's arguments or blocks are not properties themselves.
+        let outer = self.resource.take();
+        self.visit_call_parts(node, outer.is_some() && node.receiver().is_none());
+        let mut next = node.receiver();
+        while let Some(receiver) = next.take() {
+            let Some(call) = receiver.as_call_node() else {
+                self.visit(&receiver);
+                break;
+            };
+            self.resource = None;
+            if self.call(&call) {
+                break;
+            }
+            self.resource = None;
+            self.visit_call_parts(&call, false);
+            next = call.receiver();
+        }
+        self.resource = outer;
+    }
+
     /// Visit a call's arguments and block, not its receiver. `property`: the call sits directly
     /// in a resource's block (its block, if any, is one the resource calls back).
     fn visit_call_parts(&mut self, call: &CallNode<'_>, property: bool) {
@@ -1128,13 +1205,19 @@ impl<'a, 's> Collector<'a, 's> {
         let (args, kwargs) = arguments(self.src, arguments_node.as_ref());
         if !on_node {
             match name {
-                "include_recipe" => {
+                // ChefSpec's `expect(chef_run).to include_recipe('x::y')` includes nothing.
+                "include_recipe" if self.matchers == 0 => {
+                    let rescued = self.rescued > 0;
                     for arg in &args {
                         let target = match arg {
                             Lit::Str(s) => parse_recipe_ref(s),
                             _ => IncludeTarget::Dynamic,
                         };
-                        self.facts.includes.push(Include { target, span });
+                        self.facts.includes.push(Include {
+                            target,
+                            span,
+                            rescued,
+                        });
                     }
                 }
                 "data_bag" | "data_bag_item" | "search" | "encrypted_data_bag_item" => {
@@ -1191,6 +1274,9 @@ impl<'a, 's> Collector<'a, 's> {
             resource: self.resource,
             guard: self.guard,
         });
+        if name == "depends" {
+            self.unroll_loop_argument(call);
+        }
         let Some(resource_name) = resource_name else {
             return false;
         };
@@ -1333,42 +1419,22 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
     }
 
     fn visit_call_node(&mut self, node: &CallNode<'pr>) {
-        if let Some(recv) = node.receiver() {
-            let name = node.name().as_slice();
-            if name == b"nil?" || node.is_safe_navigation() {
-                self.mark_tested(&recv, false);
-            }
-            // `node['a'].key?('b')`: a check (a safe read) of `['a']['b']`.
-            if matches!(
-                name,
-                b"key?" | b"has_key?" | b"attribute?" | b"include?" | b"member?"
-            ) {
-                self.key_check(node, &recv);
-            }
+        let name = node.name().as_slice();
+        let expectation =
+            node.receiver().is_some() && matches!(name, b"to" | b"not_to" | b"to_not");
+        let binding = (name == b"each")
+            .then(|| loop_binding(self.src, node))
+            .flatten();
+        self.matchers += u32::from(expectation);
+        let bound = binding.is_some();
+        if let Some(binding) = binding {
+            self.loops.push(binding);
         }
-        // Method chains (`a.b.c…`, `x + y + z…`) nest to any depth: walk down the receivers in a
-        // loop, not by recursion, so a pathological file cannot overflow the stack.
-        if self.call(node) {
-            return;
+        self.visit_call(node);
+        if bound {
+            self.loops.pop();
         }
-        // Calls nested in a property's arguments or blocks are not properties themselves.
-        let outer = self.resource.take();
-        self.visit_call_parts(node, outer.is_some() && node.receiver().is_none());
-        let mut next = node.receiver();
-        while let Some(receiver) = next.take() {
-            let Some(call) = receiver.as_call_node() else {
-                self.visit(&receiver);
-                break;
-            };
-            self.resource = None;
-            if self.call(&call) {
-                break;
-            }
-            self.resource = None;
-            self.visit_call_parts(&call, false);
-            next = call.receiver();
-        }
-        self.resource = outer;
+        self.matchers -= u32::from(expectation);
     }
 
     fn visit_rescue_node(&mut self, node: &ruby_prism::RescueNode<'pr>) {
@@ -1917,6 +1983,37 @@ fn lit(src: Source<'_>, node: &Node<'_>) -> Lit {
     Lit::Other
 }
 
+/// The block parameter of `list.each do |x|` (one required parameter and nothing else) with
+/// the values it takes when `list` is a literal list of strings or symbols (`%w(a b)`,
+/// `['a', :b]`), else `None` for them.
+fn loop_binding(src: Source<'_>, call: &CallNode<'_>) -> Option<(Vec<u8>, Option<Vec<Lit>>)> {
+    let block = call.block()?.as_block_node()?;
+    let params = block
+        .parameters()?
+        .as_block_parameters_node()?
+        .parameters()?;
+    let requireds = params.requireds();
+    if requireds.len() != 1
+        || !params.optionals().is_empty()
+        || params.rest().is_some()
+        || !params.posts().is_empty()
+    {
+        return None;
+    }
+    let name = requireds
+        .iter()
+        .next()?
+        .as_required_parameter_node()?
+        .name()
+        .as_slice()
+        .to_vec();
+    let values = call.receiver().and_then(|r| match lit(src, &r) {
+        Lit::Array(items) if items.iter().all(|i| i.text().is_some()) => Some(items),
+        _ => None,
+    });
+    Some((name, values))
+}
+
 /// Positional literals and literal-keyed keyword arguments of a call.
 fn arguments(src: Source<'_>, args: Option<&ArgumentsNode<'_>>) -> (Vec<Lit>, Vec<(String, Lit)>) {
     let mut positional = Vec::new();
@@ -2260,6 +2357,45 @@ end
         let f = extract(src.as_bytes(), src);
         let counts: Vec<u32> = f.stmts.iter().map(|s| s.includes).collect();
         assert_eq!(counts, [2, 3, 0, 0]);
+    }
+
+    /// `depends` in a loop over a literal list is one call per element; over anything else
+    /// its argument stays unknown.
+    #[test]
+    fn unrolls_depends_in_a_loop_over_a_literal_list() {
+        let src = "%w(runit java).each { |cb| depends cb }\n[:apt].each do |d|\n  depends d\nend\n\
+                   list.each { |x| depends x }\n%w(a).each { |x| depends 'b' }\n[].each { |e| depends e }\n";
+        let f = extract(src.as_bytes(), src);
+        let args: Vec<Lit> = f.top_calls("depends").map(|c| c.args[0].clone()).collect();
+        assert_eq!(
+            args,
+            [
+                Lit::Str("runit".into()),
+                Lit::Str("java".into()),
+                Lit::Sym("apt".into()),
+                Lit::Other,
+                Lit::Str("b".into()),
+            ]
+        );
+    }
+
+    /// ChefSpec's `include_recipe` matcher includes nothing; an include under `rescue` is
+    /// marked optional.
+    #[test]
+    fn include_recipe_as_a_matcher_or_rescued() {
+        let src =
+            "expect(chef_run).to include_recipe('a::b')\nis_expected.not_to include_recipe 'c'\n\
+                   begin\n  include_recipe 'd'\nrescue\nend\ninclude_recipe 'e'\n";
+        let f = extract(src.as_bytes(), src);
+        let got: Vec<(String, bool)> = f
+            .includes
+            .iter()
+            .map(|i| match &i.target {
+                IncludeTarget::Static { cookbook, .. } => (cookbook.clone(), i.rescued),
+                IncludeTarget::Dynamic => (String::new(), i.rescued),
+            })
+            .collect();
+        assert_eq!(got, [("d".to_string(), true), ("e".to_string(), false)]);
     }
 
     #[test]

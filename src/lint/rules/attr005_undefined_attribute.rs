@@ -6,8 +6,12 @@ declare_rule! {
     /// ## What it does
     /// Flags a read like `node['app']['port']` when no attributes file, recipe, role or
     /// Policyfile in the repo defines `['app']['port']` (or a parent or child of it). Only
-    /// namespaces owned by a cookbook in the repo are checked: never Ohai data (`platform`,
-    /// `ipaddress`, `kernel`, …) or cookbooks the linter cannot see.
+    /// namespaces the repo keeps are checked: one named after a cookbook in the repo, or one
+    /// a cookbook's attributes file writes under (`default['shared']['y']`) that is not the
+    /// name of a cookbook the repo depends on, includes or locks from outside. Never Ohai data
+    /// (`platform`, `ipaddress`, `kernel`, …) or cookbooks the linter cannot see: a wrapper's
+    /// `default['nginx']['port']` tunes the community `nginx` cookbook, whose attributes are
+    /// not in the repo.
     ///
     /// Not flagged, because the code expects the attribute may be absent:
     /// - a read that is only tested or given a fallback — the condition of an `if`,
@@ -77,8 +81,8 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             if read.indirect || read.nil == NilCheck::Safe {
                 continue;
             }
-            // Never Ohai data, nor a namespace no cookbook in the repo owns.
-            let Some(owner) = attrs.checked_owner(at) else {
+            // Never Ohai data, nor a namespace the repo does not keep.
+            let Some(owner) = attrs.read_checked_owner(at) else {
                 continue;
             };
             if attrs.overlaps_write(at) {

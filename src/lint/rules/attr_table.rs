@@ -5,7 +5,9 @@
 //! rule used to hash every path of the repo again, into its own index, and look every
 //! namespace up again (a binary search over the Ohai keys, a hash lookup by cookbook name).
 
-use crate::lint::facts::{AttrIndex, AttrNode, AttrPath, AttrWrite, FxHashMap, FxHashSet};
+use crate::lint::facts::{
+    AttrIndex, AttrNode, AttrPath, AttrWrite, FxHashMap, FxHashSet, IncludeTarget,
+};
 use crate::lint::repo::{Cookbook, FileKind, Repo};
 
 use super::{is_ohai, owner};
@@ -25,6 +27,12 @@ pub struct Namespace<'a> {
     pub ohai: bool,
     /// The cookbook that owns it ([`owner`]).
     pub owner: Option<&'a Cookbook>,
+    /// For a namespace no cookbook of the repo carries the name of: the first cookbook whose
+    /// attributes file writes under it, when that name is not a cookbook the repo uses from
+    /// outside (see [`adopters`]). The repo keeps attributes of its own there
+    /// (`default['shared']['y']`), so a read under it is checked like one under an owned
+    /// namespace.
+    pub adopter: Option<&'a Cookbook>,
     /// The node of the path `[name]` in the index (only for checked namespaces).
     node: AttrNode,
 }
@@ -34,6 +42,13 @@ impl<'a> Namespace<'a> {
     /// (ATTR005, ATTR006): owned by a cookbook in the repo, and not Ohai data.
     pub fn checked_owner(&self) -> Option<&'a Cookbook> {
         self.owner.filter(|_| !self.ohai)
+    }
+
+    /// The cookbook to name when a read in this namespace is checked against the definitions
+    /// (ATTR005): the owner, else the adopter. Not for ATTR006: an adopted namespace's
+    /// attributes may well be read by a cookbook outside the repo.
+    pub fn read_checked_owner(&self) -> Option<&'a Cookbook> {
+        self.checked_owner().or(self.adopter.filter(|_| !self.ohai))
     }
 }
 
@@ -81,6 +96,7 @@ impl<'a> AttrTable<'a> {
         let reads: usize = files().map(|f| f.facts.reads.len()).sum();
         let mut builder = Builder {
             repo,
+            adopters: adopters(repo),
             by_name: FxHashMap::default(),
             last: None,
             table: AttrTable {
@@ -142,6 +158,12 @@ impl<'a> AttrTable<'a> {
         self.namespace(at)?.checked_owner()
     }
 
+    /// The cookbook to name when a read of the path is checked (see
+    /// [`Namespace::read_checked_owner`]).
+    pub fn read_checked_owner(&self, at: AttrRef) -> Option<&'a Cookbook> {
+        self.namespace(at)?.read_checked_owner()
+    }
+
     /// One entry per write of file `file` (an index into `repo.files`), in order; empty for a
     /// [`FileKind::Other`] file.
     pub fn writes(&self, file: usize) -> &[AttrRef] {
@@ -196,8 +218,65 @@ fn range<'t>(refs: &'t [AttrRef], from: &[u32], file: usize) -> &'t [AttrRef] {
     }
 }
 
+/// The namespaces no cookbook of the repo is named after that a cookbook's attributes file
+/// writes under, with the first such cookbook — minus the names of cookbooks the repo uses
+/// from outside: a wrapper's `default['nginx']['port'] = 8080` tunes the community `nginx`
+/// cookbook, whose own attributes the linter cannot see. A name counts as used from outside
+/// when a cookbook depends on it or includes one of its recipes, or a lock file or
+/// Policyfile names it (`-` and `_` alike, and a name that starts with the namespace:
+/// `apache` is the `apache2` cookbook's, `yum` the `yum-epel` cookbook's).
+fn adopters(repo: &Repo) -> FxHashMap<&str, &Cookbook> {
+    let normal = |name: &str| name.replace('-', "_");
+    let mut used: Vec<String> = Vec::new();
+    let mut use_name = |name: &str| {
+        if repo.cookbook(name).is_none() {
+            used.push(normal(name));
+        }
+    };
+    for cookbook in &repo.cookbooks {
+        cookbook.depends.iter().for_each(|d| use_name(&d.name));
+    }
+    for file in &repo.files {
+        if file.kind == FileKind::Other {
+            continue;
+        }
+        for include in &file.facts.includes {
+            if let IncludeTarget::Static { cookbook, .. } = &include.target {
+                use_name(cookbook);
+            }
+        }
+    }
+    for (_, names) in &repo.locks {
+        names.iter().for_each(|n| use_name(n));
+    }
+    let external = |ns: &str| {
+        let ns = normal(ns);
+        used.iter().any(|u| u.starts_with(&ns))
+    };
+    let mut out: FxHashMap<&str, &Cookbook> = FxHashMap::default();
+    for file in &repo.files {
+        if file.kind != FileKind::Attributes {
+            continue;
+        }
+        let Some(cookbook) = file.cookbook.map(|c| &repo.cookbooks[c]) else {
+            continue;
+        };
+        for write in &file.facts.writes {
+            let Some(ns) = write.path.namespace() else {
+                continue;
+            };
+            if out.contains_key(ns) || is_ohai(ns) || owner(repo, ns).is_some() || external(ns) {
+                continue;
+            }
+            out.insert(ns, cookbook);
+        }
+    }
+    out
+}
+
 struct Builder<'a> {
     repo: &'a Repo,
+    adopters: FxHashMap<&'a str, &'a Cookbook>,
     /// Namespace name → index into `table.namespaces`.
     by_name: FxHashMap<&'a str, u32>,
     /// The namespace of the previous path: a file's paths are mostly in one namespace, and
@@ -219,7 +298,8 @@ impl<'a> Builder<'a> {
             _ => *self.by_name.entry(ns).or_insert_with(|| {
                 let owner = owner(self.repo, ns);
                 let ohai = is_ohai(ns);
-                let node = if owner.is_some() && !ohai {
+                let adopter = self.adopters.get(ns.as_str()).copied();
+                let node = if (owner.is_some() || adopter.is_some()) && !ohai {
                     table
                         .index
                         .insert(AttrIndex::ROOT, std::slice::from_ref(ns), 0)
@@ -230,6 +310,7 @@ impl<'a> Builder<'a> {
                     name: ns,
                     ohai,
                     owner,
+                    adopter,
                     node,
                 });
                 (table.namespaces.len() - 1) as u32
@@ -261,7 +342,8 @@ mod tests {
             ),
             (
                 "app/recipes/default.rb",
-                "p = node['app']['port']\nq = node['app']['prot']\nr = node['platform']\n",
+                "p = node['app']['port']\nq = node['app']['prot']\nr = node['platform']\n\
+                 include_recipe 'other'\n",
             ),
             ("app/spec/default_spec.rb", "node['app']['unused']\n"),
             ("web-ui/metadata.rb", "name 'web-ui'\n"),
@@ -311,6 +393,7 @@ mod tests {
                 let ns = path.namespace();
                 assert_eq!(table.namespace(at).map(|n| n.name), ns);
                 let Some(ns) = ns else { continue };
+                // Nothing in this repo is adopted (`other` is written but `app` includes it).
                 let checked = !is_ohai(ns) && owner(&repo, ns).is_some();
                 assert_eq!(
                     table.checked_owner(at).map(|c| &c.name),
@@ -330,5 +413,55 @@ mod tests {
         );
         assert!(table.namespaces()[2].ohai && table.namespaces()[1].owner.is_none());
         assert!(table.writes(repo.files.len()).is_empty());
+    }
+
+    fn adopted(files: &[(&str, &str)]) -> Vec<(String, String)> {
+        let files: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+            .collect();
+        let repo = Repo::from_memory(&files);
+        let mut out: Vec<(String, String)> = adopters(&repo)
+            .into_iter()
+            .map(|(ns, c)| (ns.to_string(), c.name.clone()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// A namespace an attributes file writes is the repo's own unless a cookbook from outside
+    /// the repo (depended on, included, locked) may own it.
+    #[test]
+    fn adopts_namespaces_only_the_repo_writes() {
+        let base = [
+            ("base/metadata.rb", "name 'base'\ndepends 'nginx'\n"),
+            (
+                "base/attributes/default.rb",
+                "default['shared']['a'] = 1\ndefault['nginx']['b'] = 2\n\
+                 default['apache']['c'] = 3\ndefault['chef_client']['d'] = 4\n\
+                 default['base']['e'] = 5\ndefault['kernel']['f'] = 6\n\
+                 default['ssh']['g'] = 7\n",
+            ),
+            (
+                "base/recipes/default.rb",
+                "include_recipe 'apache2::mod_ssl'\nnode.default['own']['x'] = 1\n",
+            ),
+            ("Policyfile.rb", "cookbook 'chef-client'\n"),
+            // In the repo: `ssh_keys` is no cookbook from outside, so `ssh` stays adopted.
+            ("ssh_keys/metadata.rb", "name 'ssh_keys'\n"),
+            ("base/recipes/keys.rb", "include_recipe 'ssh_keys'\n"),
+            // A role or a recipe's `node.default` does not adopt a namespace.
+            (
+                "roles/web.rb",
+                "default_attributes('monitoring' => { 'on' => true })\n",
+            ),
+        ];
+        assert_eq!(
+            adopted(&base),
+            [
+                ("shared".to_string(), "base".to_string()),
+                ("ssh".to_string(), "base".to_string())
+            ]
+        );
     }
 }

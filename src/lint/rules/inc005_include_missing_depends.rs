@@ -3,7 +3,14 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Flags `include_recipe 'other::recipe'` when cookbook `other` is not declared with
-    /// `depends` in this cookbook's `metadata.rb`.
+    /// `depends` in this cookbook's `metadata.rb`. Dependencies declared in a loop over a
+    /// literal list (`%w(runit java).each { |cb| depends cb }`) count; when metadata.rb
+    /// computes a dependency's name (a loop over anything else, a variable), the cookbook's
+    /// dependencies are unknown and nothing is reported for it.
+    ///
+    /// Not flagged: an include under `rescue` (an optional dependency on purpose: its
+    /// failure is handled), and ChefSpec's matcher `expect(chef_run).to include_recipe('x')`
+    /// in specs, which includes nothing.
     ///
     /// ## Why is this bad?
     /// Chef only loads the cookbooks in the dependency graph. The include works today because
@@ -52,10 +59,19 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         let Some(cookbook) = ctx.repo.cookbook_of(file) else {
             continue;
         };
-        if cookbook.metadata.is_none() || !file.kind.is_ruby() || file.kind == FileKind::Other {
+        // A metadata.rb that computes a dependency's name: no include can be called missing.
+        if cookbook.metadata.is_none()
+            || cookbook.depends_unknown
+            || !file.kind.is_ruby()
+            || file.kind == FileKind::Other
+        {
             continue;
         }
         for include in &file.facts.includes {
+            // `begin include_recipe 'x' rescue …`: optional on purpose, cannot fail the run.
+            if include.rescued {
+                continue;
+            }
             let IncludeTarget::Static {
                 cookbook: target, ..
             } = &include.target
