@@ -586,7 +586,16 @@ fn walk(root: &Path, base: &str, found: &mut Vec<Found>, errors: &mut Vec<WalkEr
                 ignore::WalkState::Continue
             })
         });
-    let (f, e) = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    let (mut f, e) = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    // `chefignore` says what `knife` leaves out when it uploads a cookbook; teams list
+    // `Berksfile.lock` there so that it is not uploaded, but the repo's own lock files still
+    // pin its dependencies: read those at the lint root even when chefignore names them.
+    for name in ["Berksfile.lock", "Cheffile.lock", "Policyfile.lock.json"] {
+        let path = root.join(name);
+        if path.is_file() && !f.iter().any(|(p, _): &Found| p == &path) {
+            f.push((path, join(base, name)));
+        }
+    }
     found.extend(f);
     errors.extend(e);
 }
