@@ -299,6 +299,9 @@ impl<'a> SourceIndex<'a> {
         // line's start when that is nearer: at most CHAR_STRIDE steps either way.
         let ch = line_char + column;
         let (base, steps) = match self.char_bytes.get(ch / CHAR_STRIDE) {
+            // A recorded character past the line's end: the column is beyond the line (a
+            // loader's position one past the text, or a mutated input), clamp to the end.
+            Some(&b) if b > end => return end,
             Some(&b) if b >= start => (b, ch % CHAR_STRIDE),
             _ => (start, column),
         };
@@ -336,6 +339,26 @@ pub mod work {
     /// Units of work counted on this thread so far.
     pub fn count() -> usize {
         UNITS.with(Cell::get)
+    }
+}
+
+#[cfg(test)]
+mod column_past_the_line {
+    use super::SourceIndex;
+
+    /// Found by `spec_never_panics`: a column past the end of a line of non-ASCII text whose
+    /// nearest recorded character lies on a later line underflowed (`end - base`) and would
+    /// have sliced backwards.
+    #[test]
+    fn a_column_past_the_end_of_a_line_is_clamped_to_it() {
+        let text = format!("é\n{}\n", "x".repeat(200));
+        let index = SourceIndex::new(&text);
+        for column in [1, 2, 3, 64, 65, 100, 1000] {
+            let at = index.byte_at(1, column);
+            assert!(at <= index.line_end(1), "column {column}: {at}");
+        }
+        assert_eq!(index.byte_at(1, 100), index.line_end(1));
+        assert_eq!(index.byte_at(2, 100), index.line_start(2) + 99);
     }
 }
 
