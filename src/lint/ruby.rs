@@ -1306,6 +1306,28 @@ impl<'a, 's> Collector<'a, 's> {
 }
 
 impl Collector<'_, '_> {
+    /// Visit the arms of a `case` — its `when`s or `in`s, then its `else` — under `guard`
+    /// (what the case's conditions look at), each as an arm of the conditional at `at`.
+    fn visit_case_arms<'pr>(
+        &mut self,
+        at: u32,
+        guard: Guard,
+        arms: ruby_prism::NodeList<'pr>,
+        else_clause: Option<ruby_prism::ElseNode<'pr>>,
+    ) {
+        let saved = self.guard;
+        self.guard = saved.max(guard);
+        let mut arm = 0u16;
+        for branch in &arms {
+            self.in_arm(at, arm, |c| c.visit(&branch));
+            arm = arm.saturating_add(1);
+        }
+        if let Some(else_clause) = else_clause {
+            self.in_arm(at, arm, |c| c.visit_else_node(&else_clause));
+        }
+        self.guard = saved;
+    }
+
     /// Visit `f` as arm `arm` of the conditional that starts at byte `conditional`.
     fn in_arm(&mut self, conditional: u32, arm: u16, f: impl FnOnce(&mut Self)) {
         self.arms.push(Arm { conditional, arm });
@@ -1373,17 +1395,7 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
                 }
             }
         }
-        let saved = self.guard;
-        self.guard = saved.max(guard);
-        let mut arm = 0u16;
-        for when in &node.conditions() {
-            self.in_arm(at, arm, |c| c.visit(&when));
-            arm = arm.saturating_add(1);
-        }
-        if let Some(else_clause) = node.else_clause() {
-            self.in_arm(at, arm, |c| c.visit_else_node(&else_clause));
-        }
-        self.guard = saved;
+        self.visit_case_arms(at, guard, node.conditions(), node.else_clause());
     }
 
     fn visit_case_match_node(&mut self, node: &ruby_prism::CaseMatchNode<'pr>) {
@@ -1394,17 +1406,7 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
         let guard = node
             .predicate()
             .map_or(Guard::Config, |p| self.condition_guard(&p));
-        let saved = self.guard;
-        self.guard = saved.max(guard);
-        let mut arm = 0u16;
-        for branch in &node.conditions() {
-            self.in_arm(at, arm, |c| c.visit(&branch));
-            arm = arm.saturating_add(1);
-        }
-        if let Some(else_clause) = node.else_clause() {
-            self.in_arm(at, arm, |c| c.visit_else_node(&else_clause));
-        }
-        self.guard = saved;
+        self.visit_case_arms(at, guard, node.conditions(), node.else_clause());
     }
 
     fn visit_branch_node_enter(&mut self, _node: Node<'pr>) {
