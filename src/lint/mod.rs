@@ -203,11 +203,7 @@ impl Outcome {
 /// upward; see [`context`]) and only its own findings are kept. `Err` only when a path does
 /// not exist.
 pub fn lint_paths(paths: &[PathBuf], options: Options) -> Result<Outcome> {
-    for path in paths {
-        if std::fs::symlink_metadata(path).is_err() {
-            anyhow::bail!("lint path `{}` does not exist", path.display());
-        }
-    }
+    // A path that does not exist is kept as a root by `scope` and refused by the walk.
     let scope = context::scope(paths);
     let repo = Repo::load(&scope.roots)?;
     let mut diagnostics = check(&repo, &options);
