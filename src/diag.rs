@@ -172,12 +172,6 @@ impl Diagnostic {
     }
 }
 
-/// Byte range in `src` of a 1-based line/column (characters) location, clamped to the line.
-/// Indexes `src` for this one call: for many locations in one file use [`SourceIndex`].
-pub fn byte_range(src: &str, loc: Location) -> std::ops::Range<usize> {
-    SourceIndex::new(src).byte_range(loc)
-}
-
 /// Characters between two entries of [`SourceIndex`]'s character table: a character offset
 /// is found by one table look-up and at most this many steps.
 const CHAR_STRIDE: usize = 64;
