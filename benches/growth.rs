@@ -105,13 +105,13 @@ fn median(runs: usize, mut setup: impl FnMut(), mut f: impl FnMut()) -> Duration
 }
 
 fn check(stack: &Path) {
-    let loaded = stackchef::spec::load_file(stack).unwrap();
+    let loaded = stackchef::stack::load_file(stack).unwrap();
     std::hint::black_box(stackchef::commands::summary(&loaded));
 }
 
 /// `stackchef generate -f stack -o out` without the printing.
 fn generate(stack: &Path, out: &Path) -> usize {
-    let loaded = stackchef::spec::load_file(stack).unwrap();
+    let loaded = stackchef::stack::load_file(stack).unwrap();
     let templates = Templates::load(None).unwrap();
     // Not aws: CloudFormation's limits cap one stack at about a hundred images (generate
     // refuses more), and its template is one file whatever the size.

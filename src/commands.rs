@@ -10,7 +10,7 @@ use crate::generate::Target;
 use crate::plan::manifest::{sha256_hex, Manifest};
 use crate::plan::report;
 use crate::plan::writer::{self, Action};
-use crate::spec::{self, SpecError, Stack};
+use crate::stack::{self, SpecError, Stack};
 
 /// Success; nothing at or above the fail level; `--check` found the tree fresh.
 pub const EXIT_OK: u8 = 0;
@@ -46,7 +46,7 @@ pub fn init(args: &InitArgs) -> Result<u8> {
         .replace("{{name}}", &name)
         .replace("{{zone_name}}", &name.replace('_', "-"));
     // Validate what we are about to write, so `init --name Bad-Name` fails before writing.
-    if let Err(err) = spec::load_str(&starter, &dest.display().to_string()) {
+    if let Err(err) = stack::load_str(&starter, &dest.display().to_string()) {
         anyhow::bail!(
             "cannot use `{name}` as the project name\n  = help: use lowercase letters, digits and `_`, starting with a letter, e.g. `stackchef init --name shop`\n{}",
             err.diagnostics.first().map(|d| d.message.as_str()).unwrap_or("")
@@ -91,7 +91,7 @@ fn default_project_name(dir: &Path) -> String {
 
 /// `stackchef check`: validate and print what would be generated.
 pub fn check(args: &CheckArgs, _color: bool) -> Result<u8> {
-    let stack = spec::load_file(&args.file)?;
+    let stack = stack::load_file(&args.file)?;
     // CloudFormation's quotas (template size, resources, outputs) are only known from the
     // rendered template: render it in memory, so `check` refuses what `generate` would.
     let templates = crate::templates::Templates::load(None)?;
@@ -206,8 +206,8 @@ fn plural(n: usize) -> &'static str {
 pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
     // Read once: the bytes validated are the bytes hashed into the manifest, and a pipe
     // (`-f -`, `-f /dev/stdin`, `-f <(…)`) can be read only once.
-    let input = spec::read_input(&args.file)?;
-    let stack = spec::load_bytes(&input, &spec::display_name(&args.file))?;
+    let input = stack::read_input(&args.file)?;
+    let stack = stack::load_bytes(&input, &stack::display_name(&args.file))?;
     let templates = crate::templates::Templates::load(args.templates.as_deref())?;
     let targets: Vec<Target> = if args.targets.is_empty() {
         Target::ALL.to_vec()
@@ -270,7 +270,7 @@ pub fn generate(args: &GenerateArgs, color: bool) -> Result<u8> {
 }
 
 pub fn schema() -> Result<u8> {
-    let schema = spec::schema::stack_schema();
+    let schema = stack::schema::stack_schema();
     crate::outln!(
         "{}",
         serde_json::to_string_pretty(&schema).context("serialising the schema")?

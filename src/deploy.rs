@@ -23,14 +23,14 @@ use serde_json::Value;
 use crate::cli::DeployArgs;
 use crate::commands::EXIT_OK;
 use crate::generate::aws::{ami_parameter, default_stack_name, limits, TEMPLATE_PATH};
-use crate::spec::{self, Stack};
+use crate::stack::{self, Stack};
 
 /// Where the Packer templates' `manifest` post-processor writes, relative to the output directory.
 pub const PACKER_MANIFEST: &str = "packer/manifest.json";
 
 /// Returns the process exit code.
 pub fn run(args: &DeployArgs) -> Result<u8> {
-    let stack = spec::load_file(&args.file)?;
+    let stack = stack::load_file(&args.file)?;
     let template_path = args.out.join(TEMPLATE_PATH);
     let template = std::fs::read_to_string(&template_path).with_context(|| {
         format!(

@@ -2,7 +2,7 @@
 //! definitions out; plus a cookbook linter.
 //!
 //! Two pipelines, one per job:
-//! - generate: `stack.yml` → [`spec::Stack`] → [`plan::Plan`] of files (one module per target
+//! - generate: `stack.yml` → [`stack::Stack`] → [`plan::Plan`] of files (one module per target
 //!   under [`generate`]) → the safe writer in [`plan`];
 //! - lint: cookbook tree → parsed files → rules → diagnostics → reporter (see [`lint`]).
 
@@ -17,6 +17,6 @@ pub mod generate;
 pub mod lint;
 pub mod output;
 pub mod plan;
-pub mod spec;
+pub mod stack;
 pub mod templates;
 pub mod which;

@@ -10,7 +10,7 @@ use stackchef::generate::{self, Target};
 use stackchef::plan::PlannedFile;
 use stackchef::templates::Templates;
 
-fn aws_files(stack: &stackchef::spec::Stack) -> Vec<PlannedFile> {
+fn aws_files(stack: &stackchef::stack::Stack) -> Vec<PlannedFile> {
     let templates = Templates::load(None).unwrap();
     let plan = generate::plan(stack, &[Target::Aws], &templates).unwrap();
     plan.files().cloned().collect()
@@ -373,7 +373,8 @@ fn a_stack_over_cloudformation_limits_is_refused_before_anything_is_written() {
 fn images_that_fit() -> usize {
     let templates = Templates::load(None).unwrap();
     let fits = |n: usize| {
-        let stack = stackchef::spec::load_str(&support::many_images_stack(n), "stack.yml").unwrap();
+        let stack =
+            stackchef::stack::load_str(&support::many_images_stack(n), "stack.yml").unwrap();
         generate::plan(&stack, &[Target::Aws], &templates).is_ok()
     };
     let (mut lo, mut hi) = (1, 1000);
@@ -392,7 +393,7 @@ fn images_that_fit() -> usize {
 #[test]
 fn the_largest_stack_that_fits_is_generated_and_within_every_limit() {
     let n = images_that_fit();
-    let stack = stackchef::spec::load_str(&support::many_images_stack(n), "stack.yml").unwrap();
+    let stack = stackchef::stack::load_str(&support::many_images_stack(n), "stack.yml").unwrap();
     let files = aws_files(&stack);
     let stats =
         stackchef::generate::aws::limits::TemplateStats::of(contents(&files, "aws/stack.cfn.yaml"))

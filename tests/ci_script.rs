@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 use packer_common::{generated, samples, set_executable, write_files};
 use stackchef::generate::Target;
 use stackchef::plan::PlannedFile;
-use stackchef::spec::Stack;
+use stackchef::stack::Stack;
 
 fn sample(name: &str) -> Stack {
     samples()

@@ -11,7 +11,7 @@ use std::process::Command;
 use proptest::prelude::*;
 use stackchef::generate::cookbooks;
 use stackchef::plan::PlannedFile;
-use stackchef::spec::{self, Stack};
+use stackchef::stack::{self, Stack};
 use stackchef::templates::Templates;
 
 /// A stack whose free-text values hold everything that needs escaping somewhere: quotes of both
@@ -55,7 +55,8 @@ fn templates() -> Templates {
 }
 
 fn escaping_stack() -> Stack {
-    spec::load_str(ESCAPING_STACK, "escaping.yml").unwrap_or_else(|e| panic!("{}", e.render(false)))
+    stack::load_str(ESCAPING_STACK, "escaping.yml")
+        .unwrap_or_else(|e| panic!("{}", e.render(false)))
 }
 
 /// Every stack the file-level tests run on: the samples plus the escaping stack.
@@ -603,7 +604,7 @@ fn command_callbacks_agree_with_check() {
     for (command, failed) in EXEC_START_CASES.iter().zip(&failed) {
         let valid = !command.trim().is_empty()
             && !command.chars().any(char::is_control)
-            && spec::validate::exec_start_problem(command).is_none();
+            && stack::validate::exec_start_problem(command).is_none();
         assert_eq!(
             failed.is_empty(),
             valid,
@@ -1116,7 +1117,7 @@ proptest! {
     #[test]
     fn generated_stacks_stay_valid((name, cinc, mit, images, services) in gen_stack()) {
         let yaml = stack_yaml(&name, cinc, mit, &images, &services);
-        let stack = match spec::load_str(&yaml, "generated.yml") {
+        let stack = match stack::load_str(&yaml, "generated.yml") {
             Ok(stack) => stack,
             Err(e) => panic!("generated stack is invalid:\n{yaml}\n{}", e.render(false)),
         };

@@ -11,7 +11,7 @@ use std::process::Command;
 use packer_common::{generated, samples, write_files};
 use stackchef::generate::Target;
 use stackchef::plan::PlannedFile;
-use stackchef::spec::Stack;
+use stackchef::stack::Stack;
 
 /// Constructs newer than Packer 1.6.6, the only Packer CI can install, that the generated
 /// templates keep because users need them. The validation test removes exactly these from a

@@ -40,7 +40,7 @@ fn yaml(path: &std::path::Path) -> Value {
 
 #[test]
 fn every_sample_validates_against_the_schema() {
-    let schema = stackchef::spec::schema::stack_schema();
+    let schema = stackchef::stack::schema::stack_schema();
     let validator = jsonschema::validator_for(&schema).expect("the schema itself is valid");
     for (name, path) in support::sample_stacks() {
         let doc = yaml(&path);
@@ -51,7 +51,7 @@ fn every_sample_validates_against_the_schema() {
 
 #[test]
 fn schema_rejects_structural_mistakes() {
-    let schema = stackchef::spec::schema::stack_schema();
+    let schema = stackchef::stack::schema::stack_schema();
     let validator = jsonschema::validator_for(&schema).unwrap();
     for file in [
         "unknown-key.yml",

@@ -3,7 +3,7 @@
 
 mod support;
 
-use stackchef::spec;
+use stackchef::stack;
 
 #[test]
 fn invalid_samples_render_precise_errors() {
@@ -14,7 +14,7 @@ fn invalid_samples_render_precise_errors() {
             .display()
             .to_string();
         let src = std::fs::read_to_string(path).unwrap();
-        let err = spec::load_str(&src, &rel).expect_err("an invalid sample must be rejected");
+        let err = stack::load_str(&src, &rel).expect_err("an invalid sample must be rejected");
         for d in &err.diagnostics {
             let loc = d.location.expect("every stack.yml error points at a place");
             assert!(loc.line >= 1 && loc.column >= 1);
@@ -43,7 +43,7 @@ fn valid_samples_load() {
 #[test]
 fn all_errors_are_reported_not_only_the_first() {
     let src = "name: Bad\nmaintainer: x\nmaintainer_email: nope\nimages:\n  base:\n    count: -1\n";
-    let err = spec::load_str(src, "stack.yml").unwrap_err();
+    let err = stack::load_str(src, "stack.yml").unwrap_err();
     let codes: Vec<_> = err
         .diagnostics
         .iter()
@@ -54,14 +54,14 @@ fn all_errors_are_reported_not_only_the_first() {
 
 #[test]
 fn defaults_are_filled_in() {
-    let stack = spec::load_str(
+    let stack = stack::load_str(
         "name: shop\nmaintainer: Shop Ops\nmaintainer_email: ops@shop.example\nimages:\n  base:\n  web:\n    from: base\nservices:\n  api:\n    image: web\n    command: /bin/api\n",
         "stack.yml",
     )
     .unwrap();
     assert_eq!(stack.version, "0.1.0");
-    assert_eq!(stack.platform, spec::Platform::Ubuntu2204);
-    assert_eq!(stack.chef.client, spec::ChefClient::Cinc);
+    assert_eq!(stack.platform, stack::Platform::Ubuntu2204);
+    assert_eq!(stack.chef.client, stack::ChefClient::Cinc);
     assert_eq!(stack.aws.region, "us-east-1");
     assert_eq!(stack.aws.internal_zone, "shop.internal");
     assert_eq!(stack.images["base"].count, 0, "no services: bake only");
@@ -69,19 +69,19 @@ fn defaults_are_filled_in() {
     assert_eq!(stack.images["web"].instance_type, "t3.small");
     let api = &stack.services["api"];
     assert_eq!((api.user.as_str(), api.group.as_str()), ("shop", "shop"));
-    assert_eq!(api.restart, spec::Restart::OnFailure);
+    assert_eq!(api.restart, stack::Restart::OnFailure);
 }
 
 #[test]
 fn layered_images_inherit_platform_and_volume() {
-    let stack = spec::load_str(
+    let stack = stack::load_str(
         "name: shop\nmaintainer: M\nmaintainer_email: m@shop.example\nplatform: debian-12\nimages:\n  base:\n    platform: amazonlinux-2023\n    volume_size: 30\n  web:\n    from: base\n",
         "stack.yml",
     )
     .unwrap();
     assert_eq!(
         stack.images["web"].platform,
-        spec::Platform::AmazonLinux2023
+        stack::Platform::AmazonLinux2023
     );
     assert_eq!(stack.images["web"].volume_size, 30);
     let order: Vec<_> = stack
@@ -95,7 +95,7 @@ fn layered_images_inherit_platform_and_volume() {
 #[test]
 fn free_text_is_kept_verbatim() {
     let src = "name: shop\nmaintainer: \"O'Brien \\\"Ops\\\" ünïcode\"\nmaintainer_email: ops@shop.example\nimages:\n  base:\nservices:\n  api:\n    image: base\n    command: /bin/sh -c 'echo \"#{x}\" 100% $HOME \\\\n'\n    environment:\n      MSG: \"it's #{not_ruby} %s $PATH `id`\"\n";
-    let stack = spec::load_str(src, "stack.yml").unwrap();
+    let stack = stack::load_str(src, "stack.yml").unwrap();
     assert_eq!(stack.maintainer, "O'Brien \"Ops\" ünïcode");
     assert_eq!(
         stack.services["api"].command,
@@ -131,7 +131,7 @@ fn finding_positions_is_linear_in_the_file() {
     for n in [100, 1000, 4000] {
         let src = many_services(n, true);
         let before = stackchef::diag::work::count();
-        let err = spec::load_str(&src, "stack.yml").expect_err("misspelt keys");
+        let err = stack::load_str(&src, "stack.yml").expect_err("misspelt keys");
         let rendered = err.render(false);
         let work = stackchef::diag::work::count() - before;
         assert_eq!(err.diagnostics.len(), n);
@@ -144,7 +144,7 @@ fn finding_positions_is_linear_in_the_file() {
 
         let valid = many_services(n, false);
         let before = stackchef::diag::work::count();
-        let stack = spec::load_str(&valid, "stack.yml").unwrap();
+        let stack = stack::load_str(&valid, "stack.yml").unwrap();
         let work = stackchef::diag::work::count() - before;
         assert_eq!(stack.services.len(), n);
         assert!(work <= 4 * valid.len(), "{n} services: {work} units");
@@ -164,9 +164,10 @@ fn long_image_chains_inherit_and_cycles_report_once() {
             src.push_str("    volume_size: 40\n");
         }
     }
-    let stack = spec::load_str(&src, "stack.yml").unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let stack =
+        stack::load_str(&src, "stack.yml").unwrap_or_else(|e| panic!("{}", e.render(false)));
     let last = &stack.images[&format!("i{:04}", n - 1)];
-    assert_eq!(last.platform, spec::Platform::Debian12);
+    assert_eq!(last.platform, stack::Platform::Debian12);
     assert_eq!(last.volume_size, 40);
     assert_eq!(stack.images[&format!("i{:04}", n / 2 - 1)].volume_size, 30);
     let order: Vec<&str> = stack
@@ -184,7 +185,7 @@ fn long_image_chains_inherit_and_cycles_report_once() {
         "  i0397:\n    from: i0399\n",
         1,
     );
-    let err = spec::load_str(&cyclic, "stack.yml").unwrap_err();
+    let err = stack::load_str(&cyclic, "stack.yml").unwrap_err();
     let cycles: Vec<&str> = err
         .diagnostics
         .iter()
@@ -201,13 +202,13 @@ fn long_image_chains_inherit_and_cycles_report_once() {
 /// mean `name`?"), and positions on the first line still count from the first key.
 #[test]
 fn a_byte_order_mark_is_not_part_of_the_first_key() {
-    let stack = spec::load_str(
+    let stack = stack::load_str(
         "\u{feff}name: shop\nmaintainer: M\nmaintainer_email: m@shop.example\nimages:\n  base:\n",
         "stack.yml",
     )
     .unwrap_or_else(|e| panic!("{}", e.render(false)));
     assert_eq!(stack.name, "shop");
-    let err = spec::load_bytes(
+    let err = stack::load_bytes(
         b"\xef\xbb\xbfname: Shop\nmaintainer: M\nmaintainer_email: m@shop.example\nimages:\n  base:\n",
         "stack.yml",
     )
@@ -221,7 +222,7 @@ const HEAD: &str =
 
 /// Each diagnostic as `line:column class: message`.
 fn errors_of(src: &str) -> Vec<String> {
-    let err = spec::load_str(src, "stack.yml").expect_err("must be rejected");
+    let err = stack::load_str(src, "stack.yml").expect_err("must be rejected");
     err.diagnostics
         .iter()
         .map(|d| {
@@ -250,7 +251,7 @@ fn a_required_key_without_a_value_is_empty_not_missing() {
         errors_of(&src),
         ["9:5 invalid-value: `command` of service `api` is empty"]
     );
-    let err = spec::load_str(&src, "stack.yml").unwrap_err();
+    let err = stack::load_str(&src, "stack.yml").unwrap_err();
     assert!(err
         .render(false)
         .contains("help: write the command line after `command:`"));
@@ -277,7 +278,9 @@ fn null_values_are_rejected_with_a_hint_to_quote() {
             "14:7 invalid-value: environment variable `C` is null",
         ]
     );
-    let rendered = spec::load_str(&src, "stack.yml").unwrap_err().render(false);
+    let rendered = stack::load_str(&src, "stack.yml")
+        .unwrap_err()
+        .render(false);
     assert!(
         rendered.contains("help: to set the text `null`, quote it: A: \"null\""),
         "{rendered}"
@@ -290,7 +293,7 @@ fn null_values_are_rejected_with_a_hint_to_quote() {
     let ok = format!(
         "{HEAD}services:\n  api:\n    image: base\n    command: /bin/api\n    environment:\n      D: \"null\"\n      E: ''\n      F: '~'\n"
     );
-    let stack = spec::load_str(&ok, "stack.yml").unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let stack = stack::load_str(&ok, "stack.yml").unwrap_or_else(|e| panic!("{}", e.render(false)));
     let env = &stack.services["api"].environment;
     assert_eq!(
         (env["D"].as_str(), env["E"].as_str(), env["F"].as_str()),
@@ -307,7 +310,8 @@ fn quoted_values_are_text_not_null() {
     let src = format!(
         "{HEAD}services:\n  api:\n    image: base\n    command: /bin/api\n    dns: \"null\"\n    user: 'null'\n"
     );
-    let stack = spec::load_str(&src, "stack.yml").unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let stack =
+        stack::load_str(&src, "stack.yml").unwrap_or_else(|e| panic!("{}", e.render(false)));
     assert_eq!(stack.services["api"].user, "null");
     assert_eq!(stack.services["api"].dns.as_deref(), Some("null"));
 }
@@ -322,7 +326,7 @@ fn unknown_image_hints_list_a_few_images() {
         src.push_str(&format!("  img{i:02}:\n"));
     }
     src.push_str("services:\n  api:\n    image: zzz\n    command: /bin/api\n");
-    let err = spec::load_str(&src, "stack.yml").unwrap_err();
+    let err = stack::load_str(&src, "stack.yml").unwrap_err();
     assert_eq!(
         err.diagnostics[0].help,
         ["declared images: img00, img01, img02, img03, img04, img05, img06, img07, img08, img09, and 40 more"]

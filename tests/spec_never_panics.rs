@@ -6,7 +6,7 @@ mod support;
 use proptest::prelude::*;
 
 fn check(src: &str) {
-    match stackchef::spec::load_str(src, "stack.yml") {
+    match stackchef::stack::load_str(src, "stack.yml") {
         Ok(stack) => assert!(!stack.images.is_empty()),
         Err(err) => {
             assert!(!err.diagnostics.is_empty());

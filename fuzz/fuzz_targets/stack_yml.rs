@@ -8,7 +8,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match stackchef::spec::load_str(text, "stack.yml") {
+    match stackchef::stack::load_str(text, "stack.yml") {
         Ok(stack) => {
             let _ = stackchef::commands::summary(&stack);
         }

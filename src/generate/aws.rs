@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::generate::Target;
 use crate::plan::PlannedFile;
-use crate::spec::{Image, Platform, Stack};
+use crate::stack::{Image, Platform, Stack};
 use crate::templates::Templates;
 
 pub mod limits;
@@ -343,7 +343,7 @@ mod tests {
     }
 
     fn render(yaml: &str) -> Result<Vec<PlannedFile>> {
-        let stack = crate::spec::load_str(yaml, "stack.yml")
+        let stack = crate::stack::load_str(yaml, "stack.yml")
             .map_err(|e| anyhow::anyhow!(e.render(false)))?;
         files(&stack, &Templates::load(None)?)
     }

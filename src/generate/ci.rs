@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::generate::Target;
 use crate::plan::PlannedFile;
-use crate::spec::Stack;
+use crate::stack::Stack;
 use crate::templates::Templates;
 
 /// `(template under packer-templates/ci/, output path, executable)`.

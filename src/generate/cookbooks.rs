@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::generate::Target;
 use crate::plan::PlannedFile;
-use crate::spec::{ChefClient, Image, License, Platform, Service, Stack};
+use crate::stack::{ChefClient, Image, License, Platform, Service, Stack};
 use crate::templates::Templates;
 
 pub use escape::{md_code, ruby_str, yaml_str};

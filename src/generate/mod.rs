@@ -5,7 +5,7 @@ use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
 use crate::plan::Plan;
-use crate::spec::Stack;
+use crate::stack::Stack;
 use crate::templates::Templates;
 
 pub mod aws;

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::generate::Target;
 use crate::plan::PlannedFile;
-use crate::spec::{Image, Platform, Stack};
+use crate::stack::{Image, Platform, Stack};
 use crate::templates::Templates;
 
 /// Provisioning scripts, rendered from `packer-templates/scripts/<name>.tera` to

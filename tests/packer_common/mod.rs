@@ -5,7 +5,7 @@ use std::path::Path;
 
 use stackchef::generate::{self, Target};
 use stackchef::plan::PlannedFile;
-use stackchef::spec::Stack;
+use stackchef::stack::Stack;
 use stackchef::templates::Templates;
 
 use crate::support;

@@ -40,8 +40,8 @@ pub fn validator(name: &str) -> Option<PathBuf> {
 }
 
 /// Load a sample through the real loader (panics with the rendered error if it is invalid).
-pub fn load_sample(path: &Path) -> stackchef::spec::Stack {
-    stackchef::spec::load_file(path).unwrap_or_else(|e| panic!("{}", e.render(false)))
+pub fn load_sample(path: &Path) -> stackchef::stack::Stack {
+    stackchef::stack::load_file(path).unwrap_or_else(|e| panic!("{}", e.render(false)))
 }
 
 /// A stack.yml with `n` launched images, each running a named service on a port: the shape
@@ -77,7 +77,7 @@ pub fn images_over_inline_limit() -> usize {
     let templates = stackchef::templates::Templates::load(None).unwrap();
     (1..200)
         .find(|&n| {
-            let stack = stackchef::spec::load_str(&many_images_stack(n), "stack.yml").unwrap();
+            let stack = stackchef::stack::load_str(&many_images_stack(n), "stack.yml").unwrap();
             let plan =
                 stackchef::generate::plan(&stack, &[stackchef::generate::Target::Aws], &templates)
                     .unwrap();

@@ -4,7 +4,7 @@
 //! a region condition where the API honours one.
 
 use super::policy::{Policy, Statement, SubStr};
-use crate::spec::{Image, Stack};
+use crate::stack::{Image, Stack};
 
 /// Tag key every stackchef-managed AWS resource carries, with the stack name as value. The
 /// Packer templates put it on build instances, volumes, AMIs and snapshots (`run_tags`, `tags`,
