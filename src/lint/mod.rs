@@ -10,6 +10,7 @@ pub mod config;
 pub mod context;
 pub mod erb;
 pub mod facts;
+pub mod fix;
 pub mod repo;
 pub mod report;
 pub mod ruby;

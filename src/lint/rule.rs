@@ -23,6 +23,8 @@ pub struct Rule {
     pub summary: &'static str,
     pub doc: &'static str,
     pub check: fn(&Context<'_>, &mut Sink),
+    /// The autofix this rule offers, if any (see [`crate::lint::fix`]).
+    pub fix: Option<&'static crate::lint::fix::Fixer>,
 }
 
 impl std::fmt::Debug for Rule {
@@ -65,8 +67,21 @@ impl Rule {
     }
 }
 
-/// Declare a rule: its doc comment, then `IDENT = "CODE", "name", Level, "summary", check_fn`.
+/// Declare a rule: its doc comment, then `IDENT = "CODE", "name", Level, "summary", check_fn`,
+/// and `, fix = FIXER` when it offers an autofix (a `static` [`crate::lint::fix::Fixer`]).
 macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $ident:ident = $code:literal, $name:literal, $level:ident, $summary:literal, $check:path, fix = $fix:path $(,)?) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::lint::rule::Rule = $crate::lint::rule::Rule {
+            code: $code,
+            name: $name,
+            level: $crate::diag::Severity::$level,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),*),
+            check: $check,
+            fix: Some(&$fix),
+        };
+    };
     ($(#[doc = $doc:literal])* $ident:ident = $code:literal, $name:literal, $level:ident, $summary:literal, $check:path $(,)?) => {
         $(#[doc = $doc])*
         pub static $ident: $crate::lint::rule::Rule = $crate::lint::rule::Rule {
@@ -76,6 +91,7 @@ macro_rules! declare_rule {
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
             check: $check,
+            fix: None,
         };
     };
 }

@@ -1,0 +1,115 @@
+//! Autofixes (`stackchef lint --fix`): what a fix is, and what a rule declares to offer one.
+//!
+//! A rule that can fix its findings declares a [`Fixer`] beside its check (`fix = FIX` in
+//! `declare_rule!`). Fixes are computed only when asked for (`--fix`, `--diff`), from a fresh
+//! prism parse of the file, so plain linting pays nothing for them. Each [`Fix`] is a set of
+//! [`Edit`]s on the text as it was linted; a multi-file fix (the include-all migration, the LWRP
+//! merge) is applied whole or not at all.
+
+use crate::diag::{Diagnostic, Location, SourceIndex};
+
+use super::repo::{Repo, SourceFile};
+
+/// Whether a fix keeps behaviour (ruff's terms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    /// Same converge as before: applied by `--fix`.
+    Safe,
+    /// The converge may change (order, precedence, where code lives): only with
+    /// `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// One change to one file, by display path (as in [`SourceFile::path`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// Replace bytes `start..end` of the file's text as it was linted; an insertion when
+    /// `start == end`, a deletion when `text` is empty.
+    Replace {
+        path: String,
+        start: usize,
+        end: usize,
+        text: String,
+    },
+    /// Create a file that does not exist yet.
+    Create { path: String, text: String },
+    /// Delete a file.
+    Delete { path: String },
+}
+
+impl Edit {
+    pub fn replace(path: &str, start: usize, end: usize, text: impl Into<String>) -> Edit {
+        Edit::Replace {
+            path: path.to_string(),
+            start,
+            end,
+            text: text.into(),
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        match self {
+            Edit::Replace { path, .. } | Edit::Create { path, .. } | Edit::Delete { path } => path,
+        }
+    }
+}
+
+/// The fix for one finding: applied whole or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What it does, for `--diff` and the summary (`replace node.set with node.normal`).
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+/// What a rule can fix, declared beside its check.
+pub struct Fixer {
+    /// The least safe fix this rule offers; shown by `stackchef rules` and `explain`.
+    pub applicability: Applicability,
+    /// One line: what the fix does.
+    pub summary: &'static str,
+    /// The fix for one finding of this rule, or `None` when this finding has no mechanical fix
+    /// (the fix must then leave the finding alone rather than guess).
+    pub make: fn(&FixContext<'_>, &Diagnostic) -> Option<Fix>,
+}
+
+impl std::fmt::Debug for Fixer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.summary)
+    }
+}
+
+/// What a fixer sees: the linted repo (texts as they were linted).
+pub struct FixContext<'a> {
+    pub repo: &'a Repo,
+}
+
+impl<'a> FixContext<'a> {
+    pub fn new(repo: &'a Repo) -> Self {
+        FixContext { repo }
+    }
+
+    /// The linted file a diagnostic is about.
+    pub fn file(&self, path: &str) -> Option<&'a SourceFile> {
+        self.repo
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.repo.files[i])
+    }
+
+    /// Byte range of a diagnostic's location in `text` (columns are in characters).
+    pub fn byte_range(text: &str, location: Location) -> std::ops::Range<usize> {
+        SourceIndex::new(text).byte_range(location)
+    }
+}
