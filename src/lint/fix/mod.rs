@@ -113,3 +113,62 @@ impl<'a> FixContext<'a> {
         SourceIndex::new(text).byte_range(location)
     }
 }
+
+/// `text` with `Replace` edits of one file applied (byte ranges on `text`, applied from the end
+/// so earlier offsets stay valid). `None` when two edits overlap or a range is out of bounds or
+/// not on a character boundary: the caller applies the first fix, re-lints, and tries again.
+pub fn apply_replacements(text: &str, edits: &[&Edit]) -> Option<String> {
+    let mut ranges: Vec<(usize, usize, &str)> = Vec::with_capacity(edits.len());
+    for edit in edits {
+        if let Edit::Replace {
+            start,
+            end,
+            text: t,
+            ..
+        } = edit
+        {
+            if start > end
+                || *end > text.len()
+                || !text.is_char_boundary(*start)
+                || !text.is_char_boundary(*end)
+            {
+                return None;
+            }
+            ranges.push((*start, *end, t));
+        }
+    }
+    ranges.sort_by_key(|&(s, e, _)| (s, e));
+    if ranges.windows(2).any(|w| w[0].1 > w[1].0) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, t) in ranges {
+        out.push_str(&text[at..start]);
+        out.push_str(t);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacements_apply_in_order_and_refuse_overlaps() {
+        let a = Edit::replace("f.rb", 0, 4, "node.normal");
+        let b = Edit::replace("f.rb", 9, 9, "!");
+        assert_eq!(
+            apply_replacements("node.set x", &[&b, &a]).as_deref(),
+            Some("node.normal.set !x")
+        );
+        let c = Edit::replace("f.rb", 2, 6, "");
+        assert_eq!(apply_replacements("node.set x", &[&a, &c]), None);
+        assert_eq!(
+            apply_replacements("node", &[&Edit::replace("f.rb", 3, 9, "")]),
+            None
+        );
+    }
+}
