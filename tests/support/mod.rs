@@ -85,3 +85,112 @@ pub fn images_over_inline_limit() -> usize {
         })
         .expect("some number of images crosses 51,200 bytes")
 }
+
+/// Copy a fixture folder into a fresh temporary folder (fix tests change files).
+pub fn copy_to_temp(src: &Path) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(src, tmp.path());
+    tmp
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let to = dst.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+/// Lint `dir` with only rule `code` (preview or not) and return its findings.
+pub fn lint_one_rule(dir: &Path, code: &str) -> Vec<stackchef::diag::Diagnostic> {
+    let options = stackchef::lint::Options::resolve(
+        &stackchef::lint::LintConfig::default(),
+        &[code.to_string()],
+        &[],
+        None,
+    )
+    .unwrap();
+    stackchef::lint::lint_paths(&[dir.to_path_buf()], options)
+        .unwrap()
+        .diagnostics
+}
+
+/// A test-only stand-in for the fix engine, to test one rule's fixer on its own: lint `dir`
+/// (a temporary copy) with rule `code`, apply every fix of that rule whose applicability is
+/// allowed (overlapping ones wait for the next pass), write the files, and repeat until
+/// nothing is fixed (at most 10 passes). Returns the number of fixes applied.
+pub fn apply_rule_fixes(dir: &Path, code: &str, allow_unsafe: bool) -> usize {
+    use stackchef::lint::fix::{apply_replacements, Applicability, Edit, FixContext};
+    let rule = stackchef::lint::find_rule(code).expect("a rule code");
+    let fixer = rule.fix.expect("the rule declares a fixer");
+    let mut applied = 0;
+    for _ in 0..10 {
+        let options = stackchef::lint::Options::resolve(
+            &stackchef::lint::LintConfig::default(),
+            &[code.to_string()],
+            &[],
+            None,
+        )
+        .unwrap();
+        let outcome = stackchef::lint::lint_paths(&[dir.to_path_buf()], options).unwrap();
+        let ctx = FixContext::new(&outcome.repo);
+        let mut taken: Vec<Edit> = Vec::new();
+        let mut this_pass = 0;
+        for d in &outcome.diagnostics {
+            let Some(fix) = (fixer.make)(&ctx, d) else {
+                continue;
+            };
+            if fix.applicability == Applicability::Unsafe && !allow_unsafe {
+                continue;
+            }
+            let mut trial: Vec<&Edit> = taken.iter().collect();
+            trial.extend(fix.edits.iter());
+            let conflicts = fix.edits.iter().any(|e| {
+                let same: Vec<&Edit> = trial
+                    .iter()
+                    .copied()
+                    .filter(|t| t.path() == e.path())
+                    .collect();
+                let text = ctx.file(e.path()).map_or("", |f| f.text.as_str());
+                let whole_file = same.iter().any(|t| !matches!(t, Edit::Replace { .. }));
+                (whole_file && same.len() > 1) || apply_replacements(text, &same).is_none()
+            });
+            if conflicts {
+                continue;
+            }
+            taken.extend(fix.edits);
+            this_pass += 1;
+        }
+        if this_pass == 0 {
+            break;
+        }
+        applied += this_pass;
+        let mut paths: Vec<&str> = taken.iter().map(Edit::path).collect();
+        paths.sort();
+        paths.dedup();
+        for path in paths {
+            let edits: Vec<&Edit> = taken.iter().filter(|e| e.path() == path).collect();
+            let target = PathBuf::from(path);
+            match edits[0] {
+                Edit::Create { text, .. } => {
+                    if let Some(parent) = target.parent() {
+                        std::fs::create_dir_all(parent).unwrap();
+                    }
+                    std::fs::write(&target, text).unwrap();
+                }
+                Edit::Delete { .. } => std::fs::remove_file(&target).unwrap(),
+                Edit::Replace { .. } => {
+                    let text = ctx.file(path).expect("a linted file").text.as_str();
+                    let fixed = apply_replacements(text, &edits).unwrap();
+                    std::fs::write(&target, fixed).unwrap();
+                }
+            }
+        }
+    }
+    applied
+}
