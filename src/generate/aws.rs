@@ -6,8 +6,7 @@
 use anyhow::{bail, Result};
 use serde::Serialize;
 
-use crate::generate::Target;
-use crate::plan::PlannedFile;
+use crate::plan::{PlannedFile, Target};
 use crate::stack::{Image, Platform, Stack};
 use crate::templates::Templates;
 

@@ -4,8 +4,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::generate::Target;
-use crate::plan::PlannedFile;
+use crate::plan::{PlannedFile, Target};
 use crate::stack::Stack;
 use crate::templates::Templates;
 

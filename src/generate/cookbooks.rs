@@ -13,8 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::generate::Target;
-use crate::plan::PlannedFile;
+use crate::plan::{PlannedFile, Target};
 use crate::stack::{ChefClient, Image, License, Platform, Service, Stack};
 use crate::templates::Templates;
 

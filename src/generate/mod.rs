@@ -1,10 +1,10 @@
 //! Generators: one module per target, each turning a validated [`Stack`] into planned files.
 
 use anyhow::Result;
-use clap::ValueEnum;
-use serde::{Deserialize, Serialize};
 
 use crate::plan::Plan;
+// Re-exported for callers that still name it through `generate` (the CLI, tests, benches).
+pub use crate::plan::Target;
 use crate::stack::Stack;
 use crate::templates::Templates;
 
@@ -12,35 +12,6 @@ pub mod aws;
 pub mod ci;
 pub mod cookbooks;
 pub mod packer;
-
-/// What `stackchef generate` can produce.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ValueEnum, Serialize, Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Target {
-    /// Chef cookbooks under cookbooks/
-    Cookbooks,
-    /// Packer templates under packer/
-    Packer,
-    /// The CI script under ci/
-    Ci,
-    /// CloudFormation and IAM policies under aws/
-    Aws,
-}
-
-impl Target {
-    pub const ALL: [Target; 4] = [Target::Cookbooks, Target::Packer, Target::Ci, Target::Aws];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::Cookbooks => "cookbooks",
-            Target::Packer => "packer",
-            Target::Ci => "ci",
-            Target::Aws => "aws",
-        }
-    }
-}
 
 /// Render every file of the requested targets (all when `targets` is empty) into a Plan.
 /// Nothing is written here.

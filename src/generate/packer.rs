@@ -15,8 +15,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::generate::Target;
-use crate::plan::PlannedFile;
+use crate::plan::{PlannedFile, Target};
 use crate::stack::{Image, Platform, Stack};
 use crate::templates::Templates;
 

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::generate::Target;
+use super::Target;
 
 /// Where the manifest lives, relative to the output directory.
 pub const MANIFEST_PATH: &str = ".stackchef/manifest.json";

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::generate::Target;
-
 pub mod manifest;
 pub mod report;
+mod target;
 pub mod writer;
+
+pub use target::Target;
 
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]

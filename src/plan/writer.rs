@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::manifest::{sha256_hex, Manifest, ManifestEntry, MANIFEST_PATH};
+use super::Target;
 use super::{resolve_inside, Inside, Plan};
-use crate::generate::Target;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Action {
