@@ -1,6 +1,7 @@
 //! The template set: tera templates embedded in the binary (so stackchef works from any
 //! directory), overridable file by file from a directory with the same layout.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -18,6 +19,14 @@ const ROOTS: [(&str, &Dir<'static>); 3] = [
     ("packer-templates", &PACKER_TEMPLATES),
     ("aws-templates", &AWS_TEMPLATES),
 ];
+
+/// A tera filter, as the target whose templates use it hands it to the engine.
+pub type Filter = Box<
+    dyn Fn(&tera::Value, &HashMap<String, tera::Value>) -> tera::Result<tera::Value> + Send + Sync,
+>;
+
+/// The filters of one target's templates, by the name templates call them with.
+pub type Filters = Vec<(&'static str, Filter)>;
 
 /// A loaded template set, ready to render.
 pub struct Templates {

@@ -6,9 +6,10 @@
 use anyhow::{bail, Result};
 use serde::Serialize;
 
+use crate::generate::Generator;
 use crate::plan::{PlannedFile, Target};
 use crate::stack::{Image, Platform, Stack};
-use crate::templates::Templates;
+use crate::templates::{Filters, Templates};
 
 pub mod limits;
 pub mod policies;
@@ -176,6 +177,23 @@ fn iam_name(parts: &[&str], max: usize) -> Result<String> {
     Ok(name)
 }
 
+/// The aws generator.
+pub struct Aws;
+
+impl Generator for Aws {
+    fn target(&self) -> Target {
+        Target::Aws
+    }
+
+    fn filters(&self) -> Filters {
+        vec![("yaml_str", Box::new(yaml_str_filter))]
+    }
+
+    fn files(&self, stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+        files(stack, templates)
+    }
+}
+
 /// Every file of this target.
 pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
     let mut ids = std::collections::BTreeMap::new();
@@ -317,18 +335,16 @@ pub fn standalone_substitutions(stack: &Stack) -> Substitutions<'static> {
     }
 }
 
-/// Escaping filters this target's templates use.
-pub fn register_filters(tera: &mut tera::Tera) {
-    tera.register_filter(
-        "yaml_str",
-        |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
-            let s = match value {
-                tera::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            Ok(tera::Value::String(policy::yaml_quote(&s)))
-        },
-    );
+/// `yaml_str` for the CloudFormation templates: a YAML double-quoted string.
+fn yaml_str_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let s = match value {
+        tera::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Ok(tera::Value::String(policy::yaml_quote(&s)))
 }
 
 #[cfg(test)]

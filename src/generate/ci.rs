@@ -4,9 +4,10 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::generate::Generator;
 use crate::plan::{PlannedFile, Target};
 use crate::stack::Stack;
-use crate::templates::Templates;
+use crate::templates::{Filters, Templates};
 
 /// `(template under packer-templates/ci/, output path, executable)`.
 const FILES: [(&str, &str, bool); 3] = [
@@ -36,6 +37,26 @@ struct StackContext {
     region: String,
 }
 
+/// The ci generator.
+pub struct Ci;
+
+impl Generator for Ci {
+    fn target(&self) -> Target {
+        Target::Ci
+    }
+
+    fn filters(&self) -> Filters {
+        vec![(
+            "sh_quote",
+            super::packer::string_filter("sh_quote", sh_quote),
+        )]
+    }
+
+    fn files(&self, stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+        files(stack, templates)
+    }
+}
+
 /// Every file of this target.
 pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
     let ctx = Context {
@@ -57,14 +78,6 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
             Ok(if *executable { file.executable() } else { file })
         })
         .collect()
-}
-
-/// Escaping filters this target's templates use.
-pub fn register_filters(tera: &mut tera::Tera) {
-    tera.register_filter(
-        "sh_quote",
-        super::packer::string_filter("sh_quote", sh_quote),
-    );
 }
 
 /// `value` as one POSIX shell word: single-quoted, with `'` written as `'\''`. Safe for any

@@ -13,15 +13,33 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::generate::Generator;
 use crate::plan::{PlannedFile, Target};
 use crate::stack::{ChefClient, Image, License, Platform, Service, Stack};
-use crate::templates::Templates;
+use crate::templates::{Filters, Templates};
 
 pub use escape::{md_code, ruby_str, yaml_str};
 
 /// Oldest Chef Infra Client the generated cookbooks support (`unified_mode true` is explicit,
 /// so 17 behaves like 18).
 const MIN_CHEF_VERSION: &str = "17";
+
+/// The cookbooks generator.
+pub struct Cookbooks;
+
+impl Generator for Cookbooks {
+    fn target(&self) -> Target {
+        Target::Cookbooks
+    }
+
+    fn filters(&self) -> Filters {
+        escape::filters()
+    }
+
+    fn files(&self, stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+        files(stack, templates)
+    }
+}
 
 /// Every file of this target.
 pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
@@ -83,11 +101,6 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
         out.extend(shared_files(templates, &ctx, &dir)?);
     }
     Ok(out)
-}
-
-/// Escaping filters this target's templates use.
-pub fn register_filters(tera: &mut tera::Tera) {
-    escape::register(tera);
 }
 
 /// Files every cookbook has, from the `shared/` templates.

@@ -2,37 +2,43 @@
 
 use anyhow::Result;
 
-use crate::plan::Plan;
+use crate::plan::{Plan, PlannedFile};
 // Re-exported for callers that still name it through `generate` (the CLI, tests, benches).
 pub use crate::plan::Target;
 use crate::stack::Stack;
-use crate::templates::Templates;
+use crate::templates::{Filters, Templates};
 
 pub mod aws;
 pub mod ci;
 pub mod cookbooks;
 pub mod packer;
 
+/// One target's generator: the files it plans and the filters its templates use.
+pub trait Generator: Sync {
+    /// The target whose files this generator produces.
+    fn target(&self) -> Target;
+
+    /// The escaping filters this target's templates use, each for the language of the files
+    /// it renders.
+    fn filters(&self) -> Filters;
+
+    /// Every file of the target, rendered from `templates`. Nothing is written here.
+    fn files(&self, stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>>;
+}
+
+/// Every generator, in [`Target`] order (the order a plan is built in).
+pub const GENERATORS: [&dyn Generator; 4] =
+    [&cookbooks::Cookbooks, &packer::Packer, &ci::Ci, &aws::Aws];
+
 /// Render every file of the requested targets (all when `targets` is empty) into a Plan.
 /// Nothing is written here.
 pub fn plan(stack: &Stack, targets: &[Target], templates: &Templates) -> Result<Plan> {
-    let targets: Vec<Target> = if targets.is_empty() {
-        Target::ALL.to_vec()
-    } else {
-        let mut t = targets.to_vec();
-        t.sort();
-        t.dedup();
-        t
-    };
     let mut plan = Plan::default();
-    for target in targets {
-        let files = match target {
-            Target::Cookbooks => cookbooks::files(stack, templates)?,
-            Target::Packer => packer::files(stack, templates)?,
-            Target::Ci => ci::files(stack, templates)?,
-            Target::Aws => aws::files(stack, templates)?,
-        };
-        for file in files {
+    for generator in GENERATORS {
+        if !targets.is_empty() && !targets.contains(&generator.target()) {
+            continue;
+        }
+        for file in generator.files(stack, templates)? {
             plan.add(file)?;
         }
     }
@@ -41,8 +47,23 @@ pub fn plan(stack: &Stack, targets: &[Target], templates: &Templates) -> Result<
 
 /// Register every generator's escaping filters on the template engine.
 pub fn register_filters(tera: &mut tera::Tera) {
-    cookbooks::register_filters(tera);
-    packer::register_filters(tera);
-    ci::register_filters(tera);
-    aws::register_filters(tera);
+    for generator in GENERATORS {
+        for (name, filter) in generator.filters() {
+            tera.register_filter(name, filter);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_generator_per_target_in_target_order() {
+        let targets: Vec<Target> = GENERATORS.iter().map(|g| g.target()).collect();
+        assert_eq!(targets, Target::ALL);
+        let mut sorted = targets.clone();
+        sorted.sort();
+        assert_eq!(targets, sorted, "plans are built in Target order");
+    }
 }

@@ -15,9 +15,10 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::generate::Generator;
 use crate::plan::{PlannedFile, Target};
 use crate::stack::{Image, Platform, Stack};
-use crate::templates::Templates;
+use crate::templates::{Filter, Filters, Templates};
 
 /// Provisioning scripts, rendered from `packer-templates/scripts/<name>.tera` to
 /// `packer/scripts/<name>`, in the order the builds run them.
@@ -27,6 +28,23 @@ pub const SCRIPTS: [&str; 4] = ["prepare.sh", "install-chef.sh", "converge.sh", 
 /// parent by the first two; IAM policies may scope by them.
 pub const TAG_STACK: &str = "stackchef:stack";
 pub const TAG_IMAGE: &str = "stackchef:image";
+
+/// The packer generator.
+pub struct Packer;
+
+impl Generator for Packer {
+    fn target(&self) -> Target {
+        Target::Packer
+    }
+
+    fn filters(&self) -> Filters {
+        vec![("hcl_str", string_filter("hcl_str", hcl_str))]
+    }
+
+    fn files(&self, stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+        files(stack, templates)
+    }
+}
 
 /// Every file of this target.
 pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
@@ -65,11 +83,6 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
         );
     }
     Ok(out)
-}
-
-/// Escaping filters this target's templates use.
-pub fn register_filters(tera: &mut tera::Tera) {
-    tera.register_filter("hcl_str", string_filter("hcl_str", hcl_str));
 }
 
 /// What every Packer template sees.
@@ -224,17 +237,19 @@ pub fn hcl_str(value: &str) -> String {
 }
 
 /// A tera filter applying `escape` to a string value; anything else is a template bug.
-pub(crate) fn string_filter(name: &'static str, escape: fn(&str) -> String) -> impl tera::Filter {
-    move |value: &tera::Value,
-          _args: &std::collections::HashMap<String, tera::Value>|
-          -> tera::Result<tera::Value> {
-        match value {
-            tera::Value::String(s) => Ok(tera::Value::String(escape(s))),
-            other => Err(tera::Error::msg(format!(
-                "{name} expects a string, got {other}"
-            ))),
-        }
-    }
+pub(crate) fn string_filter(name: &'static str, escape: fn(&str) -> String) -> Filter {
+    Box::new(
+        move |value: &tera::Value,
+              _args: &std::collections::HashMap<String, tera::Value>|
+              -> tera::Result<tera::Value> {
+            match value {
+                tera::Value::String(s) => Ok(tera::Value::String(escape(s))),
+                other => Err(tera::Error::msg(format!(
+                    "{name} expects a string, got {other}"
+                ))),
+            }
+        },
+    )
 }
 
 #[cfg(test)]

@@ -14,6 +14,8 @@ use std::collections::HashMap;
 
 use tera::{Result as TeraResult, Value};
 
+use crate::templates::Filters;
+
 /// A Ruby string literal for any text, written the way RuboCop's default style wants it:
 /// single quotes (only `\\` and `'` are special there) unless the text holds a `'`, a control
 /// character, or something that looks like interpolation (`#{`, which `Lint/InterpolationCheck`
@@ -127,12 +129,14 @@ fn string_filter(
     }
 }
 
-/// Register the filters on the template engine.
-pub fn register(tera: &mut tera::Tera) {
-    tera.register_filter("ruby_str", string_filter("ruby_str", ruby_str));
-    tera.register_filter("yaml_str", string_filter("yaml_str", yaml_str));
-    tera.register_filter("md_code", string_filter("md_code", md_code));
-    tera.register_filter("ruby_list", ruby_list_filter);
+/// The filters, for the cookbook templates' engine.
+pub fn filters() -> Filters {
+    vec![
+        ("ruby_str", Box::new(string_filter("ruby_str", ruby_str))),
+        ("yaml_str", Box::new(string_filter("yaml_str", yaml_str))),
+        ("md_code", Box::new(string_filter("md_code", md_code))),
+        ("ruby_list", Box::new(ruby_list_filter)),
+    ]
 }
 
 #[cfg(test)]
