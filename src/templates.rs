@@ -1,5 +1,10 @@
 //! The template set: tera templates embedded in the binary (so stackchef works from any
 //! directory), overridable file by file from a directory with the same layout.
+//!
+//! Filters are not global: each target renders through its own [`Renderer`], which knows only
+//! the filters that target gave it. Two targets can then use the same filter name with
+//! different escaping (`yaml_str` is ERB-inert in cookbooks, plain YAML in aws) and a template
+//! can never pick up another target's. This module knows nothing of the targets themselves.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -28,7 +33,8 @@ pub type Filter = Box<
 /// The filters of one target's templates, by the name templates call them with.
 pub type Filters = Vec<(&'static str, Filter)>;
 
-/// A loaded template set, ready to render.
+/// A loaded template set, parsed and checked, with no custom filters: render it through
+/// [`Templates::renderer`].
 pub struct Templates {
     tera: tera::Tera,
     /// Files taken from the override directory, for `--templates` feedback.
@@ -71,10 +77,40 @@ impl Templates {
         tera.autoescape_on(vec![]);
         tera.add_raw_templates(files.iter().map(|(n, b)| (n.as_str(), b.as_str())))
             .context("parsing templates")?;
-        crate::generate::register_filters(&mut tera);
         Ok(Templates { tera, overridden })
     }
 
+    /// An engine over this template set that knows exactly `filters` (plus tera's built-ins):
+    /// one target's.
+    pub fn renderer(&self, filters: Filters) -> Renderer {
+        // tera resolves filters when rendering, so the parsed templates can be shared as they
+        // are; the copy costs well under a millisecond for the built-in set.
+        let mut tera = self.tera.clone();
+        for (name, filter) in filters {
+            tera.register_filter(name, filter);
+        }
+        Renderer { tera }
+    }
+
+    /// Names of every template, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.tera.get_template_names().collect();
+        names.sort();
+        names
+    }
+
+    /// Templates that were replaced by files from the override directory.
+    pub fn overridden(&self) -> &[String] {
+        &self.overridden
+    }
+}
+
+/// The template set with one target's filters, ready to render.
+pub struct Renderer {
+    tera: tera::Tera,
+}
+
+impl Renderer {
     /// Render template `name` (e.g. `cookbook-templates/metadata.rb.tera`) with `context`.
     pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String> {
         let ctx = tera::Context::from_serialize(context)
@@ -89,18 +125,6 @@ impl Templates {
             }
             anyhow::anyhow!(msg)
         })
-    }
-
-    /// Names of every template, sorted.
-    pub fn names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.tera.get_template_names().collect();
-        names.sort();
-        names
-    }
-
-    /// Templates that were replaced by files from the override directory.
-    pub fn overridden(&self) -> &[String] {
-        &self.overridden
     }
 }
 
@@ -133,4 +157,30 @@ fn list_files(dir: &Path) -> Result<Vec<String>> {
     }
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_renderer_knows_only_the_filters_it_is_given() {
+        let templates = Templates::load(None).unwrap();
+        let ctx = serde_json::json!({
+            "stack": { "chef_client": "cinc-client", "chef_version": "18", "region": "eu-west-1" },
+        });
+        let name = "cookbook-templates/shared/kitchen.yml.tera";
+        let err = templates
+            .renderer(Vec::new())
+            .render(name, &ctx)
+            .unwrap_err();
+        assert!(err.to_string().contains("yaml_str"), "{err}");
+        // Given `yaml_str`, rendering gets past the region line to the missing cookbook.
+        let quote = |v: &tera::Value, _: &HashMap<String, tera::Value>| Ok(v.clone());
+        let err = templates
+            .renderer(vec![("yaml_str", Box::new(quote))])
+            .render(name, &ctx)
+            .unwrap_err();
+        assert!(err.to_string().contains("cookbook.instance_type"), "{err}");
+    }
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use proptest::prelude::*;
-use stackchef::generate::cookbooks;
+use stackchef::generate::{cookbooks, Generator};
 use stackchef::plan::PlannedFile;
 use stackchef::stack::{self, Stack};
 use stackchef::templates::Templates;
@@ -70,7 +70,9 @@ fn all_stacks() -> Vec<(String, Stack)> {
 }
 
 fn generate(stack: &Stack) -> Vec<PlannedFile> {
-    let mut files = cookbooks::files(stack, &templates()).expect("cookbooks generate");
+    let mut files = cookbooks::Cookbooks
+        .render_files(stack, &templates())
+        .expect("cookbooks generate");
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::generate::Generator;
 use crate::plan::{PlannedFile, Target};
 use crate::stack::{Image, Platform, Stack};
-use crate::templates::{Filters, Templates};
+use crate::templates::{Filters, Renderer};
 
 pub mod limits;
 pub mod policies;
@@ -189,13 +189,13 @@ impl Generator for Aws {
         vec![("yaml_str", Box::new(yaml_str_filter))]
     }
 
-    fn files(&self, stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+    fn files(&self, stack: &Stack, templates: &Renderer) -> Result<Vec<PlannedFile>> {
         files(stack, templates)
     }
 }
 
 /// Every file of this target.
-pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+pub fn files(stack: &Stack, templates: &Renderer) -> Result<Vec<PlannedFile>> {
     let mut ids = std::collections::BTreeMap::new();
     for name in stack.images.keys() {
         if let Some(other) = ids.insert(logical_id(name), name) {
@@ -360,7 +360,7 @@ mod tests {
     fn render(yaml: &str) -> Result<Vec<PlannedFile>> {
         let stack = crate::stack::load_str(yaml, "stack.yml")
             .map_err(|e| anyhow::anyhow!(e.render(false)))?;
-        files(&stack, &Templates::load(None)?)
+        Aws.render_files(&stack, &crate::templates::Templates::load(None)?)
     }
 
     const HEAD: &str = "maintainer: Ops\nmaintainer_email: ops@x.example\n";

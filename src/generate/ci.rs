@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::generate::Generator;
 use crate::plan::{PlannedFile, Target};
 use crate::stack::Stack;
-use crate::templates::{Filters, Templates};
+use crate::templates::{Filters, Renderer};
 
 /// `(template under packer-templates/ci/, output path, executable)`.
 const FILES: [(&str, &str, bool); 3] = [
@@ -52,13 +52,13 @@ impl Generator for Ci {
         )]
     }
 
-    fn files(&self, stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+    fn files(&self, stack: &Stack, templates: &Renderer) -> Result<Vec<PlannedFile>> {
         files(stack, templates)
     }
 }
 
 /// Every file of this target.
-pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+pub fn files(stack: &Stack, templates: &Renderer) -> Result<Vec<PlannedFile>> {
     let ctx = Context {
         stack: StackContext {
             name: stack.name.clone(),

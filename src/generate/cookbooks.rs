@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::generate::Generator;
 use crate::plan::{PlannedFile, Target};
 use crate::stack::{ChefClient, Image, License, Platform, Service, Stack};
-use crate::templates::{Filters, Templates};
+use crate::templates::{Filters, Renderer};
 
 pub use escape::{md_code, ruby_str, yaml_str};
 
@@ -36,13 +36,13 @@ impl Generator for Cookbooks {
         escape::filters()
     }
 
-    fn files(&self, stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+    fn files(&self, stack: &Stack, templates: &Renderer) -> Result<Vec<PlannedFile>> {
         files(stack, templates)
     }
 }
 
 /// Every file of this target.
-pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+pub fn files(stack: &Stack, templates: &Renderer) -> Result<Vec<PlannedFile>> {
     let stack_ctx = StackCtx::new(stack);
     let mut out = Vec::new();
 
@@ -104,7 +104,7 @@ pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
 }
 
 /// Files every cookbook has, from the `shared/` templates.
-fn shared_files(templates: &Templates, ctx: &Ctx, dir: &str) -> Result<Vec<PlannedFile>> {
+fn shared_files(templates: &Renderer, ctx: &Ctx, dir: &str) -> Result<Vec<PlannedFile>> {
     let license = match ctx.stack.license {
         License::Apache2 => "licenses/Apache-2.0",
         License::Mit => "licenses/MIT",
@@ -125,7 +125,7 @@ fn shared_files(templates: &Templates, ctx: &Ctx, dir: &str) -> Result<Vec<Plann
 }
 
 fn render(
-    templates: &Templates,
+    templates: &Renderer,
     template: &str,
     ctx: &Ctx,
     dir: &str,
@@ -497,6 +497,46 @@ impl ServiceCtx {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (issue 15): every target's filters used to share one tera namespace, and the
+    /// aws `yaml_str` (registered last) replaced the cookbooks one, so kitchen.yml lost the ERB
+    /// escaping Test Kitchen needs: `<%= 1 %>` came out as `"<%= 1 %>"`, which ERB evaluates.
+    /// Stack validation keeps such values out of kitchen.yml today, so this renders the template
+    /// directly with a value validation would refuse.
+    #[test]
+    fn kitchen_yml_uses_the_erb_inert_yaml_str() {
+        let stack = crate::stack::load_str(
+            "name: x\nmaintainer: Ops\nmaintainer_email: ops@x.example\nimages:\n  base: {}\n",
+            "stack.yml",
+        )
+        .map_err(|e| e.render(false))
+        .unwrap();
+        let stack_ctx = StackCtx::new(&stack);
+        let mut cookbook = CookbookCtx::common(&stack);
+        cookbook.instance_type = "<%= 1 %>".to_string();
+        let ctx = Ctx {
+            stack: &stack_ctx,
+            cookbook: &cookbook,
+            image: None,
+        };
+        // The engine `generate::plan` gives this target.
+        let templates = crate::templates::Templates::load(None)
+            .unwrap()
+            .renderer(Cookbooks.filters());
+        let file = render(
+            &templates,
+            "shared/kitchen.yml",
+            &ctx,
+            "cookbooks/x",
+            "kitchen.yml",
+        )
+        .unwrap();
+        assert!(
+            file.contents.contains(r#"instance_type: "<%%= 1 %>""#),
+            "{}",
+            file.contents
+        );
+    }
 
     #[test]
     fn tidy_trims_and_collapses_blank_lines() {

@@ -6,7 +6,7 @@ use crate::plan::{Plan, PlannedFile};
 // Re-exported for callers that still name it through `generate` (the CLI, tests, benches).
 pub use crate::plan::Target;
 use crate::stack::Stack;
-use crate::templates::{Filters, Templates};
+use crate::templates::{Filters, Renderer, Templates};
 
 pub mod aws;
 pub mod ci;
@@ -19,11 +19,17 @@ pub trait Generator: Sync {
     fn target(&self) -> Target;
 
     /// The escaping filters this target's templates use, each for the language of the files
-    /// it renders.
+    /// it renders. Only this target's templates see them, so names may repeat across targets.
     fn filters(&self) -> Filters;
 
-    /// Every file of the target, rendered from `templates`. Nothing is written here.
-    fn files(&self, stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>>;
+    /// Every file of the target, rendered by `templates` (an engine with this target's
+    /// filters). Nothing is written here.
+    fn files(&self, stack: &Stack, templates: &Renderer) -> Result<Vec<PlannedFile>>;
+
+    /// [`Generator::files`] rendered from the template set through this target's own engine.
+    fn render_files(&self, stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+        self.files(stack, &templates.renderer(self.filters()))
+    }
 }
 
 /// Every generator, in [`Target`] order (the order a plan is built in).
@@ -38,20 +44,11 @@ pub fn plan(stack: &Stack, targets: &[Target], templates: &Templates) -> Result<
         if !targets.is_empty() && !targets.contains(&generator.target()) {
             continue;
         }
-        for file in generator.files(stack, templates)? {
+        for file in generator.render_files(stack, templates)? {
             plan.add(file)?;
         }
     }
     Ok(plan)
-}
-
-/// Register every generator's escaping filters on the template engine.
-pub fn register_filters(tera: &mut tera::Tera) {
-    for generator in GENERATORS {
-        for (name, filter) in generator.filters() {
-            tera.register_filter(name, filter);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::generate::Generator;
 use crate::plan::{PlannedFile, Target};
 use crate::stack::{Image, Platform, Stack};
-use crate::templates::{Filter, Filters, Templates};
+use crate::templates::{Filter, Filters, Renderer};
 
 /// Provisioning scripts, rendered from `packer-templates/scripts/<name>.tera` to
 /// `packer/scripts/<name>`, in the order the builds run them.
@@ -41,13 +41,13 @@ impl Generator for Packer {
         vec![("hcl_str", string_filter("hcl_str", hcl_str))]
     }
 
-    fn files(&self, stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+    fn files(&self, stack: &Stack, templates: &Renderer) -> Result<Vec<PlannedFile>> {
         files(stack, templates)
     }
 }
 
 /// Every file of this target.
-pub fn files(stack: &Stack, templates: &Templates) -> Result<Vec<PlannedFile>> {
+pub fn files(stack: &Stack, templates: &Renderer) -> Result<Vec<PlannedFile>> {
     let ctx = Context::new(stack);
     let mut out = vec![
         PlannedFile::new(
