@@ -579,8 +579,11 @@ impl<'a> Loader<'a> {
         let chef = self.chef(top);
         let project = name.as_ref().map(|n| n.value.clone()).unwrap_or_default();
         let aws = self.aws(top, &project);
-        let images = self.images(top, platform);
+        let images = self.images(top, platform, &project);
         let services = self.services(top, &images, &project);
+        if name_ok {
+            self.check_derived_names(&project, &images);
+        }
 
         let (name, maintainer, email, license, chef, aws) =
             (name?, maintainer?, email?, license?, chef?, aws?);
@@ -818,6 +821,7 @@ impl<'a> Loader<'a> {
         &mut self,
         top: &MarkedMappingNode,
         default_platform: Platform,
+        project: &str,
     ) -> BTreeMap<String, (Image, Location)> {
         let mut out = BTreeMap::new();
         let top_loc = self.top_loc;
@@ -857,6 +861,20 @@ impl<'a> Loader<'a> {
             };
             if !self.check_name(&name, "image name") {
                 continue;
+            }
+            if let Some(taken_by) = reserved_image_name(&name.value) {
+                // Kept in the partial model: services on it should not read as unknown.
+                self.error(
+                    class::INVALID_NAME,
+                    format!("image name `{}` is reserved", name.value),
+                    name.loc,
+                    "taken by a generated file",
+                )
+                .help
+                .push(format!(
+                    "{}: choose another image name",
+                    taken_by.replace("<project>", project)
+                ));
             }
             let what = format!("image `{}`", name.value);
             let empty = MarkedMappingNode::new_empty(*value.span());
@@ -1043,6 +1061,56 @@ impl<'a> Loader<'a> {
             }
         }
         out
+    }
+
+    /// The names CloudFormation and IAM get from the image names (see `generate::aws`): one
+    /// logical id per image, and role names within IAM's quota.
+    fn check_derived_names(&mut self, project: &str, images: &BTreeMap<String, (Image, Location)>) {
+        // In file order, so the later of two clashing images is the one pointed at.
+        let mut in_file: Vec<(&str, Location)> = images
+            .iter()
+            .map(|(name, (_, loc))| (name.as_str(), *loc))
+            .collect();
+        in_file.sort_by_key(|(_, loc)| (loc.line, loc.column));
+        let mut ids: BTreeMap<String, (&str, Location)> = BTreeMap::new();
+        for (name, loc) in in_file {
+            let role = iam_role_name(project, name);
+            if role.len() > IAM_ROLE_NAME_MAX {
+                self.error(
+                    class::INVALID_NAME,
+                    format!(
+                        "the IAM role name `{role}` would be {} characters long; IAM allows {IAM_ROLE_NAME_MAX}",
+                        role.len()
+                    ),
+                    loc,
+                    "too long for an IAM role name",
+                )
+                .help
+                .push(format!(
+                    "the role of an image's instances is named `<project>-<image>`: shorten the project or image name (at most {} characters together)",
+                    IAM_ROLE_NAME_MAX - 1
+                ));
+            }
+            let id = logical_id(name);
+            match ids.get(&id) {
+                Some(&(first, first_loc)) => {
+                    self.error(
+                        class::DUPLICATE,
+                        format!("images `{first}` and `{name}` map to the same CloudFormation logical id `{id}`"),
+                        loc,
+                        format!("same logical id as `{first}`"),
+                    )
+                    .help
+                    .push(format!(
+                        "the CloudFormation resources of an image are named from its name without `_` (`{id}Role`, `{id}SecurityGroup`, …), as are `{first}`'s (line {}): rename one of them",
+                        first_loc.line
+                    ));
+                }
+                None => {
+                    ids.insert(id, (name, loc));
+                }
+            }
+        }
     }
 
     /// Location of `images.<image>.<field>` where it is written out.
