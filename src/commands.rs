@@ -10,7 +10,7 @@ use crate::generate::Target;
 use crate::plan::manifest::{sha256_hex, Manifest};
 use crate::plan::report;
 use crate::plan::writer::{self, Action};
-use crate::stack::{self, SpecError, Stack};
+use crate::stack::{self, Stack, StackError};
 
 /// Success; nothing at or above the fail level; `--check` found the tree fresh.
 pub const EXIT_OK: u8 = 0;
@@ -22,8 +22,8 @@ pub const EXIT_ERROR: u8 = 2;
 /// Render an error for the terminal: a `stack.yml` error with its snippets, anything else as
 /// `error: …` followed by its causes.
 pub fn render_error(err: &anyhow::Error, color: bool) -> String {
-    if let Some(spec_err) = err.downcast_ref::<SpecError>() {
-        return spec_err.render(color).trim_end().to_string();
+    if let Some(stack_err) = err.downcast_ref::<StackError>() {
+        return stack_err.render(color).trim_end().to_string();
     }
     let mut out = format!("error: {err}");
     for cause in err.chain().skip(1) {

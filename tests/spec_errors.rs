@@ -332,3 +332,43 @@ fn unknown_image_hints_list_a_few_images() {
         ["declared images: img00, img01, img02, img03, img04, img05, img06, img07, img08, img09, and 40 more"]
     );
 }
+
+#[test]
+fn names_the_generators_derive_are_checked_when_loading() {
+    // Each of these once passed loading and failed only while generating, without a place.
+    for (images, says) in [
+        ("  common: {}\n", "image name `common` is reserved"),
+        ("  plugins: {}\n", "image name `plugins` is reserved"),
+        ("  variables: {}\n", "image name `variables` is reserved"),
+        (
+            "  web_1: {}\n  web1: {}\n",
+            "images `web_1` and `web1` map to the same CloudFormation logical id `Web1`",
+        ),
+    ] {
+        let src = format!(
+            "name: shop\nmaintainer: M\nmaintainer_email: m@shop.example\nimages:\n{images}"
+        );
+        let err = stack::load_str(&src, "stack.yml").expect_err(images);
+        assert_eq!(err.diagnostics.len(), 1, "{}", err.render(false));
+        let d = &err.diagnostics[0];
+        assert!(d.message.contains(says), "{}", d.message);
+        assert_eq!(
+            d.location.map(|l| l.line),
+            Some(src.lines().count()),
+            "{images}"
+        );
+    }
+    let long = "a".repeat(32);
+    let at_quota = format!(
+        "name: {long}\nmaintainer: M\nmaintainer_email: m@x.example\nimages:\n  {}: {{}}\n",
+        &long[..31]
+    );
+    stack::load_str(&at_quota, "stack.yml").expect("a 64-character role name fits");
+    let over = at_quota.replace(&format!("  {}:", &long[..31]), &format!("  {long}:"));
+    let err = stack::load_str(&over, "stack.yml").unwrap_err();
+    assert!(
+        err.diagnostics[0].message.contains("IAM allows 64"),
+        "{}",
+        err.render(false)
+    );
+}

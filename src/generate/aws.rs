@@ -3,7 +3,7 @@
 //! builder and CI deployer managed policies) plus the same policies as standalone JSON under
 //! `aws/iam/`.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 use crate::generate::Generator;
@@ -25,19 +25,9 @@ pub fn default_stack_name(stack: &Stack) -> String {
     format!("{}-stackchef", stack.name.replace('_', "-"))
 }
 
-/// Logical-id prefix of an image: `web_api` → `WebApi`.
-pub fn logical_id(name: &str) -> String {
-    name.split('_')
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
+/// Logical-id prefix of an image: `web_api` → `WebApi` (validation checks that no two
+/// images share one).
+pub use crate::stack::validate::logical_id;
 
 /// Name of the template parameter carrying an image's AMI id, e.g. `WebAmiId`.
 pub fn ami_parameter(image: &str) -> String {
@@ -168,13 +158,10 @@ pub fn all_policies(stack: &Stack) -> Vec<(String, Policy)> {
     out
 }
 
-/// Names IAM gives the roles and policies; checked against IAM's length limits.
-fn iam_name(parts: &[&str], max: usize) -> Result<String> {
-    let name = parts.join("-");
-    if name.len() > max {
-        bail!("the IAM name `{name}` would be {} characters long; IAM allows {max}\n  = help: shorten the stack or image name in stack.yml", name.len());
-    }
-    Ok(name)
+/// Names IAM gives the managed policies: within IAM's quota for any valid project name (see
+/// `stack::validate::IAM_POLICY_SUFFIXES`); role names are checked when stack.yml is loaded.
+fn iam_name(parts: &[&str]) -> String {
+    parts.join("-")
 }
 
 /// The aws generator.
@@ -196,19 +183,13 @@ impl Generator for Aws {
 
 /// Every file of this target.
 pub fn files(stack: &Stack, templates: &Renderer) -> Result<Vec<PlannedFile>> {
-    let mut ids = std::collections::BTreeMap::new();
-    for name in stack.images.keys() {
-        if let Some(other) = ids.insert(logical_id(name), name) {
-            bail!("images `{other}` and `{name}` map to the same CloudFormation logical id `{}`\n  = help: rename one of them in stack.yml", logical_id(name));
-        }
-    }
     let mut images = Vec::new();
     for image in stack.images_in_build_order() {
         let fqdns = image_fqdns(stack, &image.name);
         images.push(ImageCtx {
             name: image.name.clone(),
             id: logical_id(&image.name),
-            role_name: iam_name(&[&stack.name, &image.name], 64)?,
+            role_name: crate::stack::validate::iam_role_name(&stack.name, &image.name),
             role_description: if fqdns.is_empty() {
                 format!(
                     "Instances of the {} {} image (no AWS permissions needed)",
@@ -271,11 +252,11 @@ pub fn files(stack: &Stack, templates: &Renderer) -> Result<Vec<PlannedFile>> {
         image_tag: policies::IMAGE_TAG,
         images,
         packer_policy: policies::packer_builder(stack).to_yaml(),
-        packer_policy_name: iam_name(&[&stack.name, "packer-builder"], 128)?,
+        packer_policy_name: iam_name(&[&stack.name, "packer-builder"]),
         ci_policy: policies::ci_deployer(stack, &launched).to_yaml(),
-        ci_policy_name: iam_name(&[&stack.name, "ci-deployer"], 128)?,
+        ci_policy_name: iam_name(&[&stack.name, "ci-deployer"]),
         zone_lookup_policy: any_names.then(|| policies::zone_lookup().to_yaml()),
-        zone_lookup_policy_name: iam_name(&[&stack.name, "zone-lookup"], 128)?,
+        zone_lookup_policy_name: iam_name(&[&stack.name, "zone-lookup"]),
     };
     let template = templates.render("aws-templates/stack.cfn.yaml.tera", &ctx)?;
     limits::check(
@@ -351,12 +332,6 @@ fn yaml_str_filter(
 mod tests {
     use super::*;
 
-    #[test]
-    fn logical_ids_are_camel_case() {
-        assert_eq!(logical_id("web"), "Web");
-        assert_eq!(logical_id("web_api_2"), "WebApi2");
-    }
-
     fn render(yaml: &str) -> Result<Vec<PlannedFile>> {
         let stack = crate::stack::load_str(yaml, "stack.yml")
             .map_err(|e| anyhow::anyhow!(e.render(false)))?;
@@ -364,26 +339,6 @@ mod tests {
     }
 
     const HEAD: &str = "maintainer: Ops\nmaintainer_email: ops@x.example\n";
-
-    #[test]
-    fn colliding_logical_ids_are_an_error() {
-        let err = render(&format!(
-            "name: x\n{HEAD}images:\n  web_1: {{}}\n  web1: {{}}\n"
-        ))
-        .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("same CloudFormation logical id `Web1`"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn iam_names_over_the_limit_are_an_error() {
-        let long = "a".repeat(40);
-        let err = render(&format!("name: {long}\n{HEAD}images:\n  {long}: {{}}\n")).unwrap_err();
-        assert!(err.to_string().contains("IAM allows 64"), "{err}");
-    }
 
     #[test]
     fn count_zero_images_get_no_instances_and_no_ami_parameter() {

@@ -10,61 +10,18 @@ use marked_yaml::{parse_yaml_with_options, LoadError, LoaderOptions, Marker, Nod
 use crate::diag::{self, Diagnostic, Location, SourceIndex};
 
 use super::model::{Aws, Chef, ChefClient, Image, License, Platform, Restart, Service, Stack};
+use super::schema::{defaults, keys};
 use super::validate::*;
-
-/// Keys accepted in each mapping of `stack.yml`. The JSON Schema is checked against these.
-pub mod keys {
-    pub const TOP: &[&str] = &[
-        "name",
-        "version",
-        "maintainer",
-        "maintainer_email",
-        "license",
-        "platform",
-        "chef",
-        "aws",
-        "images",
-        "services",
-    ];
-    pub const CHEF: &[&str] = &["client", "version"];
-    pub const AWS: &[&str] = &["region", "vpc_id", "subnet_ids", "internal_zone"];
-    pub const IMAGE: &[&str] = &[
-        "from",
-        "packages",
-        "instance_type",
-        "platform",
-        "volume_size",
-        "count",
-    ];
-    /// Whether `key` is accepted in some mapping of `stack.yml`.
-    pub fn is_known(key: &str) -> bool {
-        [TOP, CHEF, AWS, IMAGE, SERVICE]
-            .iter()
-            .any(|list| list.contains(&key))
-    }
-
-    pub const SERVICE: &[&str] = &[
-        "image",
-        "command",
-        "user",
-        "group",
-        "working_directory",
-        "environment",
-        "port",
-        "dns",
-        "restart",
-    ];
-}
 
 /// Every problem found in one `stack.yml`, with its text so it can be rendered.
 #[derive(Debug)]
-pub struct SpecError {
+pub struct StackError {
     pub path: String,
     pub source: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl SpecError {
+impl StackError {
     pub fn render(&self, color: bool) -> String {
         let mut out = String::new();
         // One index for all the diagnostics: each renders in the time of its own line.
@@ -84,13 +41,13 @@ impl SpecError {
     }
 }
 
-impl std::fmt::Display for SpecError {
+impl std::fmt::Display for StackError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.render(false))
     }
 }
 
-impl std::error::Error for SpecError {}
+impl std::error::Error for StackError {}
 
 /// The largest `stack.yml` accepted, in bytes (16 MiB: hundreds of times a large project's).
 /// Reading stops here, so an endless input such as /dev/zero fails at once.
@@ -111,11 +68,11 @@ pub fn display_name(path: &Path) -> String {
 /// Read `stack.yml` once, whole: from `path`, or standard input when `path` is `-`. Callers
 /// validate and hash these same bytes, so a pipe (`-f /dev/stdin`, `-f <(…)`), which can be
 /// read only once, works like a file.
-pub fn read_input(path: &Path) -> Result<Vec<u8>, SpecError> {
+pub fn read_input(path: &Path) -> Result<Vec<u8>, StackError> {
     use std::io::Read;
     let display = display_name(path);
     let cannot_read = |e: std::io::Error| {
-        SpecError {
+        StackError {
         path: display.clone(),
         source: None,
         diagnostics: vec![
@@ -140,7 +97,7 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, SpecError> {
             .map_err(cannot_read)?;
     }
     if bytes.len() > MAX_STACK_BYTES {
-        return Err(SpecError {
+        return Err(StackError {
             path: display.clone(),
             source: None,
             diagnostics: vec![Diagnostic::error(
@@ -159,14 +116,14 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, SpecError> {
 }
 
 /// Load and validate a `stack.yml` from disk (or standard input for `-`).
-pub fn load_file(path: &Path) -> Result<Stack, SpecError> {
+pub fn load_file(path: &Path) -> Result<Stack, StackError> {
     let bytes = read_input(path)?;
     load_bytes(&bytes, &display_name(path))
 }
 
 /// Load and validate `stack.yml` bytes: they must be UTF-8 (a byte-order mark is allowed);
 /// `path` is only used in messages.
-pub fn load_bytes(bytes: &[u8], path: &str) -> Result<Stack, SpecError> {
+pub fn load_bytes(bytes: &[u8], path: &str) -> Result<Stack, StackError> {
     match std::str::from_utf8(bytes) {
         Ok(src) => load_str(src, path),
         Err(e) => {
@@ -197,7 +154,7 @@ pub fn load_bytes(bytes: &[u8], path: &str) -> Result<Stack, SpecError> {
             .with_code(class::SYNTAX)
             .with_help("save stack.yml as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)");
             d.location = Some(loc);
-            Err(SpecError {
+            Err(StackError {
                 path: path.to_string(),
                 source: None,
                 diagnostics: vec![d],
@@ -207,7 +164,7 @@ pub fn load_bytes(bytes: &[u8], path: &str) -> Result<Stack, SpecError> {
 }
 
 /// Load and validate `stack.yml` text; `path` is only used in messages.
-pub fn load_str(src: &str, path: &str) -> Result<Stack, SpecError> {
+pub fn load_str(src: &str, path: &str) -> Result<Stack, StackError> {
     // A UTF-8 byte-order mark (some Windows editors write one) is not part of the text: left
     // in, it became part of the first key ("unknown key `name`, did you mean `name`?").
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
@@ -230,7 +187,7 @@ pub fn load_str(src: &str, path: &str) -> Result<Stack, SpecError> {
         .sort_by_key(|d| d.location.map(|l| (l.line, l.column)));
     match stack {
         Some(stack) if loader.errors.is_empty() => Ok(stack),
-        _ => Err(SpecError {
+        _ => Err(StackError {
             path: path.to_string(),
             source: Some(src.to_string()),
             diagnostics: loader.errors,
@@ -320,8 +277,19 @@ impl<'a> Loader<'a> {
 
     // ---- generic readers ------------------------------------------------------------------
 
+    /// The value of `key` in `map`. Every field is read through here, so reading a key the
+    /// model does not declare (and the schema and "unknown key" check would not know) fails
+    /// the tests at once.
+    fn field<'n>(&self, map: &'n MarkedMappingNode, key: &str) -> Option<&'n Node> {
+        debug_assert!(
+            keys::is_known(key),
+            "the loader reads `{key}`, which the model does not declare"
+        );
+        map.get_node(key)
+    }
+
     /// Report keys of `map` not in `known`, with a "did you mean" hint.
-    fn check_keys(&mut self, map: &MarkedMappingNode, known: &[&str], context: &str) {
+    fn check_keys(&mut self, map: &MarkedMappingNode, known: &[&'static str], context: &str) {
         for key in map.keys() {
             if known.contains(&key.as_str()) {
                 continue;
@@ -380,7 +348,7 @@ impl<'a> Loader<'a> {
     }
 
     fn opt_string(&mut self, map: &MarkedMappingNode, key: &str, what: &str) -> Option<Str> {
-        let node = map.get_node(key)?;
+        let node = self.field(map, key)?;
         if is_null(node) {
             return None;
         }
@@ -394,7 +362,7 @@ impl<'a> Loader<'a> {
         what: &str,
         owner_loc: Location,
     ) -> Option<Str> {
-        match map.get_node(key) {
+        match self.field(map, key) {
             Some(node) if !is_null(node) => self.string(node, what),
             Some(_) => {
                 // Written, but without a value (`command:`, `command: ~`): say so, at the key.
@@ -459,7 +427,7 @@ impl<'a> Loader<'a> {
     }
 
     fn string_list(&mut self, map: &MarkedMappingNode, key: &str, what: &str) -> Vec<Str> {
-        let Some(node) = map.get_node(key) else {
+        let Some(node) = self.field(map, key) else {
             return Vec::new();
         };
         match node {
@@ -551,7 +519,7 @@ impl<'a> Loader<'a> {
             }
         };
         let top = self.mapping(&root, "the top level of stack.yml")?;
-        self.check_keys(top, keys::TOP, "stack.yml");
+        self.check_keys(top, &keys::get().top, "stack.yml");
         // Errors about the document as a whole (a missing key) point at its first key.
         let top_loc = match top.keys().next() {
             Some(first) => self.scalar_loc(first),
@@ -605,14 +573,17 @@ impl<'a> Loader<'a> {
                 let ids: Vec<&str> = License::ALL.iter().map(|l| l.id()).collect();
                 self.choice(&l, "license", &ids, License::parse)
             }
-            None => Some(License::AllRightsReserved),
+            None => Some(defaults::license()),
         };
-        let platform = self.platform(top).unwrap_or(Platform::Ubuntu2204);
+        let platform = self.platform(top).unwrap_or_else(defaults::platform);
         let chef = self.chef(top);
         let project = name.as_ref().map(|n| n.value.clone()).unwrap_or_default();
         let aws = self.aws(top, &project);
-        let images = self.images(top, platform);
+        let images = self.images(top, platform, &project);
         let services = self.services(top, &images, &project);
+        if name_ok {
+            self.check_derived_names(&project, &images);
+        }
 
         let (name, maintainer, email, license, chef, aws) =
             (name?, maintainer?, email?, license?, chef?, aws?);
@@ -628,7 +599,7 @@ impl<'a> Loader<'a> {
         }
         Some(Stack {
             name: name.value,
-            version: version.map(|v| v.value).unwrap_or_else(|| "0.1.0".into()),
+            version: version.map(|v| v.value).unwrap_or_else(defaults::version),
             maintainer: maintainer.value,
             maintainer_email: email.value,
             license,
@@ -745,15 +716,12 @@ impl<'a> Loader<'a> {
     }
 
     fn chef(&mut self, top: &MarkedMappingNode) -> Option<Chef> {
-        let mut chef = Chef {
-            client: ChefClient::Cinc,
-            version: "18".into(),
-        };
-        let Some(node) = top.get_node("chef").filter(|n| !is_null(n)) else {
+        let mut chef: Chef = defaults::chef();
+        let Some(node) = self.field(top, "chef").filter(|n| !is_null(n)) else {
             return Some(chef);
         };
         let map = self.mapping(node, "`chef`")?;
-        self.check_keys(map, keys::CHEF, "`chef`");
+        self.check_keys(map, &keys::get().chef, "`chef`");
         if let Some(c) = self.opt_string(map, "client", "`chef.client`") {
             chef.client = self.choice(&c, "Chef client", &ChefClient::ALL, |s| match s {
                 "cinc" => Some(ChefClient::Cinc),
@@ -782,17 +750,12 @@ impl<'a> Loader<'a> {
     }
 
     fn aws(&mut self, top: &MarkedMappingNode, project: &str) -> Option<Aws> {
-        let mut aws = Aws {
-            region: "us-east-1".into(),
-            vpc_id: None,
-            subnet_ids: Vec::new(),
-            internal_zone: format!("{}.internal", project.replace('_', "-")),
-        };
-        let Some(node) = top.get_node("aws").filter(|n| !is_null(n)) else {
+        let mut aws = defaults::aws_for(project);
+        let Some(node) = self.field(top, "aws").filter(|n| !is_null(n)) else {
             return Some(aws);
         };
         let map = self.mapping(node, "`aws`")?;
-        self.check_keys(map, keys::AWS, "`aws`");
+        self.check_keys(map, &keys::get().aws, "`aws`");
         let mut ok = true;
         if let Some(r) = self.opt_string(map, "region", "`aws.region`") {
             if is_region(&r.value) {
@@ -858,10 +821,11 @@ impl<'a> Loader<'a> {
         &mut self,
         top: &MarkedMappingNode,
         default_platform: Platform,
+        project: &str,
     ) -> BTreeMap<String, (Image, Location)> {
         let mut out = BTreeMap::new();
         let top_loc = self.top_loc;
-        let Some(node) = top.get_node("images").filter(|n| !is_null(n)) else {
+        let Some(node) = self.field(top, "images").filter(|n| !is_null(n)) else {
             self.error(
                 class::MISSING_KEY,
                 "missing required key `images`",
@@ -898,6 +862,20 @@ impl<'a> Loader<'a> {
             if !self.check_name(&name, "image name") {
                 continue;
             }
+            if let Some(taken_by) = reserved_image_name(&name.value) {
+                // Kept in the partial model: services on it should not read as unknown.
+                self.error(
+                    class::INVALID_NAME,
+                    format!("image name `{}` is reserved", name.value),
+                    name.loc,
+                    "taken by a generated file",
+                )
+                .help
+                .push(format!(
+                    "{}: choose another image name",
+                    taken_by.replace("<project>", project)
+                ));
+            }
             let what = format!("image `{}`", name.value);
             let empty = MarkedMappingNode::new_empty(*value.span());
             let fields = if is_null(value) {
@@ -906,7 +884,7 @@ impl<'a> Loader<'a> {
                 self.mapping(value, &what)
             };
             let Some(fields) = fields else { continue };
-            self.check_keys(fields, keys::IMAGE, &what);
+            self.check_keys(fields, &keys::get().image, &what);
             if let Some(from) = self.opt_string(fields, "from", "`from`") {
                 froms.insert(name.value.clone(), from);
             }
@@ -932,9 +910,9 @@ impl<'a> Loader<'a> {
                         t.loc,
                         "expected FAMILY.SIZE, e.g. t3.small",
                     );
-                    "t3.small".into()
+                    defaults::instance_type()
                 }
-                None => "t3.small".into(),
+                None => defaults::instance_type(),
             };
             let platform = self.platform(fields);
             let volume_size = self
@@ -953,7 +931,7 @@ impl<'a> Loader<'a> {
                 packages,
                 instance_type,
                 platform: platform.unwrap_or(default_platform),
-                volume_size: volume_size.unwrap_or(20),
+                volume_size: volume_size.unwrap_or_else(defaults::volume_size),
                 count: count.unwrap_or(0), // an unset count is resolved once services are known
             };
             out.insert(name.value.clone(), (image, name.loc));
@@ -1085,6 +1063,56 @@ impl<'a> Loader<'a> {
         out
     }
 
+    /// The names CloudFormation and IAM get from the image names (see `generate::aws`): one
+    /// logical id per image, and role names within IAM's quota.
+    fn check_derived_names(&mut self, project: &str, images: &BTreeMap<String, (Image, Location)>) {
+        // In file order, so the later of two clashing images is the one pointed at.
+        let mut in_file: Vec<(&str, Location)> = images
+            .iter()
+            .map(|(name, (_, loc))| (name.as_str(), *loc))
+            .collect();
+        in_file.sort_by_key(|(_, loc)| (loc.line, loc.column));
+        let mut ids: BTreeMap<String, (&str, Location)> = BTreeMap::new();
+        for (name, loc) in in_file {
+            let role = iam_role_name(project, name);
+            if role.len() > IAM_ROLE_NAME_MAX {
+                self.error(
+                    class::INVALID_NAME,
+                    format!(
+                        "the IAM role name `{role}` would be {} characters long; IAM allows {IAM_ROLE_NAME_MAX}",
+                        role.len()
+                    ),
+                    loc,
+                    "too long for an IAM role name",
+                )
+                .help
+                .push(format!(
+                    "the role of an image's instances is named `<project>-<image>`: shorten the project or image name (at most {} characters together)",
+                    IAM_ROLE_NAME_MAX - 1
+                ));
+            }
+            let id = logical_id(name);
+            match ids.get(&id) {
+                Some(&(first, first_loc)) => {
+                    self.error(
+                        class::DUPLICATE,
+                        format!("images `{first}` and `{name}` map to the same CloudFormation logical id `{id}`"),
+                        loc,
+                        format!("same logical id as `{first}`"),
+                    )
+                    .help
+                    .push(format!(
+                        "the CloudFormation resources of an image are named from its name without `_` (`{id}Role`, `{id}SecurityGroup`, …), as are `{first}`'s (line {}): rename one of them",
+                        first_loc.line
+                    ));
+                }
+                None => {
+                    ids.insert(id, (name, loc));
+                }
+            }
+        }
+    }
+
     /// Location of `images.<image>.<field>` where it is written out.
     fn field_loc(&self, images: &MarkedMappingNode, image: &str, field: &str) -> Option<Location> {
         let fields = images.get_mapping(image)?;
@@ -1099,7 +1127,7 @@ impl<'a> Loader<'a> {
         project: &str,
     ) -> BTreeMap<String, Service> {
         let mut out = BTreeMap::new();
-        let Some(node) = top.get_node("services").filter(|n| !is_null(n)) else {
+        let Some(node) = self.field(top, "services").filter(|n| !is_null(n)) else {
             return out;
         };
         let Some(map) = self.mapping(node, "`services`") else {
@@ -1119,7 +1147,7 @@ impl<'a> Loader<'a> {
             let Some(fields) = self.mapping(value, &what) else {
                 continue;
             };
-            self.check_keys(fields, keys::SERVICE, &what);
+            self.check_keys(fields, &keys::get().service, &what);
             let mut ok = true;
 
             let image = self.required_string(fields, "image", &what, name.loc);
@@ -1161,7 +1189,7 @@ impl<'a> Loader<'a> {
             let port = self
                 .integer(fields, "port", "`port`", 1..=65535)
                 .map(|p| p as u16);
-            if fields.get_node("port").is_some_and(|n| !is_null(n)) && port.is_none() {
+            if self.field(fields, "port").is_some_and(|n| !is_null(n)) && port.is_none() {
                 ok = false;
             }
             let dns = self.opt_string(fields, "dns", "`dns`");
@@ -1182,7 +1210,7 @@ impl<'a> Loader<'a> {
             }
             let restart = match self.opt_string(fields, "restart", "`restart`") {
                 Some(r) => self.choice(&r, "restart policy", &Restart::ALL, Restart::parse),
-                None => Some(Restart::OnFailure),
+                None => Some(defaults::restart()),
             };
             if let (Some(img), Some(p)) = (&image, port) {
                 if let Some(other) = ports_seen.get(&(img.value.clone(), p)) {
@@ -1231,7 +1259,7 @@ impl<'a> Loader<'a> {
 
     fn environment(&mut self, fields: &MarkedMappingNode, what: &str) -> BTreeMap<String, String> {
         let mut env = BTreeMap::new();
-        let Some(node) = fields.get_node("environment").filter(|n| !is_null(n)) else {
+        let Some(node) = self.field(fields, "environment").filter(|n| !is_null(n)) else {
             return env;
         };
         let Some(map) = self.mapping(node, &format!("`environment` of {what}")) else {

@@ -6,7 +6,7 @@ pub mod schema;
 pub mod validate;
 
 pub use load::{
-    display_name, load_bytes, load_file, load_str, read_input, SpecError, MAX_STACK_BYTES,
+    display_name, load_bytes, load_file, load_str, read_input, StackError, MAX_STACK_BYTES,
     STDIN_NAME,
 };
 pub use model::*;

@@ -1,12 +1,68 @@
 //! What makes a value in `stack.yml` valid: the predicates behind the loader's errors, kept
 //! apart from the YAML walking so each rule reads on its own and can be tested directly.
 
+/// Longest project, image or service name.
+pub const MAX_NAME_LEN: usize = 40;
+
 pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some('a'..='z'))
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
-        && s.len() <= 40
+        && s.len() <= MAX_NAME_LEN
 }
+
+// ---- names the generators derive from stack.yml's names --------------------------------------
+// Checked here, where the name is written, rather than when the files are rendered: a clash
+// found while generating had no location, and only the `aws` target (or `check`) found it.
+
+/// Image names a generated file already takes: the image's own file would land on it.
+/// Returns what takes the name, for the hint.
+pub fn reserved_image_name(name: &str) -> Option<&'static str> {
+    match name {
+        "common" => Some("the resource library is the cookbook `<project>_common`"),
+        "plugins" => Some("`packer/plugins.pkr.hcl` holds the Packer plugin requirements"),
+        "variables" => Some("`packer/variables.pkr.hcl` holds the Packer variables"),
+        _ => None,
+    }
+}
+
+/// CloudFormation logical-id prefix of an image: `web_api` → `WebApi`. Two images whose
+/// names differ only in `_` (`web_1`, `web1`) get the same one.
+pub fn logical_id(name: &str) -> String {
+    name.split('_')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Longest IAM role name (IAM's quota).
+pub const IAM_ROLE_NAME_MAX: usize = 64;
+/// Longest IAM managed policy name (IAM's quota).
+pub const IAM_POLICY_NAME_MAX: usize = 128;
+/// The managed policies the `aws` target creates, named `<project>-<suffix>`.
+pub const IAM_POLICY_SUFFIXES: [&str; 3] = ["packer-builder", "ci-deployer", "zone-lookup"];
+
+/// The IAM role of an image's instances: `<project>-<image>`; at most [`IAM_ROLE_NAME_MAX`]
+/// characters, which validation checks (two names of up to 40 can exceed it).
+pub fn iam_role_name(project: &str, image: &str) -> String {
+    format!("{project}-{image}")
+}
+
+// A policy name is `<project>-<suffix>`: within IAM's quota for any valid project name, so
+// it needs no check of its own.
+const _: () = {
+    let mut i = 0;
+    while i < IAM_POLICY_SUFFIXES.len() {
+        assert!(MAX_NAME_LEN + 1 + IAM_POLICY_SUFFIXES[i].len() <= IAM_POLICY_NAME_MAX);
+        i += 1;
+    }
+};
 
 /// A valid identifier close to `s` (lowercased, `-`/space/`.` to `_`), if there is one.
 pub fn suggest_identifier(s: &str) -> Option<String> {
@@ -303,6 +359,16 @@ mod tests {
                 && !is_instance_type("t3")
         );
         assert!(is_env_name("RACK_ENV") && !is_env_name("RACK-ENV") && !is_env_name("1X"));
+    }
+
+    #[test]
+    fn derived_names() {
+        assert_eq!(logical_id("web"), "Web");
+        assert_eq!(logical_id("web_api_2"), "WebApi2");
+        assert_eq!(logical_id("web_1"), logical_id("web1"));
+        assert!(reserved_image_name("common").is_some() && reserved_image_name("web").is_none());
+        let longest = "a".repeat(MAX_NAME_LEN);
+        assert!(iam_role_name(&longest, &longest).len() > IAM_ROLE_NAME_MAX);
     }
 
     #[test]
