@@ -51,6 +51,9 @@ pub enum FileKind {
     CheffileLock,
     /// A cookbook's `README.md` (read, not parsed).
     Readme,
+    /// A node file (`nodes/*.json` outside cookbooks): read, not parsed. Only the include-all
+    /// migration looks at it (a recipe a node's run list names is not deleted).
+    Node,
     /// Any other Ruby file (specs, tests, Berksfile, …): parsed for syntax errors only.
     Other,
 }
@@ -66,6 +69,7 @@ impl FileKind {
                 | FileKind::CheffileLock
                 | FileKind::Template
                 | FileKind::Readme
+                | FileKind::Node
         )
     }
 }
@@ -715,6 +719,8 @@ fn classify(display: &str, cookbook_dirs: &FxHashMap<&str, usize>) -> Place {
             ("templates", _, _) if name.ends_with(".erb") => FileKind::Template,
             _ => FileKind::Other,
         }
+    } else if name.ends_with(".json") && split_parent(split_parent(&rel).0).1 == "nodes" {
+        FileKind::Node
     } else if split_parent(&rel).0.split('/').any(|p| p == "roles")
         && (ruby || name.ends_with(".json"))
     {
@@ -845,7 +851,7 @@ impl SourceFile {
                 json_facts(&text, kind)
             }
             FileKind::BerksLock | FileKind::CheffileLock => lock_text_facts(&text),
-            FileKind::Readme => Facts::default(),
+            FileKind::Readme | FileKind::Node => Facts::default(),
             _ => ruby::extract(text.as_bytes(), &text),
         };
         self.text = text;
@@ -1078,6 +1084,8 @@ mod tests {
                 (["templates", ..], _) if name.ends_with(".erb") => FileKind::Template,
                 _ => FileKind::Other,
             }
+        } else if name.ends_with(".json") && parts.len() >= 2 && parts[parts.len() - 2] == "nodes" {
+            FileKind::Node
         } else if parts.iter().rev().skip(1).any(|p| *p == "roles")
             && (ruby || name.ends_with(".json"))
         {
@@ -1129,6 +1137,9 @@ mod tests {
             "policyfiles",
             "spec",
             "roles/x",
+            "nodes",
+            "a/nodes",
+            "nodes/x",
         ];
         for cookbook in [None, Some("cb")] {
             let index: FxHashMap<&str, usize> = cookbook.into_iter().map(|c| (c, 0)).collect();
