@@ -147,7 +147,10 @@ pub(crate) fn migrate(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
         let mut file_edits = Vec::new();
         for list in &lists.lists {
             let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
-            let mut changed = false;
+            // The recipes the rewrite put in: a later entry naming one of them is now a
+            // duplicate, which Chef skips; it is removed.
+            let mut inserted: BTreeSet<(String, String)> = BTreeSet::new();
+            let mut list_edits: Vec<Edit> = Vec::new();
             for (i, entry) in list.entries.iter().enumerate() {
                 let Some(value) = &entry.value else { continue };
                 let run_list::Item::Recipe {
@@ -161,6 +164,10 @@ pub(crate) fn migrate(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
                 };
                 let key = (c, r);
                 if key != me {
+                    if inserted.contains(&key) && !version && entry.quote != Some('?') {
+                        let range = list.removal(i);
+                        list_edits.push(Edit::replace(&file.path, range.start, range.end, ""));
+                    }
                     seen.insert(key);
                     continue;
                 }
@@ -173,6 +180,9 @@ pub(crate) fn migrate(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
                 let fresh: Vec<String> = targets
                     .iter()
                     .filter(|t| seen.insert(t.key.clone()))
+                    .inspect(|t| {
+                        inserted.insert(t.key.clone());
+                    })
                     .map(|t| {
                         let v = if wrapped {
                             format!("recipe[{}]", t.written)
@@ -188,10 +198,36 @@ pub(crate) fn migrate(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
                     let separator = list.separator(&file.text, entry);
                     (entry.range.clone(), fresh.join(&separator))
                 };
-                file_edits.push(Edit::replace(&file.path, range.start, range.end, text));
-                changed = true;
+                list_edits.push(Edit::replace(&file.path, range.start, range.end, text));
             }
-            lists_changed += usize::from(changed);
+            // What the rewrite leaves out depends on the whole list: one edit over all of it,
+            // so that another fix of the same list (another recipe it names) overlaps and
+            // waits for the next pass instead of working from the old list.
+            let (Some(first), Some(last)) = (list.entries.first(), list.entries.last()) else {
+                continue;
+            };
+            if list_edits.is_empty() {
+                continue;
+            }
+            let span = first.range.start..last.range.end;
+            let shifted: Vec<Edit> = list_edits
+                .iter()
+                .filter_map(|e| match e {
+                    Edit::Replace {
+                        start, end, text, ..
+                    } => Some(Edit::replace(
+                        &file.path,
+                        start - span.start,
+                        end - span.start,
+                        text.clone(),
+                    )),
+                    _ => None,
+                })
+                .collect();
+            let refs: Vec<&Edit> = shifted.iter().collect();
+            let text = apply_replacements(&file.text[span.clone()], &refs)?;
+            file_edits.push(Edit::replace(&file.path, span.start, span.end, text));
+            lists_changed += 1;
         }
         if file_edits.is_empty() {
             continue;
