@@ -22,7 +22,11 @@ fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
         if path.is_dir() {
             collect(root, &path, out);
         } else {
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(rel, std::fs::read_to_string(&path).unwrap());
         }
     }
@@ -205,7 +209,10 @@ fn the_recipe_stays_while_anything_else_names_it() {
             "include_recipe \"cb::#{node['x']}\"\npackage 'c'\n",
         )],
         &[("roles/dynamic.rb", "name 'd'\nrun_list ROLES['cb']\n")],
-        &[("roles/versioned.json", r#"{"run_list": ["recipe[cb@1.0.0]"]}"#)],
+        &[(
+            "roles/versioned.json",
+            r#"{"run_list": ["recipe[cb@1.0.0]"]}"#,
+        )],
     ];
     for extra in cases {
         let (got, kept) = migrated(extra);
@@ -232,7 +239,10 @@ fn entries_already_run_are_not_repeated() {
         read(role.0),
         "{\"run_list\": [\"cb::b\", \"recipe[cb::a]\", \"role[x]\"]}\n"
     );
-    assert_eq!(read(policy.0), "name 'p'\nrun_list [\n  'cb::a',\n  'cb::b'\n]\n");
+    assert_eq!(
+        read(policy.0),
+        "name 'p'\nrun_list [\n  'cb::a',\n  'cb::b'\n]\n"
+    );
     assert!(!dir.path().join(DEFAULT.0).exists());
 }
 
@@ -240,7 +250,10 @@ fn entries_already_run_are_not_repeated() {
 fn no_fix_without_a_run_list_or_for_recipes_that_do_more() {
     for (recipe, extra) in [
         // No role or Policyfile names it.
-        (DEFAULT.1, ("roles/r.rb", "name 'r'\nrun_list 'recipe[cb::a]'\n")),
+        (
+            DEFAULT.1,
+            ("roles/r.rb", "name 'r'\nrun_list 'recipe[cb::a]'\n"),
+        ),
         // Conditional, looped, computed and rescued includes.
         (
             "include_recipe 'cb::a' if platform?('ubuntu')\ninclude_recipe 'cb::b'\n",
@@ -276,4 +289,218 @@ fn later_duplicates_of_the_expansion_go() {
         std::fs::read_to_string(dir.path().join(policy.0)).unwrap(),
         "name 'p'\nrun_list 'cb::a', 'cb::b', 'x::y', 'cb::a@1.0.0'\n"
     );
+}
+
+fn copy_tree(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let kind = entry.file_type().unwrap();
+        let to = dst.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &to);
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+fn bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The migration on copies of the corpus's chef-repo rows (`target/corpus`, see
+/// `scripts/corpus`): counts, and every changed file still parses. Run with
+/// `cargo test --test lint_migration -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs the extracted corpus"]
+fn corpus_chef_repos() {
+    let root = support::root();
+    let manifest = std::fs::read_to_string(root.join("tests/corpus/manifest.tsv"))
+        .or_else(|_| std::fs::read_to_string("/work/shared/corpus/manifest.tsv"))
+        .expect("the corpus manifest");
+    let ruby = support::validator("ruby");
+    let (mut fixes, mut deleted, mut roles, mut bad) = (0, 0, 0, 0);
+    for line in manifest.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.get(5) != Some(&"chef-repo") {
+            continue;
+        }
+        let src = root.join("target/corpus").join(cols[0]);
+        assert!(src.is_dir(), "{} is not extracted", src.display());
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&src, dir.path());
+        let before = bytes(dir.path());
+        let applied = support::apply_rule_fixes(dir.path(), "INC001", true)
+            + support::apply_rule_fixes(dir.path(), "INC002", true);
+        let after = bytes(dir.path());
+        let gone: Vec<&String> = before.keys().filter(|p| !after.contains_key(*p)).collect();
+        let changed: Vec<&String> = after
+            .iter()
+            .filter(|(p, t)| before.get(*p) != Some(t))
+            .map(|(p, _)| p)
+            .collect();
+        for path in &changed {
+            let full = dir.path().join(path);
+            let ok = if path.ends_with(".rb") {
+                let text = &after[*path];
+                ruby_prism::parse(text).errors().next().is_none()
+                    && ruby.as_ref().is_none_or(|ruby| {
+                        std::process::Command::new(ruby)
+                            .arg("-c")
+                            .arg(&full)
+                            .output()
+                            .unwrap()
+                            .status
+                            .success()
+                    })
+            } else {
+                serde_json::from_slice::<serde_json::Value>(&after[*path]).is_ok()
+            };
+            if !ok {
+                eprintln!("  does not parse: {}/{path}", cols[0]);
+                bad += 1;
+            }
+        }
+        eprintln!(
+            "{}: {applied} recipes migrated, {} deleted, {} run-list files changed: {:?} {:?}",
+            cols[0],
+            gone.len(),
+            changed.len(),
+            gone,
+            changed
+        );
+        fixes += applied;
+        deleted += gone.len();
+        roles += changed.len();
+    }
+    eprintln!("total: {fixes} migrated, {deleted} deleted, {roles} run-list files changed, {bad} do not parse");
+    assert_eq!(bad, 0);
+}
+
+/// The run-list reader and writer on every role and Policyfile of the corpus: each recipe
+/// entry is replaced by two entries written like it, and a second entry is removed; every
+/// result must still parse (prism and `ruby -c`, or JSON). Run with `--ignored --nocapture`.
+#[test]
+#[ignore = "needs the extracted corpus"]
+fn corpus_run_lists_rewrite_cleanly() {
+    use stackchef::lint::fix::run_list;
+    use stackchef::lint::fix::{apply_replacements, Edit};
+    let corpus = support::root().join("target/corpus");
+    let repo = stackchef::lint::Repo::load(&[corpus]).unwrap();
+    let ruby = support::validator("ruby");
+    let (mut files, mut incomplete, mut lists, mut edited, mut bad) = (0, 0, 0, 0, 0);
+    let tmp = tempfile::tempdir().unwrap();
+    for file in &repo.files {
+        use stackchef::lint::repo::FileKind;
+        let name = file.rel.rsplit('/').next().unwrap_or("");
+        let json = match file.kind {
+            FileKind::Role | FileKind::Policyfile => false,
+            FileKind::RoleJson => true,
+            FileKind::Other if name.starts_with("Policyfile") && name.ends_with(".rb") => false,
+            _ => continue,
+        };
+        files += 1;
+        let found = if json {
+            run_list::json_run_lists(&file.text)
+        } else {
+            run_list::ruby_run_lists(&file.text)
+        };
+        if !found.complete {
+            incomplete += 1;
+            eprintln!("  partly read: {}", file.path);
+        }
+        let mut edits = Vec::new();
+        for list in &found.lists {
+            lists += 1;
+            let recipes: Vec<usize> = (0..list.entries.len())
+                .filter(|&i| {
+                    let e = &list.entries[i];
+                    e.quote != Some('?')
+                        && e.value.as_deref().and_then(run_list::recipe_key).is_some()
+                })
+                .collect();
+            let Some(&first) = recipes.first() else {
+                continue;
+            };
+            let entry = &list.entries[first];
+            let two = ["recipe[x::a]", "recipe[x::b]"].map(|v| run_list::element(v, entry));
+            let sep = list.separator(&file.text, entry);
+            edits.push(Edit::replace(
+                &file.path,
+                entry.range.start,
+                entry.range.end,
+                two.join(&sep),
+            ));
+            if let Some(&second) = recipes.get(1) {
+                let range = list.removal(second);
+                if range.start >= entry.range.end {
+                    edits.push(Edit::replace(&file.path, range.start, range.end, ""));
+                }
+            }
+        }
+        if edits.is_empty() {
+            continue;
+        }
+        edited += 1;
+        let refs: Vec<&Edit> = edits.iter().collect();
+        let text = apply_replacements(&file.text, &refs).expect("edits apply");
+        let ok = if json {
+            serde_json::from_str::<serde_json::Value>(&text).is_ok()
+        } else {
+            let path = tmp.path().join("f.rb");
+            std::fs::write(&path, &text).unwrap();
+            ruby_prism::parse(text.as_bytes()).errors().next().is_none()
+                && ruby.as_ref().is_none_or(|r| {
+                    std::process::Command::new(r)
+                        .arg("-c")
+                        .arg(&path)
+                        .output()
+                        .unwrap()
+                        .status
+                        .success()
+                })
+        };
+        if !ok {
+            bad += 1;
+            eprintln!("  does not parse after the rewrite: {}\n{text}", file.path);
+        }
+    }
+    eprintln!("{files} role/Policyfile files, {incomplete} partly read, {lists} run lists, {edited} files rewritten, {bad} do not parse");
+    assert_eq!(bad, 0);
+}
+
+/// A cookbook's own Policyfile (its kitchen run list) is rewritten like the repo's.
+#[test]
+fn a_cookbooks_own_policyfile_is_a_run_list_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = (
+        "cookbooks/cb/Policyfile.rb",
+        "name 'cb'\ndefault_source :supermarket\nrun_list 'cb::default'\ncookbook 'cb', path: '.'\n",
+    );
+    write(dir.path(), &[CB, DEFAULT, A, B, policy]);
+    assert_eq!(support::apply_rule_fixes(dir.path(), "INC001", true), 1);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(policy.0)).unwrap(),
+        "name 'cb'\ndefault_source :supermarket\nrun_list 'cb::a', 'cb::b'\ncookbook 'cb', path: '.'\n"
+    );
+    assert!(!dir.path().join(DEFAULT.0).exists());
 }

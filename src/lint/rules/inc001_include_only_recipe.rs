@@ -128,6 +128,9 @@ pub(crate) fn migrate(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
         let json = match file.kind {
             FileKind::Role | FileKind::Policyfile => false,
             FileKind::RoleJson => true,
+            // A cookbook's own Policyfile (for its kitchen tests) is classified with the
+            // cookbook's other files, but its run list is one.
+            FileKind::Other if is_policyfile(file) => false,
             _ => continue,
         };
         if file.problem.is_some() || finder.find(file.text.as_bytes()).is_none() {
@@ -264,10 +267,10 @@ pub(crate) fn migrate(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
         }
         Some(reason) => title.push_str(&format!("; keep `{qualified}`: {reason}")),
     }
-    if rewritten
-        .iter()
-        .any(|(p, _)| ctx.file(p).is_some_and(|f| f.kind == FileKind::Policyfile))
-    {
+    if rewritten.iter().any(|(p, _)| {
+        ctx.file(p)
+            .is_some_and(|f| f.kind == FileKind::Policyfile || is_policyfile(f))
+    }) {
         title.push_str(" (run `chef install` to update the Policyfile locks)");
     }
     Some(Fix {
@@ -403,6 +406,12 @@ fn other_uses(
     out.sort();
     out.dedup();
     out
+}
+
+/// A `Policyfile.rb` (or `Policyfile.<name>.rb`) inside a cookbook.
+fn is_policyfile(file: &SourceFile) -> bool {
+    let name = file.rel.rsplit('/').next().unwrap_or("");
+    name.starts_with("Policyfile") && name.ends_with(".rb")
 }
 
 /// A spec or test file (ChefSpec converges a recipe by name).
