@@ -504,3 +504,38 @@ fn a_cookbooks_own_policyfile_is_a_run_list_too() {
     );
     assert!(!dir.path().join(DEFAULT.0).exists());
 }
+
+/// What each fix says it does (shown by `--diff` and the summary), and that it is unsafe.
+#[test]
+fn fix_titles_say_what_changes_and_what_stays() {
+    use stackchef::lint::fix::{Applicability, FixContext};
+    let dir = sample();
+    let options = stackchef::lint::Options::resolve(
+        &stackchef::lint::LintConfig::default(),
+        &["INC001".to_string(), "INC002".to_string()],
+        &[],
+        None,
+    )
+    .unwrap();
+    let outcome = stackchef::lint::lint_paths(&[dir.path().to_path_buf()], options).unwrap();
+    let ctx = FixContext::new(&outcome.repo);
+    let mut titles = String::new();
+    for d in &outcome.diagnostics {
+        let rule = stackchef::lint::find_rule(d.code.as_deref().unwrap()).unwrap();
+        let fixer = rule.fix.unwrap();
+        assert_eq!(fixer.applicability, Applicability::Unsafe);
+        let title = match (fixer.make)(&ctx, d) {
+            Some(fix) => {
+                assert_eq!(fix.applicability, Applicability::Unsafe);
+                fix.title
+            }
+            None => "(no fix)".to_string(),
+        };
+        titles.push_str(&format!(
+            "{} {}: {title}\n",
+            d.code.as_deref().unwrap(),
+            d.path
+        ));
+    }
+    insta::assert_snapshot!("include_all_migration_titles", titles);
+}
