@@ -210,6 +210,14 @@ fn the_recipe_stays_while_anything_else_names_it() {
         )],
         &[("roles/dynamic.rb", "name 'd'\nrun_list ROLES['cb']\n")],
         &[(
+            "cookbooks/cb/.kitchen.yml",
+            "suites:\n  - name: default\n    run_list:\n      - recipe[cb::default]\n",
+        )],
+        &[(
+            "Vagrantfile",
+            "Vagrant.configure('2') do |c|\n  c.vm.provision :chef_solo do |chef|\n    chef.add_recipe 'recipe[cb]'\n  end\nend\n",
+        )],
+        &[(
             "roles/versioned.json",
             r#"{"run_list": ["recipe[cb@1.0.0]"]}"#,
         )],

@@ -161,6 +161,9 @@ pub struct Repo {
     /// Lock files and Policyfiles: (folder they govern, cookbooks they name).
     pub locks: Vec<(String, BTreeSet<String>)>,
     pub walk_errors: Vec<WalkError>,
+    /// The lint roots: (display path of the root, path on disk). Empty for a model built in
+    /// memory.
+    pub roots: Vec<(String, PathBuf)>,
 }
 
 impl Drop for Repo {
@@ -331,6 +334,11 @@ impl Repo {
 
         let mut repo = Repo::with_files(files, walk_errors);
         repo.index(&dirs);
+        let cwd = std::env::current_dir().unwrap_or_default();
+        repo.roots = roots
+            .iter()
+            .map(|r| (display_base(r, &cwd), r.clone()))
+            .collect();
         Ok(repo)
     }
 
@@ -342,7 +350,30 @@ impl Repo {
             by_name: FxHashMap::default(),
             locks: Vec::new(),
             walk_errors,
+            roots: Vec::new(),
         }
+    }
+
+    /// Where a display path (a file's, a cookbook's folder) is on disk: below the lint root
+    /// it was found under. `None` for a model built in memory, or a path that is not there.
+    pub fn on_disk(&self, display: &str) -> Option<PathBuf> {
+        self.roots.iter().find_map(|(base, root)| {
+            let rest = if base.is_empty() {
+                Some(display)
+            } else if display == base {
+                Some("")
+            } else {
+                display
+                    .strip_prefix(base.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+            }?;
+            let path = if rest.is_empty() {
+                root.clone()
+            } else {
+                root.join(rest)
+            };
+            path.exists().then_some(path)
+        })
     }
 
     fn index(&mut self, dirs: &[String]) {

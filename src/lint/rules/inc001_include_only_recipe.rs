@@ -403,8 +403,55 @@ fn other_uses(
             out.push(format!("`{}` names it", file.path));
         }
     }
+    out.extend(configs_naming(repo, recipe, cb, name));
     out.sort();
     out.dedup();
+    out
+}
+
+/// Files the walk does not read that name recipes in run lists: Test Kitchen's configurations
+/// and a Vagrantfile (`chef.add_recipe`), in the cookbook's folder and at each lint root.
+const RUN_LIST_CONFIGS: &[&str] = &[
+    ".kitchen.yml",
+    "kitchen.yml",
+    ".kitchen.dokken.yml",
+    "kitchen.dokken.yml",
+    ".kitchen.local.yml",
+    "kitchen.local.yml",
+    ".kitchen.vagrant.yml",
+    "kitchen.vagrant.yml",
+    "Vagrantfile",
+];
+
+/// The [`RUN_LIST_CONFIGS`] that name recipe `cb::name` (read from disk, only when a fix is
+/// made).
+fn configs_naming(repo: &Repo, recipe: &SourceFile, cb: &str, name: &str) -> Vec<String> {
+    let qualified = recipe_name(cb, name);
+    let wrapped = format!("recipe[{cb}]");
+    let mut dirs: Vec<(String, std::path::PathBuf)> = Vec::new();
+    if let Some(dir) = repo
+        .cookbook_of(recipe)
+        .and_then(|c| Some((c.dir.clone(), repo.on_disk(&c.dir)?)))
+    {
+        dirs.push(dir);
+    }
+    dirs.extend(repo.roots.iter().cloned());
+    let mut out = Vec::new();
+    for (display, dir) in dirs {
+        for config in RUN_LIST_CONFIGS {
+            let Ok(text) = std::fs::read_to_string(dir.join(config)) else {
+                continue;
+            };
+            if names(&text, &qualified) || (name == "default" && names(&text, &wrapped)) {
+                let shown = if display.is_empty() {
+                    config.to_string()
+                } else {
+                    format!("{display}/{config}")
+                };
+                out.push(format!("`{shown}` names it"));
+            }
+        }
+    }
     out
 }
 
