@@ -51,6 +51,9 @@ pub enum FileKind {
     CheffileLock,
     /// A cookbook's `README.md` (read, not parsed).
     Readme,
+    /// A node file (`nodes/*.json` outside cookbooks): read, not parsed. Only the include-all
+    /// migration looks at it (a recipe a node's run list names is not deleted).
+    Node,
     /// Any other Ruby file (specs, tests, Berksfile, …): parsed for syntax errors only.
     Other,
 }
@@ -66,6 +69,7 @@ impl FileKind {
                 | FileKind::CheffileLock
                 | FileKind::Template
                 | FileKind::Readme
+                | FileKind::Node
         )
     }
 }
@@ -157,6 +161,9 @@ pub struct Repo {
     /// Lock files and Policyfiles: (folder they govern, cookbooks they name).
     pub locks: Vec<(String, BTreeSet<String>)>,
     pub walk_errors: Vec<WalkError>,
+    /// The lint roots: (display path of the root, path on disk). Empty for a model built in
+    /// memory.
+    pub roots: Vec<(String, PathBuf)>,
 }
 
 impl Drop for Repo {
@@ -327,6 +334,11 @@ impl Repo {
 
         let mut repo = Repo::with_files(files, walk_errors);
         repo.index(&dirs);
+        let cwd = std::env::current_dir().unwrap_or_default();
+        repo.roots = roots
+            .iter()
+            .map(|r| (display_base(r, &cwd), r.clone()))
+            .collect();
         Ok(repo)
     }
 
@@ -338,7 +350,30 @@ impl Repo {
             by_name: FxHashMap::default(),
             locks: Vec::new(),
             walk_errors,
+            roots: Vec::new(),
         }
+    }
+
+    /// Where a display path (a file's, a cookbook's folder) is on disk: below the lint root
+    /// it was found under. `None` for a model built in memory, or a path that is not there.
+    pub fn on_disk(&self, display: &str) -> Option<PathBuf> {
+        self.roots.iter().find_map(|(base, root)| {
+            let rest = if base.is_empty() {
+                Some(display)
+            } else if display == base {
+                Some("")
+            } else {
+                display
+                    .strip_prefix(base.as_str())
+                    .and_then(|r| r.strip_prefix('/'))
+            }?;
+            let path = if rest.is_empty() {
+                root.clone()
+            } else {
+                root.join(rest)
+            };
+            path.exists().then_some(path)
+        })
     }
 
     fn index(&mut self, dirs: &[String]) {
@@ -715,6 +750,8 @@ fn classify(display: &str, cookbook_dirs: &FxHashMap<&str, usize>) -> Place {
             ("templates", _, _) if name.ends_with(".erb") => FileKind::Template,
             _ => FileKind::Other,
         }
+    } else if name.ends_with(".json") && split_parent(split_parent(&rel).0).1 == "nodes" {
+        FileKind::Node
     } else if split_parent(&rel).0.split('/').any(|p| p == "roles")
         && (ruby || name.ends_with(".json"))
     {
@@ -845,7 +882,7 @@ impl SourceFile {
                 json_facts(&text, kind)
             }
             FileKind::BerksLock | FileKind::CheffileLock => lock_text_facts(&text),
-            FileKind::Readme => Facts::default(),
+            FileKind::Readme | FileKind::Node => Facts::default(),
             _ => ruby::extract(text.as_bytes(), &text),
         };
         self.text = text;
@@ -1078,6 +1115,8 @@ mod tests {
                 (["templates", ..], _) if name.ends_with(".erb") => FileKind::Template,
                 _ => FileKind::Other,
             }
+        } else if name.ends_with(".json") && parts.len() >= 2 && parts[parts.len() - 2] == "nodes" {
+            FileKind::Node
         } else if parts.iter().rev().skip(1).any(|p| *p == "roles")
             && (ruby || name.ends_with(".json"))
         {
@@ -1129,6 +1168,9 @@ mod tests {
             "policyfiles",
             "spec",
             "roles/x",
+            "nodes",
+            "a/nodes",
+            "nodes/x",
         ];
         for cookbook in [None, Some("cb")] {
             let index: FxHashMap<&str, usize> = cookbook.into_iter().map(|c| (c, 0)).collect();

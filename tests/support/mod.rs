@@ -120,6 +120,17 @@ pub fn lint_one_rule(dir: &Path, code: &str) -> Vec<stackchef::diag::Diagnostic>
         .diagnostics
 }
 
+/// Where a display path of a lint of `dir` is on disk: display paths are relative to the
+/// current directory when `dir` is below it, else to `dir` (a temporary copy is elsewhere).
+fn on_disk(dir: &Path, display: &str) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap();
+    if dir.is_absolute() && !dir.starts_with(&cwd) {
+        dir.join(display)
+    } else {
+        PathBuf::from(display)
+    }
+}
+
 /// A test-only stand-in for the fix engine, to test one rule's fixer on its own: lint `dir`
 /// (a temporary copy) with rule `code`, apply every fix of that rule whose applicability is
 /// allowed (overlapping ones wait for the next pass), write the files, and repeat until
@@ -175,7 +186,7 @@ pub fn apply_rule_fixes(dir: &Path, code: &str, allow_unsafe: bool) -> usize {
         paths.dedup();
         for path in paths {
             let edits: Vec<&Edit> = taken.iter().filter(|e| e.path() == path).collect();
-            let target = PathBuf::from(path);
+            let target = on_disk(dir, path);
             match edits[0] {
                 Edit::Create { text, .. } => {
                     if let Some(parent) = target.parent() {

@@ -6,6 +6,8 @@
 //! [`Edit`]s on the text as it was linted; a multi-file fix (the include-all migration, the LWRP
 //! merge) is applied whole or not at all.
 
+pub mod run_list;
+
 use crate::diag::{Diagnostic, Location, SourceIndex};
 
 use super::repo::{Repo, SourceFile};

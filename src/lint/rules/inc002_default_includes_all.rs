@@ -27,7 +27,7 @@ declare_rule! {
     /// Give each feature a custom resource (`app_install`, `app_service`) and let the
     /// recipe that needs it call it with explicit properties; keep `default` for what every
     /// user of the cookbook needs, or leave it empty in a library cookbook.
-    RULE = "INC002", "default-includes-all", Warning, "A default recipe that includes (nearly) all recipes", check
+    RULE = "INC002", "default-includes-all", Warning, "A default recipe that includes (nearly) all recipes", check, fix = super::inc001_include_only_recipe::FIX
 }
 
 enum DefaultIncludesAll<'a> {

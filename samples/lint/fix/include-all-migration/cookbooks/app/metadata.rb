@@ -1,0 +1,12 @@
+name 'app'
+maintainer 'Shop Ops'
+maintainer_email 'ops@shop.example'
+license 'Apache-2.0'
+description 'The shop web application'
+version '1.2.0'
+chef_version '>= 16'
+supports 'ubuntu'
+source_url 'https://git.shop.example/chef/app'
+issues_url 'https://git.shop.example/chef/app/issues'
+
+depends 'base'

@@ -1,0 +1,3 @@
+service 'shop-app' do
+  action [:enable, :start]
+end

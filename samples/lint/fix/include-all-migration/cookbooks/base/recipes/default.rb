@@ -1,0 +1,2 @@
+include_recipe 'base::packages'
+include_recipe '::users'

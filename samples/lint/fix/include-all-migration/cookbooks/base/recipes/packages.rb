@@ -1,0 +1,1 @@
+package %w(curl git htop)

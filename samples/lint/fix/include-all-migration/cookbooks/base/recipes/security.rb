@@ -1,0 +1,5 @@
+include_recipe 'base::hardening'
+
+file '/etc/motd' do
+  content "Authorised use only\n"
+end

@@ -1,0 +1,4 @@
+user 'deploy' do
+  shell '/bin/bash'
+  manage_home true
+end
