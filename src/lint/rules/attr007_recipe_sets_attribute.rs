@@ -1,4 +1,8 @@
+use ruby_prism::Node;
+
+use crate::diag::Diagnostic;
 use crate::lint::facts::AttrPath;
+use crate::lint::fix::{prism, Applicability, Edit, Fix, FixContext, Fixer};
 
 use super::prelude::*;
 
@@ -30,8 +34,22 @@ declare_rule! {
     ///   variables(url: url)
     /// end
     /// ```
-    RULE = "ATTR007", "recipe-sets-attribute", Warning, "Node attributes set from a recipe", check
+    ///
+    /// ## Fix (unsafe)
+    /// Moves the recipe's top-level `node.<level>[…] = <literal>` lines to the cookbook's
+    /// `attributes/default.rb` as `<level>[…] = <literal>` (creating the file when missing).
+    /// Unsafe: attribute files are loaded for every recipe of the cookbook and before any
+    /// recipe, so the value is set earlier and on nodes that never ran this recipe. Writes in a
+    /// conditional or block, with computed keys or values, are left alone.
+    RULE = "ATTR007", "recipe-sets-attribute", Warning, "Node attributes set from a recipe", check,
+    fix = FIX
 }
+
+static FIX: Fixer = Fixer {
+    applicability: Applicability::Unsafe,
+    summary: "move literal attribute settings to attributes/default.rb",
+    make: fix,
+};
 
 struct RecipeSetsAttribute<'a> {
     level: &'a str,
@@ -66,4 +84,123 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             sink.report(file, write.span, v);
         }
     }
+}
+
+/// Precedence levels whose `node.<level>[…] = v` means the same as `<level>[…] = v` in an
+/// attributes file (`set`/`set_unless` are LEG001's).
+const MOVABLE_LEVELS: &[&[u8]] = &[
+    b"default",
+    b"default_unless",
+    b"force_default",
+    b"force_override",
+    b"normal",
+    b"normal_unless",
+    b"override",
+    b"override_unless",
+];
+
+/// A top-level statement `node.<level>['k']…['k'] = <literal>` on lines of its own: the
+/// lines' range in the recipe and their text as an attributes-file line (without `node.`).
+fn movable(text: &str, stmt: &Node<'_>) -> Option<(usize, usize, String)> {
+    let call = stmt.as_call_node()?;
+    if call.name().as_slice() != b"[]=" || call.block().is_some() || call.is_safe_navigation() {
+        return None;
+    }
+    let args = prism::arguments(&call);
+    let [key, value] = args.as_slice() else {
+        return None;
+    };
+    if prism::symbol_or_string(key).is_none() || !prism::is_literal(value) {
+        return None;
+    }
+    // Down the `['k']` chain to `node.<level>`.
+    let mut receiver = call.receiver()?;
+    let level = loop {
+        let c = receiver.as_call_node()?;
+        if c.block().is_some() || c.is_safe_navigation() {
+            return None;
+        }
+        let args = prism::arguments(&c);
+        match c.name().as_slice() {
+            b"[]" => {
+                if args.len() != 1 || prism::symbol_or_string(&args[0]).is_none() {
+                    return None;
+                }
+                receiver = c.receiver()?;
+            }
+            name if MOVABLE_LEVELS.contains(&name) && args.is_empty() => {
+                let node = c.receiver()?;
+                let node = prism::bare_call(&node)?;
+                if node.name().as_slice() != b"node" || node.arguments().is_some() {
+                    return None;
+                }
+                break c;
+            }
+            _ => return None,
+        }
+    };
+    let loc = stmt.location();
+    let (from, to) = prism::own_lines(text, loc.start() as usize, loc.end() as usize)?;
+    let level_start = level.message_loc()?.start() as usize;
+    let mut line = text[from..loc.start() as usize].to_string();
+    line.push_str(&text[level_start..to]);
+    if !line.ends_with('\n') {
+        line.push_str(prism::newline(text));
+    }
+    Some((from, to, line))
+}
+
+/// Move every movable attribute setting of the recipe (not only this finding's: they belong
+/// together, and one edit of the attributes file per recipe keeps the fixes from overlapping).
+fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
+    let file = ctx.file(&diag.path)?;
+    if file.kind != FileKind::Recipe || file.problem.is_some() {
+        return None;
+    }
+    let text = file.text.as_str();
+    let result = prism::parse(text)?;
+    let stmts = prism::statements(&result);
+    let at = prism::diag_offset(text, diag)?;
+    movable(text, &stmts[prism::statement_at(&stmts, at)?])?;
+    let moves: Vec<(usize, usize, String)> =
+        stmts.iter().filter_map(|s| movable(text, s)).collect();
+
+    // The attributes file beside the recipe's cookbook root, by display path.
+    let root = file.path.strip_suffix(file.rel.as_str())?;
+    let attributes = format!("{root}attributes/default.rb");
+    let nl = prism::newline(text);
+    let mut block = format!("{nl}# Moved from {} (ATTR007).{nl}", file.rel);
+    for (_, _, line) in &moves {
+        block.push_str(line);
+    }
+    let mut edits: Vec<Edit> = moves
+        .iter()
+        .map(|(from, to, _)| Edit::replace(&file.path, *from, *to, ""))
+        .collect();
+    match ctx.file(&attributes) {
+        Some(existing) => {
+            if existing.problem.is_some() || prism::parse(&existing.text).is_none() {
+                return None;
+            }
+            let end = existing.text.len();
+            if !existing.text.is_empty() && !existing.text.ends_with('\n') {
+                block.insert_str(0, nl);
+            }
+            edits.push(Edit::replace(&attributes, end, end, block));
+        }
+        None => edits.push(Edit::Create {
+            path: attributes,
+            text: block.trim_start().to_string(),
+        }),
+    }
+    Some(Fix {
+        title: format!(
+            "move {} attribute setting{} from {} to attributes/default.rb",
+            moves.len(),
+            if moves.len() == 1 { "" } else { "s" },
+            file.rel
+        ),
+        applicability: Applicability::Unsafe,
+        edits,
+    })
 }

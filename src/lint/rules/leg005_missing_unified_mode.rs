@@ -1,4 +1,6 @@
+use crate::diag::Diagnostic;
 use crate::lint::facts::Lit;
+use crate::lint::fix::{prism, Applicability, Edit, Fix, FixContext, Fixer};
 
 use super::prelude::*;
 
@@ -37,8 +39,19 @@ declare_rule! {
     ///   file new_resource.path
     /// end
     /// ```
-    RULE = "LEG005", "missing-unified-mode", Warning, "A custom resource without unified_mode true", check
+    ///
+    /// ## Fix (safe)
+    /// Adds `unified_mode true` after the `provides`/`resource_name` lines, or after the
+    /// file's leading comments when it has none.
+    RULE = "LEG005", "missing-unified-mode", Warning, "A custom resource without unified_mode true", check,
+    fix = FIX
 }
+
+static FIX: Fixer = Fixer {
+    applicability: Applicability::Safe,
+    summary: "add `unified_mode true` after `provides`",
+    make: fix,
+};
 
 struct MissingUnifiedMode<'a> {
     name: &'a str,
@@ -98,4 +111,56 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         let span = facts.stmts.first().map_or(START, |s| s.span);
         sink.report(file, span, MissingUnifiedMode { name: file.stem() });
     }
+}
+
+/// Insert `unified_mode true` after the run of `provides`/`resource_name` statements the file
+/// declares first, on its own line with their indentation; without them, after the leading
+/// comment block (licence header, magic comments) and its blank lines.
+fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
+    let file = ctx.file(&diag.path)?;
+    if file.kind != FileKind::Resource || file.partial {
+        return None;
+    }
+    let text = file.text.as_str();
+    let result = prism::parse(text)?;
+    let stmts = prism::statements(&result);
+    // `unified_mode` set anywhere (in a conditional, with a computed value) is a choice the
+    // file made: not ours to second-guess.
+    for stmt in &stmts {
+        if prism::calls_named(stmt, "unified_mode")? {
+            return None;
+        }
+    }
+    let nl = prism::newline(text);
+    let names = |n: &ruby_prism::Node<'_>| {
+        prism::bare_call(n).is_some_and(|c| {
+            c.block().is_none() && matches!(c.name().as_slice(), b"provides" | b"resource_name")
+        })
+    };
+    let anchor = stmts
+        .iter()
+        .position(names)
+        .map(|first| first + stmts[first..].iter().take_while(|n| names(n)).count() - 1);
+    let (at, insert) = match anchor {
+        Some(i) => {
+            let loc = stmts[i].location();
+            let (_, end) = prism::own_lines(text, loc.start() as usize, loc.end() as usize)?;
+            let indent = prism::indentation(text, loc.start() as usize);
+            let lead = if text[..end].ends_with('\n') { "" } else { nl };
+            (end, format!("{lead}{indent}unified_mode true{nl}"))
+        }
+        None => {
+            let mut at = prism::header_end(text);
+            while at < text.len() && prism::blank_line(text, at) {
+                at = prism::line_end(text, at);
+            }
+            let after = if at < text.len() { nl } else { "" };
+            (at, format!("unified_mode true{nl}{after}"))
+        }
+    };
+    Some(Fix {
+        title: "add `unified_mode true`".to_string(),
+        applicability: Applicability::Safe,
+        edits: vec![Edit::replace(&file.path, at, at, insert)],
+    })
 }

@@ -1,0 +1,3 @@
+name 'fix_leg005'
+version '1.0.0'
+chef_version '>= 15.3'

@@ -1,0 +1,1 @@
+property :owner, String, default: 'root'

@@ -1,0 +1,3 @@
+actions :create
+default_action :create
+attribute :path, kind_of: String

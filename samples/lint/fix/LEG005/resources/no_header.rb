@@ -1,0 +1,4 @@
+property :user, String
+action :run do
+  user new_resource.user
+end

@@ -1,0 +1,2 @@
+name 'fix_leg006'
+version '1.0.0'

@@ -1,0 +1,149 @@
+//! The fixers of the existing rules, each on its own fixture under `samples/lint/fix/<CODE>/`
+//! (a small repo): the fixed files (snapshot), the near-misses left alone (every file whose
+//! path contains `keep` must come out byte-identical), idempotence (a second pass applies
+//! nothing and the rule no longer reports the fixed files), and every changed `.rb` accepted by
+//! prism and `ruby -c`. Fixes are applied by the test stand-in loop
+//! (`support::apply_rule_fixes`) on a temporary copy.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Every file under `dir`: path relative to it (`/`-separated) → bytes.
+fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+                out.insert(rel.replace('\\', "/"), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// What changed between two trees, as text for a snapshot: each changed or created file whole,
+/// each deleted file named.
+fn changes(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> String {
+    let mut out = String::new();
+    for (path, text) in after {
+        let what = match before.get(path) {
+            Some(old) if old == text => continue,
+            Some(_) => "changed",
+            None => "created",
+        };
+        out.push_str(&format!("=== {path} ({what})\n"));
+        out.push_str(&String::from_utf8_lossy(text).replace('\r', "\\r"));
+        if !text.ends_with(b"\n") {
+            out.push_str("\n(no newline at end)\n");
+        }
+    }
+    for path in before.keys().filter(|p| !after.contains_key(*p)) {
+        out.push_str(&format!("=== {path} (deleted)\n"));
+    }
+    out
+}
+
+/// Every changed or created `.rb` parses with prism and passes `ruby -c` (when ruby is here).
+fn assert_valid_ruby(dir: &Path, before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) {
+    let ruby = support::validator("ruby");
+    for (path, text) in after {
+        if !path.ends_with(".rb") || before.get(path) == Some(text) {
+            continue;
+        }
+        let parsed = ruby_prism::parse(text);
+        if let Some(err) = parsed.errors().next() {
+            panic!(
+                "{path}: prism rejects the fixed file: {}\n{}",
+                String::from_utf8_lossy(err.message()),
+                String::from_utf8_lossy(text)
+            );
+        }
+        if let Some(ruby) = &ruby {
+            let out = std::process::Command::new(ruby)
+                .arg("-c")
+                .arg(dir.join(path))
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{path}: ruby -c rejects the fixed file: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+fn fixture(code: &str) -> PathBuf {
+    support::root().join("samples/lint/fix").join(code)
+}
+
+/// Fix the fixture of `code` on a temporary copy and check everything the module doc lists;
+/// returns the snapshot text of the changes.
+fn fix_fixture(code: &str, allow_unsafe: bool) -> String {
+    let tmp = support::copy_to_temp(&fixture(code));
+    let dir = tmp.path();
+    let before = read_tree(dir);
+    let flagged: Vec<String> = support::lint_one_rule(dir, code)
+        .into_iter()
+        .map(|d| d.path)
+        .collect();
+    assert!(!flagged.is_empty(), "{code}: the fixture has no finding");
+
+    let applied = support::apply_rule_fixes(dir, code, allow_unsafe);
+    assert!(applied > 0, "{code}: no fix applied");
+    let after = read_tree(dir);
+
+    // Near-misses come out untouched.
+    for (path, text) in &before {
+        if path.contains("keep") {
+            assert_eq!(
+                after.get(path),
+                Some(text),
+                "{code}: near-miss {path} was changed"
+            );
+        }
+    }
+    assert_valid_ruby(dir, &before, &after);
+
+    // Idempotence: nothing left to fix, and what was fixed is no longer reported.
+    assert_eq!(
+        support::apply_rule_fixes(dir, code, allow_unsafe),
+        0,
+        "{code}: a second pass applied fixes"
+    );
+    assert_eq!(read_tree(dir), after);
+    for d in support::lint_one_rule(dir, code) {
+        // Display paths are relative to the lint root here (it is outside the current folder).
+        let rel = d.path.replace('\\', "/");
+        assert!(
+            rel.contains("keep"),
+            "{code}: still reported after fixing: {rel}: {}",
+            d.message
+        );
+    }
+
+    // Without unsafe fixes allowed, an unsafe fixer changes nothing.
+    if !allow_unsafe {
+        return changes(&before, &after);
+    }
+    let tmp2 = support::copy_to_temp(&fixture(code));
+    assert_eq!(support::apply_rule_fixes(tmp2.path(), code, false), 0);
+    changes(&before, &after)
+}
+
+#[test]
+fn leg005_adds_unified_mode() {
+    insta::assert_snapshot!("leg005", fix_fixture("LEG005", false));
+}
+
+#[test]
+fn leg006_turns_resource_name_into_provides() {
+    insta::assert_snapshot!("leg006", fix_fixture("LEG006", false));
+}
