@@ -80,6 +80,32 @@ fn assert_valid_ruby(dir: &Path, before: &BTreeMap<String, Vec<u8>>, after: &BTr
     }
 }
 
+/// The findings of rule `code` under `dir` as (display path, message), each with whether its
+/// fixer offers a fix (of an allowed applicability).
+fn findings(dir: &Path, code: &str, allow_unsafe: bool) -> Vec<((String, String), bool)> {
+    use stackchef::lint::fix::{Applicability, FixContext};
+    let rule = stackchef::lint::find_rule(code).unwrap();
+    let fixer = rule.fix.expect("the rule declares a fixer");
+    let options = stackchef::lint::Options::resolve(
+        &stackchef::lint::LintConfig::default(),
+        &[code.to_string()],
+        &[],
+        None,
+    )
+    .unwrap();
+    let outcome = stackchef::lint::lint_paths(&[dir.to_path_buf()], options).unwrap();
+    let ctx = FixContext::new(&outcome.repo);
+    outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let fixable = (fixer.make)(&ctx, d)
+                .is_some_and(|f| allow_unsafe || f.applicability == Applicability::Safe);
+            ((d.path.clone(), d.message.clone()), fixable)
+        })
+        .collect()
+}
+
 fn fixture(code: &str) -> PathBuf {
     support::root().join("samples/lint/fix").join(code)
 }
@@ -95,6 +121,13 @@ fn fix_fixture(code: &str, allow_unsafe: bool) -> String {
         .map(|d| d.path)
         .collect();
     assert!(!flagged.is_empty(), "{code}: the fixture has no finding");
+
+    // What the fixer leaves alone, before fixing: after fixing, only these may remain.
+    let unfixable: Vec<(String, String)> = findings(dir, code, allow_unsafe)
+        .into_iter()
+        .filter(|(_, fixable)| !fixable)
+        .map(|(finding, _)| finding)
+        .collect();
 
     let applied = support::apply_rule_fixes(dir, code, allow_unsafe);
     assert!(applied > 0, "{code}: no fix applied");
@@ -119,13 +152,11 @@ fn fix_fixture(code: &str, allow_unsafe: bool) -> String {
         "{code}: a second pass applied fixes"
     );
     assert_eq!(read_tree(dir), after);
-    for d in support::lint_one_rule(dir, code) {
-        // Display paths are relative to the lint root here (it is outside the current folder).
-        let rel = d.path.replace('\\', "/");
+    let remaining = findings(dir, code, allow_unsafe);
+    for (finding, fixable) in &remaining {
         assert!(
-            rel.contains("keep"),
-            "{code}: still reported after fixing: {rel}: {}",
-            d.message
+            !fixable && unfixable.contains(finding),
+            "{code}: still reported after fixing: {finding:?}"
         );
     }
 
@@ -146,4 +177,9 @@ fn leg005_adds_unified_mode() {
 #[test]
 fn leg006_turns_resource_name_into_provides() {
     insta::assert_snapshot!("leg006", fix_fixture("LEG006", false));
+}
+
+#[test]
+fn attr007_moves_literal_settings_to_the_attributes_file() {
+    insta::assert_snapshot!("attr007", fix_fixture("ATTR007", true));
 }

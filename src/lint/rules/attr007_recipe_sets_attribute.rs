@@ -173,9 +173,24 @@ fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
     for (_, _, line) in &moves {
         block.push_str(line);
     }
-    let mut edits: Vec<Edit> = moves
-        .iter()
-        .map(|(from, to, _)| Edit::replace(&file.path, *from, *to, ""))
+    // Lines removed together form runs; a run that leaves two blank lines (or a blank line at
+    // the top of the file) behind takes the blank line after it too.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &(from, to, _) in &moves {
+        match runs.last_mut() {
+            Some(run) if run.1 == from => run.1 = to,
+            _ => runs.push((from, to)),
+        }
+    }
+    let mut edits: Vec<Edit> = runs
+        .into_iter()
+        .map(|(from, mut to)| {
+            let blank_before = from == 0 || prism::blank_line(text, prism::line_start(text, from - 1));
+            if blank_before && to < text.len() && prism::blank_line(text, to) {
+                to = prism::line_end(text, to);
+            }
+            Edit::replace(&file.path, from, to, "")
+        })
         .collect();
     match ctx.file(&attributes) {
         Some(existing) => {

@@ -1,0 +1,2 @@
+node.default['db']['client']['timeout'] = 30.5
+package 'postgresql-client'

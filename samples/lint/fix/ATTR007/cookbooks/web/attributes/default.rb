@@ -1,0 +1,2 @@
+default['web']['port'] = 80
+default['web']['user'] = 'www-data'

@@ -1,0 +1,21 @@
+#
+# Cookbook:: web
+# Recipe:: default
+#
+
+node.default['web']['worker_processes'] = 4
+node.override[:web][:gzip] = true # compress everything
+node.default['web']['modules'] = %w(ssl rewrite)
+node.default['web']['limits'] = {
+  'nofile' => 65_536,
+  'nproc' => nil,
+}
+
+# Computed: stays in the recipe.
+node.default['web']['url'] = "https://#{node['fqdn']}"
+
+if node['platform'] == 'ubuntu'
+  node.default['web']['service'] = 'nginx'
+end
+
+package 'nginx'
