@@ -183,3 +183,8 @@ fn leg006_turns_resource_name_into_provides() {
 fn attr007_moves_literal_settings_to_the_attributes_file() {
     insta::assert_snapshot!("attr007", fix_fixture("ATTR007", true));
 }
+
+#[test]
+fn leg004_merges_the_lwrp_into_a_custom_resource() {
+    insta::assert_snapshot!("leg004", fix_fixture("LEG004", true));
+}

@@ -192,6 +192,40 @@ fn literal_within(node: &Node<'_>, depth: u32) -> bool {
         || node.as_nil_node().is_some()
 }
 
+/// Where `unified_mode true` goes in a custom resource, and the text to insert: after the run
+/// of `provides`/`resource_name` statements the file declares first, on its own line with
+/// their indentation; without them, after the leading comment block (licence header, magic
+/// comments) and its blank lines. `None` when that line holds other code too.
+pub fn unified_mode_insertion(text: &str, stmts: &[Node<'_>]) -> Option<(usize, String)> {
+    let nl = newline(text);
+    let names = |n: &Node<'_>| {
+        bare_call(n).is_some_and(|c| {
+            c.block().is_none() && matches!(c.name().as_slice(), b"provides" | b"resource_name")
+        })
+    };
+    let anchor = stmts
+        .iter()
+        .position(names)
+        .map(|first| first + stmts[first..].iter().take_while(|n| names(n)).count() - 1);
+    Some(match anchor {
+        Some(i) => {
+            let loc = stmts[i].location();
+            let (_, end) = own_lines(text, loc.start() as usize, loc.end() as usize)?;
+            let indent = indentation(text, loc.start() as usize);
+            let lead = if text[..end].ends_with('\n') { "" } else { nl };
+            (end, format!("{lead}{indent}unified_mode true{nl}"))
+        }
+        None => {
+            let mut at = header_end(text);
+            while at < text.len() && blank_line(text, at) {
+                at = line_end(text, at);
+            }
+            let after = if at < text.len() { nl } else { "" };
+            (at, format!("unified_mode true{nl}{after}"))
+        }
+    })
+}
+
 /// How deep [`walk`] descends: far beyond real cookbook code, far inside any thread's stack.
 const WALK_DEPTH: u32 = 200;
 

@@ -131,33 +131,7 @@ fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
             return None;
         }
     }
-    let nl = prism::newline(text);
-    let names = |n: &ruby_prism::Node<'_>| {
-        prism::bare_call(n).is_some_and(|c| {
-            c.block().is_none() && matches!(c.name().as_slice(), b"provides" | b"resource_name")
-        })
-    };
-    let anchor = stmts
-        .iter()
-        .position(names)
-        .map(|first| first + stmts[first..].iter().take_while(|n| names(n)).count() - 1);
-    let (at, insert) = match anchor {
-        Some(i) => {
-            let loc = stmts[i].location();
-            let (_, end) = prism::own_lines(text, loc.start() as usize, loc.end() as usize)?;
-            let indent = prism::indentation(text, loc.start() as usize);
-            let lead = if text[..end].ends_with('\n') { "" } else { nl };
-            (end, format!("{lead}{indent}unified_mode true{nl}"))
-        }
-        None => {
-            let mut at = prism::header_end(text);
-            while at < text.len() && prism::blank_line(text, at) {
-                at = prism::line_end(text, at);
-            }
-            let after = if at < text.len() { nl } else { "" };
-            (at, format!("unified_mode true{nl}{after}"))
-        }
-    };
+    let (at, insert) = prism::unified_mode_insertion(text, &stmts)?;
     Some(Fix {
         title: "add `unified_mode true`".to_string(),
         applicability: Applicability::Safe,

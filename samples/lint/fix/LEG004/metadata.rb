@@ -1,0 +1,2 @@
+name 'fix_leg004'
+version '1.0.0'

@@ -1,0 +1,3 @@
+action :create do
+  file new_resource.path
+end

@@ -1,0 +1,3 @@
+action :create do
+  log 'no resource file'
+end

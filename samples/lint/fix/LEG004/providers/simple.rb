@@ -1,0 +1,3 @@
+action :run do
+  execute new_resource.command
+end

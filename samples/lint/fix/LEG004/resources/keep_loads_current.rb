@@ -1,0 +1,2 @@
+actions :create
+attribute :path, kind_of: String

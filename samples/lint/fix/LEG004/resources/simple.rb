@@ -1,0 +1,3 @@
+actions :run
+default_action :run
+attribute :command, kind_of: String
