@@ -188,3 +188,8 @@ fn attr007_moves_literal_settings_to_the_attributes_file() {
 fn leg004_merges_the_lwrp_into_a_custom_resource() {
     insta::assert_snapshot!("leg004", fix_fixture("LEG004", true));
 }
+
+#[test]
+fn leg003_turns_a_definition_into_a_custom_resource() {
+    insta::assert_snapshot!("leg003", fix_fixture("LEG003", true));
+}

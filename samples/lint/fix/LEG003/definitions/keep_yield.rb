@@ -1,0 +1,3 @@
+define :keep_yield do
+  yield if block_given?
+end

@@ -1,0 +1,3 @@
+define :app_log do
+  directory "/var/log/#{params[:name]}"
+end

@@ -1,0 +1,2 @@
+name 'fix_leg003'
+version '1.0.0'
