@@ -193,3 +193,105 @@ fn leg004_merges_the_lwrp_into_a_custom_resource() {
 fn leg003_turns_a_definition_into_a_custom_resource() {
     insta::assert_snapshot!("leg003", fix_fixture("LEG003", true));
 }
+
+/// Copy a folder, skipping symbolic links (corpus rows may link outside themselves).
+fn copy_plain(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let kind = entry.file_type().unwrap();
+        let to = dst.join(entry.file_name());
+        if kind.is_dir() {
+            copy_plain(&entry.path(), &to);
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+/// Every fixer with unsafe fixes on a copy of each legacy and chef-repo row of the corpus
+/// (`target/corpus/`, rows from the manifest in `STACKCHEF_CORPUS_MANIFEST`, default
+/// `../shared/corpus/manifest.tsv`): every changed `.rb` must pass prism and `ruby -c`, and what
+/// the rules still report must have had no fix. Prints the counts. Not run by default: the
+/// corpus is not in the repository (`cargo test --test lint_fixers corpus -- --ignored`).
+#[test]
+#[ignore]
+fn corpus_fixes_parse() {
+    let manifest = std::env::var("STACKCHEF_CORPUS_MANIFEST").map_or_else(
+        |_| support::root().join("../shared/corpus/manifest.tsv"),
+        PathBuf::from,
+    );
+    let manifest = std::fs::read_to_string(&manifest).expect("the corpus manifest");
+    let mut lines = manifest.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (folder, kind) = (col("folder"), col("kind"));
+    let codes = ["LEG005", "LEG006", "LEG004", "LEG003", "ATTR007"];
+    let ruby = support::validator("ruby");
+    let (mut fixes, mut changed, mut ruby_failures) = (BTreeMap::new(), 0, Vec::new());
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let cells: Vec<&str> = line.split('\t').collect();
+        if !matches!(cells[kind], "legacy" | "chef-repo") {
+            continue;
+        }
+        let row = support::root().join("target/corpus").join(cells[folder]);
+        if !row.is_dir() {
+            eprintln!("SKIPPED: corpus row {} is not extracted", cells[folder]);
+            continue;
+        }
+        // STACKCHEF_FIXED_OUT=dir keeps the fixed copies there, to read.
+        let tmp = match std::env::var_os("STACKCHEF_FIXED_OUT") {
+            Some(out) => tempfile::Builder::new()
+                .prefix(cells[folder])
+                .keep(true)
+                .tempdir_in(out)
+                .unwrap(),
+            None => tempfile::tempdir().unwrap(),
+        };
+        copy_plain(&row, tmp.path());
+        let before = read_tree(tmp.path());
+        let mut unfixable = Vec::new();
+        for code in codes {
+            unfixable.extend(
+                findings(tmp.path(), code, true)
+                    .into_iter()
+                    .filter(|(_, fixable)| !fixable)
+                    .map(|(finding, _)| finding),
+            );
+            *fixes.entry(code).or_insert(0) += support::apply_rule_fixes(tmp.path(), code, true);
+        }
+        let after = read_tree(tmp.path());
+        for (path, text) in &after {
+            if !path.ends_with(".rb") || before.get(path) == Some(text) {
+                continue;
+            }
+            changed += 1;
+            let prism_ok = ruby_prism::parse(text).errors().next().is_none();
+            let ruby_ok = ruby.as_ref().is_none_or(|ruby| {
+                std::process::Command::new(ruby)
+                    .arg("-c")
+                    .arg(tmp.path().join(path))
+                    .output()
+                    .unwrap()
+                    .status
+                    .success()
+            });
+            if !prism_ok || !ruby_ok {
+                ruby_failures.push(format!("{}/{path}", cells[folder]));
+            }
+        }
+        let deleted = before.keys().filter(|p| !after.contains_key(*p)).count();
+        changed += deleted;
+        for code in codes {
+            for (finding, _) in findings(tmp.path(), code, true) {
+                assert!(
+                    unfixable.contains(&finding),
+                    "{}: {code} still reported after fixing: {finding:?}",
+                    cells[folder]
+                );
+            }
+        }
+    }
+    eprintln!("fixes applied: {fixes:?}; files changed, created or deleted: {changed}; rejected by prism or ruby -c: {ruby_failures:?}");
+    assert!(ruby_failures.is_empty());
+}

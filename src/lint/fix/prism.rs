@@ -120,17 +120,13 @@ pub fn attached_comment_start(text: &str, at: usize) -> usize {
     start
 }
 
-/// End of the comment block a file starts with (a licence header, magic comments), past its
-/// last line; 0 when the file does not start with a comment. A UTF-8 byte-order mark counts
-/// as part of the header.
-pub fn header_end(text: &str) -> usize {
-    let mut at = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut end = at;
-    while at < text.len() && comment_line(text, at) {
-        at = line_end(text, at);
-        end = at;
+/// Where a file's text starts: past a UTF-8 byte-order mark.
+pub fn header_start(text: &str) -> usize {
+    if text.starts_with('\u{feff}') {
+        3
+    } else {
+        0
     }
-    end
 }
 
 /// A call without receiver (`provides :x`, `action :create do … end`).
@@ -194,8 +190,10 @@ fn literal_within(node: &Node<'_>, depth: u32) -> bool {
 
 /// Where `unified_mode true` goes in a custom resource, and the text to insert: after the run
 /// of `provides`/`resource_name` statements the file declares first, on its own line with
-/// their indentation; without them, after the leading comment block (licence header, magic
-/// comments) and its blank lines. `None` when that line holds other code too.
+/// their indentation; without them, before the first statement and the comment lines directly
+/// above it (so after the licence header, which a blank line separates; a header with no blank
+/// line before the first statement may hold magic comments, and stays first). `None` when the
+/// anchor line holds other code too.
 pub fn unified_mode_insertion(text: &str, stmts: &[Node<'_>]) -> Option<(usize, String)> {
     let nl = newline(text);
     let names = |n: &Node<'_>| {
@@ -216,10 +214,17 @@ pub fn unified_mode_insertion(text: &str, stmts: &[Node<'_>]) -> Option<(usize, 
             (end, format!("{lead}{indent}unified_mode true{nl}"))
         }
         None => {
-            let mut at = header_end(text);
-            while at < text.len() && blank_line(text, at) {
-                at = line_end(text, at);
-            }
+            // Before the first statement and the comment documenting it, unless that comment
+            // is the whole header (it may hold magic comments, which must stay first).
+            let first = stmts
+                .first()
+                .map_or(text.len(), |s| line_start(text, s.location().start() as usize));
+            let documented = attached_comment_start(text, first);
+            let at = if documented > header_start(text) {
+                documented
+            } else {
+                first
+            };
             let after = if at < text.len() { nl } else { "" };
             (at, format!("unified_mode true{nl}{after}"))
         }
@@ -275,9 +280,11 @@ pub fn calls_named(node: &Node<'_>, name: &str) -> Option<bool> {
     .then_some(found)
 }
 
-/// `text` with every line that has content prefixed by `indent`; `None` when the text holds a
-/// multi-line string or heredoc (re-indenting would change its value).
-pub fn indent_block(text: &str, node: &Node<'_>, indent: &str) -> Option<String> {
+/// The lines `from..to` of `text` (holding `node`) with every line that has content prefixed
+/// by `indent`; left as they are when `node` holds a multi-line string or heredoc (indenting
+/// would change its value; Ruby does not mind the indentation) or nests too deep to check.
+pub fn indent_lines(text: &str, from: usize, to: usize, node: &Node<'_>, indent: &str) -> String {
+    let lines = &text[from..to];
     let mut multiline_string = false;
     let ok = walk(node, &mut |n| {
         let loc = match n {
@@ -291,16 +298,16 @@ pub fn indent_block(text: &str, node: &Node<'_>, indent: &str) -> Option<String>
         multiline_string |= s.starts_with("<<") || s.contains('\n');
     });
     if !ok || multiline_string {
-        return None;
+        return lines.to_string();
     }
-    let mut out = String::with_capacity(text.len() + indent.len() * 8);
-    for line in text.split_inclusive('\n') {
+    let mut out = String::with_capacity(lines.len() + indent.len() * 8);
+    for line in lines.split_inclusive('\n') {
         if !line.trim().is_empty() {
             out.push_str(indent);
         }
         out.push_str(line);
     }
-    Some(out)
+    out
 }
 
 #[cfg(test)]
@@ -310,7 +317,6 @@ mod tests {
     #[test]
     fn lines_and_comments() {
         let text = "# a\n# b\n\n# doc\nx = 1 # c\n  y\n";
-        assert_eq!(header_end(text), 8);
         let x = text.find('x').unwrap();
         assert_eq!(attached_comment_start(text, line_start(text, x)), 9);
         assert_eq!(own_lines(text, x, x + 5), Some((15, 25)));
@@ -331,5 +337,12 @@ mod tests {
         let result = parse(&deep).unwrap();
         assert!(!walk(&statements(&result)[0], &mut |_| {}));
         assert!(!is_literal(&statements(&result)[0]));
+
+        let text = "def a\n  1\nend\ndef b\n  <<-EOS\nx\n  EOS\nend\n";
+        let result = parse(text).unwrap();
+        let stmts = statements(&result);
+        let b = text.find("def b").unwrap();
+        assert_eq!(indent_lines(text, 0, b, &stmts[0], "  "), "  def a\n    1\n  end\n");
+        assert_eq!(indent_lines(text, b, text.len(), &stmts[1], "  "), &text[b..]);
     }
 }

@@ -183,11 +183,23 @@ fn is_whyrun_true(stmt: &Node<'_>) -> bool {
     })
 }
 
-/// A statement with the comment lines directly above it, as whole lines.
-fn chunk<'t>(text: &'t str, stmt: &Node<'_>) -> Option<&'t str> {
+/// The range of a statement with the comment lines directly above it, as whole lines.
+fn chunk_range(text: &str, stmt: &Node<'_>) -> Option<(usize, usize)> {
     let loc = stmt.location();
     let (from, to) = prism::own_lines(text, loc.start() as usize, loc.end() as usize)?;
-    Some(&text[prism::attached_comment_start(text, from)..to])
+    Some((prism::attached_comment_start(text, from), to))
+}
+
+/// A statement with the comment lines directly above it, as whole lines.
+fn chunk<'t>(text: &'t str, stmt: &Node<'_>) -> Option<&'t str> {
+    let (from, to) = chunk_range(text, stmt)?;
+    Some(&text[from..to])
+}
+
+/// A statement for `action_class do … end`: with its comment, indented one level.
+fn helper(text: &str, stmt: &Node<'_>) -> Option<String> {
+    let (from, to) = chunk_range(text, stmt)?;
+    Some(prism::indent_lines(text, from, to, stmt, "  "))
 }
 
 /// The custom resource `resources/x.rb` becomes: the resource converted in place, with
@@ -243,7 +255,7 @@ fn merged(resource: &str, provider: &str) -> Option<String> {
             if def.receiver().is_some() || name == b"load_current_resource" || name == b"initialize" {
                 return None;
             }
-            helpers.push(prism::indent_block(chunk(provider, stmt)?, stmt, "  ")?);
+            helpers.push(helper(provider, stmt)?);
             continue;
         }
         let call = prism::bare_call(stmt)?;
@@ -261,7 +273,7 @@ fn merged(resource: &str, provider: &str) -> Option<String> {
             | b"attr_accessor" | b"attr_writer"
                 if call.block().is_none() =>
             {
-                helpers.push(prism::indent_block(chunk(provider, stmt)?, stmt, "  ")?);
+                helpers.push(helper(provider, stmt)?);
             }
             b"require" if args.len() == 1 && call.block().is_none() => {
                 requires.push_str(chunk(provider, stmt)?);

@@ -34,3 +34,11 @@ private
 def site_url
   URI::HTTP.build(host: new_resource.name, port: new_resource.port).to_s
 end
+
+# Heredoc content keeps its indentation (it is part of the value).
+def banner
+  <<-EOS
+# managed by Chef
+  keep: this indentation
+  EOS
+end
