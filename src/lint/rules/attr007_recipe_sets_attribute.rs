@@ -1,7 +1,7 @@
 use ruby_prism::Node;
 
 use crate::diag::Diagnostic;
-use crate::lint::facts::AttrPath;
+use crate::lint::facts::{AttrPath, Key};
 use crate::lint::fix::{prism, Applicability, Edit, Fix, FixContext, Fixer};
 
 use super::prelude::*;
@@ -40,7 +40,8 @@ declare_rule! {
     /// `attributes/default.rb` as `<level>[…] = <literal>` (creating the file when missing).
     /// Unsafe: attribute files are loaded for every recipe of the cookbook and before any
     /// recipe, so the value is set earlier and on nodes that never ran this recipe. Writes in a
-    /// conditional or block, with computed keys or values, are left alone.
+    /// conditional or block, with computed keys or values, or of an attribute another file
+    /// also sets (or a parent or child of it), are left alone.
     RULE = "ATTR007", "recipe-sets-attribute", Warning, "Node attributes set from a recipe", check,
     fix = FIX
 }
@@ -100,8 +101,9 @@ const MOVABLE_LEVELS: &[&[u8]] = &[
 ];
 
 /// A top-level statement `node.<level>['k']…['k'] = <literal>` on lines of its own: the
-/// lines' range in the recipe and their text as an attributes-file line (without `node.`).
-fn movable(text: &str, stmt: &Node<'_>) -> Option<(usize, usize, String)> {
+/// lines' range in the recipe, their text as an attributes-file line (without `node.`), and
+/// the attribute path.
+fn movable(text: &str, stmt: &Node<'_>) -> Option<(usize, usize, String, AttrPath)> {
     let call = stmt.as_call_node()?;
     if call.name().as_slice() != b"[]=" || call.block().is_some() || call.is_safe_navigation() {
         return None;
@@ -110,7 +112,8 @@ fn movable(text: &str, stmt: &Node<'_>) -> Option<(usize, usize, String)> {
     let [key, value] = args.as_slice() else {
         return None;
     };
-    if prism::symbol_or_string(key).is_none() || !prism::is_literal(value) {
+    let mut keys = vec![prism::symbol_or_string(key)?];
+    if !prism::is_literal(value) {
         return None;
     }
     // Down the `['k']` chain to `node.<level>`.
@@ -123,9 +126,10 @@ fn movable(text: &str, stmt: &Node<'_>) -> Option<(usize, usize, String)> {
         let args = prism::arguments(&c);
         match c.name().as_slice() {
             b"[]" => {
-                if args.len() != 1 || prism::symbol_or_string(&args[0]).is_none() {
+                if args.len() != 1 {
                     return None;
                 }
+                keys.push(prism::symbol_or_string(&args[0])?);
                 receiver = c.receiver()?;
             }
             name if MOVABLE_LEVELS.contains(&name) && args.is_empty() => {
@@ -147,7 +151,8 @@ fn movable(text: &str, stmt: &Node<'_>) -> Option<(usize, usize, String)> {
     if !line.ends_with('\n') {
         line.push_str(prism::newline(text));
     }
-    Some((from, to, line))
+    let path = AttrPath::from_keys(keys.into_iter().rev().map(Key::Lit));
+    Some((from, to, line, path))
 }
 
 /// Move every movable attribute setting of the recipe (not only this finding's: they belong
@@ -161,22 +166,41 @@ fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
     let result = prism::parse(text)?;
     let stmts = prism::statements(&result);
     let at = prism::diag_offset(text, diag)?;
-    movable(text, &stmts[prism::statement_at(&stmts, at)?])?;
-    let moves: Vec<(usize, usize, String)> =
-        stmts.iter().filter_map(|s| movable(text, s)).collect();
+    // An attribute some other file also sets (another recipe, an attributes file) keeps its
+    // place: moved, the recipe's value would replace the other one on every node, not only
+    // on those that run this recipe.
+    // The same goes for another write of it in this recipe (it may run before this one).
+    let line_of = |at: usize| text[..at].matches('\n').count() as u32 + 1;
+    let elsewhere = |(from, to, _, path): &(usize, usize, String, AttrPath)| {
+        let lines = line_of(*from)..line_of(*to);
+        ctx.repo.files.iter().any(|f| {
+            f.facts.writes.iter().any(|w| {
+                w.path.overlaps(path) && (f.path != file.path || !lines.contains(&w.span.line))
+            })
+        })
+    };
+    let mine = movable(text, &stmts[prism::statement_at(&stmts, at)?])?;
+    if elsewhere(&mine) {
+        return None;
+    }
+    let moves: Vec<(usize, usize, String, AttrPath)> = stmts
+        .iter()
+        .filter_map(|s| movable(text, s))
+        .filter(|m| !elsewhere(m))
+        .collect();
 
     // The attributes file beside the recipe's cookbook root, by display path.
     let root = file.path.strip_suffix(file.rel.as_str())?;
     let attributes = format!("{root}attributes/default.rb");
     let nl = prism::newline(text);
     let mut block = format!("{nl}# Moved from {} (ATTR007).{nl}", file.rel);
-    for (_, _, line) in &moves {
+    for (_, _, line, _) in &moves {
         block.push_str(line);
     }
     // Lines removed together form runs; a run that leaves two blank lines (or a blank line at
     // the top of the file) behind takes the blank line after it too.
     let mut runs: Vec<(usize, usize)> = Vec::new();
-    for &(from, to, _) in &moves {
+    for &(from, to, _, _) in &moves {
         match runs.last_mut() {
             Some(run) if run.1 == from => run.1 = to,
             _ => runs.push((from, to)),

@@ -44,7 +44,8 @@ declare_rule! {
     /// deleted. Unsafe: the body now converges inside the resource (unified mode), so
     /// notifications from outside to resources declared in it, and callers passing a
     /// parameter the body never reads, behave differently. No fix when `params` is used any
-    /// other way, the body yields, returns or defines methods, or a default is computed.
+    /// other way, the body yields, returns, defines methods or looks up the recipe's resources
+    /// with `resources(…)`, or a default is computed.
     RULE = "LEG003", "definition", Warning, "A definition (use a custom resource)", check,
     fix = FIX
 }
@@ -182,7 +183,11 @@ fn resource_text(text: &str, define: &Node<'_>) -> Option<(String, String)> {
         if is_params(n) {
             params += 1;
         }
-        if matches!(c.name().as_slice(), b"block_given?" | b"binding" | b"instance_variable_get") {
+        // `resources(service: 'x')` finds resources of the recipe from a definition; inside
+        // an action it searches the action's own resources and fails.
+        if matches!(c.name().as_slice(), b"block_given?" | b"binding" | b"instance_variable_get")
+            || (c.name().as_slice() == b"resources" && c.receiver().is_none())
+        {
             unmappable = true;
         }
         if c.name().as_slice() != b"[]" || c.block().is_some() {

@@ -11,6 +11,11 @@ node.default['web']['limits'] = {
   'nproc' => nil,
 }
 
+# Set by attributes/default.rb too: stays.
+node.default['web']['port'] = 8080
+# Set again below in a conditional: stays.
+node.default['web']['service'] = 'apache2'
+
 # Computed: stays in the recipe.
 node.default['web']['url'] = "https://#{node['fqdn']}"
 
