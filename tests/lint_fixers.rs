@@ -51,7 +51,11 @@ fn changes(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>
 }
 
 /// Every changed or created `.rb` parses with prism and passes `ruby -c` (when ruby is here).
-fn assert_valid_ruby(dir: &Path, before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) {
+fn assert_valid_ruby(
+    dir: &Path,
+    before: &BTreeMap<String, Vec<u8>>,
+    after: &BTreeMap<String, Vec<u8>>,
+) {
     let ruby = support::validator("ruby");
     for (path, text) in after {
         if !path.ends_with(".rb") || before.get(path) == Some(text) {

@@ -29,9 +29,7 @@ pub fn statements<'pr>(result: &'pr ParseResult<'_>) -> Vec<Node<'pr>> {
 pub fn body_statements<'pr>(body: Option<Node<'pr>>) -> Option<Vec<Node<'pr>>> {
     match body {
         None => Some(Vec::new()),
-        Some(node) => node
-            .as_statements_node()
-            .map(|s| s.body().iter().collect()),
+        Some(node) => node.as_statements_node().map(|s| s.body().iter().collect()),
     }
 }
 
@@ -169,7 +167,11 @@ pub fn is_literal(node: &Node<'_>) -> bool {
 
 fn literal_within(node: &Node<'_>, depth: u32) -> bool {
     if let Some(array) = node.as_array_node() {
-        return depth > 0 && array.elements().iter().all(|e| literal_within(&e, depth - 1));
+        return depth > 0
+            && array
+                .elements()
+                .iter()
+                .all(|e| literal_within(&e, depth - 1));
     }
     if let Some(hash) = node.as_hash_node() {
         return depth > 0
@@ -216,9 +218,9 @@ pub fn unified_mode_insertion(text: &str, stmts: &[Node<'_>]) -> Option<(usize, 
         None => {
             // Before the first statement and the comment documenting it, unless that comment
             // is the whole header (it may hold magic comments, which must stay first).
-            let first = stmts
-                .first()
-                .map_or(text.len(), |s| line_start(text, s.location().start() as usize));
+            let first = stmts.first().map_or(text.len(), |s| {
+                line_start(text, s.location().start() as usize)
+            });
             let documented = attached_comment_start(text, first);
             let at = if documented > header_start(text) {
                 documented
@@ -342,7 +344,13 @@ mod tests {
         let result = parse(text).unwrap();
         let stmts = statements(&result);
         let b = text.find("def b").unwrap();
-        assert_eq!(indent_lines(text, 0, b, &stmts[0], "  "), "  def a\n    1\n  end\n");
-        assert_eq!(indent_lines(text, b, text.len(), &stmts[1], "  "), &text[b..]);
+        assert_eq!(
+            indent_lines(text, 0, b, &stmts[0], "  "),
+            "  def a\n    1\n  end\n"
+        );
+        assert_eq!(
+            indent_lines(text, b, text.len(), &stmts[1], "  "),
+            &text[b..]
+        );
     }
 }

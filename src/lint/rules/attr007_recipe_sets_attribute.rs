@@ -209,7 +209,8 @@ fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
     let mut edits: Vec<Edit> = runs
         .into_iter()
         .map(|(from, mut to)| {
-            let blank_before = from == 0 || prism::blank_line(text, prism::line_start(text, from - 1));
+            let blank_before =
+                from == 0 || prism::blank_line(text, prism::line_start(text, from - 1));
             if blank_before && to < text.len() && prism::blank_line(text, to) {
                 to = prism::line_end(text, to);
             }

@@ -45,7 +45,7 @@ declare_rule! {
     /// notifications from outside to resources declared in it, and callers passing a
     /// parameter the body never reads, behave differently. No fix when `params` is used any
     /// other way, the body yields, returns, defines methods or looks up the recipe's resources
-    /// with `resources(…)`, or a default is computed.
+    /// (`resources(…)`, `run_context`), or a default is computed.
     RULE = "LEG003", "definition", Warning, "A definition (use a custom resource)", check,
     fix = FIX
 }
@@ -90,12 +90,40 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
 /// Names a property cannot take: methods every resource has (a property would replace them)
 /// and `name`, which every resource already has.
 const RESERVED: &[&str] = &[
-    "action", "allowed_actions", "class", "compile_time", "cookbook_name", "declared_type",
-    "default_guard_interpreter", "description", "display", "guard_interpreter", "hash",
-    "identity", "ignore_failure", "method", "name", "node", "not_if", "notifies", "only_if",
-    "params", "provider", "recipe_name", "resource_name", "retries", "retry_delay",
-    "run_context", "send", "sensitive", "source_line", "state", "subscribes", "supports",
-    "type", "updated",
+    "action",
+    "allowed_actions",
+    "class",
+    "compile_time",
+    "cookbook_name",
+    "declared_type",
+    "default_guard_interpreter",
+    "description",
+    "display",
+    "guard_interpreter",
+    "hash",
+    "identity",
+    "ignore_failure",
+    "method",
+    "name",
+    "node",
+    "not_if",
+    "notifies",
+    "only_if",
+    "params",
+    "provider",
+    "recipe_name",
+    "resource_name",
+    "retries",
+    "retry_delay",
+    "run_context",
+    "send",
+    "sensitive",
+    "source_line",
+    "state",
+    "subscribes",
+    "supports",
+    "type",
+    "updated",
 ];
 
 /// A name usable as `property :name` and `new_resource.name`.
@@ -183,10 +211,13 @@ fn resource_text(text: &str, define: &Node<'_>) -> Option<(String, String)> {
         if is_params(n) {
             params += 1;
         }
-        // `resources(service: 'x')` finds resources of the recipe from a definition; inside
-        // an action it searches the action's own resources and fails.
-        if matches!(c.name().as_slice(), b"block_given?" | b"binding" | b"instance_variable_get")
-            || (c.name().as_slice() == b"resources" && c.receiver().is_none())
+        // `resources(service: 'x')` and `run_context.resource_collection` see the recipe's
+        // resources from a definition; inside an action, only the action's own.
+        if matches!(
+            c.name().as_slice(),
+            b"block_given?" | b"binding" | b"instance_variable_get"
+        ) || (matches!(c.name().as_slice(), b"resources" | b"run_context")
+            && c.receiver().is_none())
         {
             unmappable = true;
         }

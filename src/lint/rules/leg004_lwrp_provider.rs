@@ -46,7 +46,8 @@ declare_rule! {
     /// `whyrun_supported?` (always true now) are dropped, and the provider is deleted. Unsafe:
     /// unified mode and inline resources change when the resources of an action converge. No
     /// fix when anything else is in either file (`load_current_resource`, a computed
-    /// `kind_of:`, other statements).
+    /// `kind_of:`, other statements), or when the provider looks up resources
+    /// (`resources(…)`, `run_context`): from an action it would see only the action's own.
     RULE = "LEG004", "lwrp-provider", Warning, "An LWRP provider (use a custom resource with actions)", check,
     fix = FIX
 }
@@ -108,7 +109,8 @@ fn has_comment_inside(result: &ParseResult<'_>, start: usize, end: usize) -> boo
 fn property_of(text: &str, result: &ParseResult<'_>, stmt: &Node<'_>) -> Option<String> {
     let call = prism::bare_call(stmt)?;
     let loc = stmt.location();
-    if call.block().is_some() || has_comment_inside(result, loc.start() as usize, loc.end() as usize)
+    if call.block().is_some()
+        || has_comment_inside(result, loc.start() as usize, loc.end() as usize)
     {
         return None;
     }
@@ -208,7 +210,9 @@ fn merged(resource: &str, provider: &str) -> Option<String> {
     let nl = prism::newline(resource);
     let result = prism::parse(resource)?;
     let stmts = prism::statements(&result);
-    let has_default_action = stmts.iter().any(|s| prism::is_bare_call(s, "default_action"));
+    let has_default_action = stmts
+        .iter()
+        .any(|s| prism::is_bare_call(s, "default_action"));
     let mut edits = Vec::new();
     for stmt in &stmts {
         let loc = stmt.location();
@@ -218,7 +222,12 @@ fn merged(resource: &str, provider: &str) -> Option<String> {
                 b"actions" | b"default_action" | b"provides" | b"resource_name" | b"include"
                     if call.block().is_none() => {}
                 b"attribute" => {
-                    edits.push(Edit::replace("", start, end, property_of(resource, &result, stmt)?));
+                    edits.push(Edit::replace(
+                        "",
+                        start,
+                        end,
+                        property_of(resource, &result, stmt)?,
+                    ));
                 }
                 _ => return None,
             }
@@ -227,7 +236,10 @@ fn merged(resource: &str, provider: &str) -> Option<String> {
             let text = if has_default_action {
                 String::new()
             } else {
-                format!("{}default_action :{action}{nl}", prism::indentation(resource, start))
+                format!(
+                    "{}default_action :{action}{nl}",
+                    prism::indentation(resource, start)
+                )
             };
             edits.push(Edit::replace("", from, to, text));
         } else if let Some(def) = stmt.as_def_node() {
@@ -243,6 +255,14 @@ fn merged(resource: &str, provider: &str) -> Option<String> {
     let converted = apply_replacements(resource, &refs)?;
 
     let result = prism::parse(provider)?;
+    // `resources(…)` and `run_context` (its resource collection) see the recipe's resources
+    // from a provider without inline resources; from a custom resource's action, only the
+    // action's own.
+    if prism::calls_named(&result.node(), "resources")?
+        || prism::calls_named(&result.node(), "run_context")?
+    {
+        return None;
+    }
     let mut requires = String::new();
     let mut actions: Vec<&str> = Vec::new();
     let mut helpers: Vec<String> = Vec::new();
@@ -252,7 +272,8 @@ fn merged(resource: &str, provider: &str) -> Option<String> {
         }
         if let Some(def) = stmt.as_def_node() {
             let name = def.name().as_slice();
-            if def.receiver().is_some() || name == b"load_current_resource" || name == b"initialize" {
+            if def.receiver().is_some() || name == b"load_current_resource" || name == b"initialize"
+            {
                 return None;
             }
             helpers.push(helper(provider, stmt)?);

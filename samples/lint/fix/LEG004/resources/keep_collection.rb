@@ -1,0 +1,2 @@
+actions :write
+attribute :path, kind_of: String
