@@ -235,7 +235,10 @@ fn corpus_fixes_parse() {
     let (mut fixes, mut changed, mut ruby_failures) = (BTreeMap::new(), 0, Vec::new());
     for line in lines.filter(|l| !l.trim().is_empty()) {
         let cells: Vec<&str> = line.split('\t').collect();
-        if !matches!(cells[kind], "legacy" | "chef-repo") {
+        // STACKCHEF_CORPUS_KINDS=modern,legacy,… widens or narrows the rows.
+        let kinds = std::env::var("STACKCHEF_CORPUS_KINDS")
+            .unwrap_or_else(|_| "legacy,chef-repo".to_string());
+        if !kinds.split(',').any(|k| k == cells[kind]) {
             continue;
         }
         let row = support::root().join("target/corpus").join(cells[folder]);
@@ -298,4 +301,17 @@ fn corpus_fixes_parse() {
     }
     eprintln!("fixes applied: {fixes:?}; files changed, created or deleted: {changed}; rejected by prism or ruby -c: {ruby_failures:?}");
     assert!(ruby_failures.is_empty());
+}
+
+/// `unified_mode` exists from Chef 15.3: when metadata allows older clients the fix is unsafe.
+#[test]
+fn leg005_is_unsafe_when_metadata_allows_chef_before_15_3() {
+    let tmp = support::copy_to_temp(&fixture("LEG005-old-chef"));
+    assert_eq!(support::apply_rule_fixes(tmp.path(), "LEG005", false), 0);
+    assert_eq!(support::apply_rule_fixes(tmp.path(), "LEG005", true), 1);
+    let text = std::fs::read_to_string(tmp.path().join("resources/site.rb")).unwrap();
+    assert!(
+        text.starts_with("provides :old_chef_site\nunified_mode true\n"),
+        "{text}"
+    );
 }

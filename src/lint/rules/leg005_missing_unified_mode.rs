@@ -1,6 +1,7 @@
 use crate::diag::Diagnostic;
 use crate::lint::facts::Lit;
 use crate::lint::fix::{prism, Applicability, Edit, Fix, FixContext, Fixer};
+use crate::lint::repo::Repo;
 
 use super::prelude::*;
 
@@ -40,16 +41,19 @@ declare_rule! {
     /// end
     /// ```
     ///
-    /// ## Fix (safe)
+    /// ## Fix (safe when metadata requires Chef 15.3 or later)
     /// Adds `unified_mode true` after the `provides`/`resource_name` lines, or after the
-    /// file's leading comments when it has none.
+    /// file's leading comments when it has none. `unified_mode` exists from Chef 15.3: when
+    /// `chef_version` in metadata allows older clients (or is missing), the fix is unsafe.
     RULE = "LEG005", "missing-unified-mode", Warning, "A custom resource without unified_mode true", check,
     fix = FIX
 }
 
 static FIX: Fixer = Fixer {
-    applicability: Applicability::Safe,
-    summary: "add `unified_mode true` after `provides`",
+    // Safe when metadata's `chef_version` requires 15.3 or later (where `unified_mode`
+    // exists); unsafe otherwise.
+    applicability: Applicability::Unsafe,
+    summary: "add `unified_mode true` (safe when metadata requires Chef >= 15.3)",
     make: fix,
 };
 
@@ -72,25 +76,30 @@ impl Violation for MissingUnifiedMode<'_> {
     }
 }
 
-/// Whether `chef_version` in metadata requires Chef 18 or later.
-fn requires_chef_18(ctx: &Context<'_>, cookbook: &Cookbook) -> bool {
-    let Some(meta) = cookbook.metadata.map(|m| &ctx.repo.files[m]) else {
-        return false;
-    };
-    meta.facts.top_calls("chef_version").any(|c| {
-        c.args.iter().filter_map(Lit::text).any(|req| {
+/// The lowest Chef version `chef_version` in metadata allows, as (major, minor), if it says.
+fn min_chef_version(repo: &Repo, cookbook: &Cookbook) -> Option<(u32, u32)> {
+    let meta = cookbook.metadata.map(|m| &repo.files[m])?;
+    meta.facts
+        .top_calls("chef_version")
+        .flat_map(|c| c.args.iter().filter_map(Lit::text))
+        .filter_map(|req| {
             let req = req.trim();
             let version = req
                 .strip_prefix(">=")
                 .or_else(|| req.strip_prefix("~>"))
-                .or_else(|| req.strip_prefix('>'))
-                .map(str::trim);
-            version
-                .and_then(|v| v.split('.').next())
-                .and_then(|major| major.parse::<u32>().ok())
-                .is_some_and(|major| major >= 18)
+                .or_else(|| req.strip_prefix('>'))?
+                .trim();
+            let mut parts = version.split('.');
+            let major = parts.next()?.parse::<u32>().ok()?;
+            let minor = parts.next().map_or(Some(0), |m| m.parse::<u32>().ok())?;
+            Some((major, minor))
         })
-    })
+        .max()
+}
+
+/// Whether `chef_version` in metadata requires Chef 18 or later.
+fn requires_chef_18(ctx: &Context<'_>, cookbook: &Cookbook) -> bool {
+    min_chef_version(ctx.repo, cookbook).is_some_and(|v| v >= (18, 0))
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
@@ -132,9 +141,23 @@ fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
         }
     }
     let (at, insert) = prism::unified_mode_insertion(text, &stmts)?;
+    // `unified_mode` exists from Chef 15.3: on older clients the resource would fail to load.
+    let supported = ctx
+        .repo
+        .cookbook_of(file)
+        .and_then(|c| min_chef_version(ctx.repo, c))
+        .is_some_and(|v| v >= (15, 3));
+    let (title, applicability) = if supported {
+        ("add `unified_mode true`", Applicability::Safe)
+    } else {
+        (
+            "add `unified_mode true` (needs Chef >= 15.3: metadata allows older clients)",
+            Applicability::Unsafe,
+        )
+    };
     Some(Fix {
-        title: "add `unified_mode true`".to_string(),
-        applicability: Applicability::Safe,
+        title: title.to_string(),
+        applicability,
         edits: vec![Edit::replace(&file.path, at, at, insert)],
     })
 }
