@@ -169,15 +169,23 @@ fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
     // An attribute some other file also sets (another recipe, an attributes file) keeps its
     // place: moved, the recipe's value would replace the other one on every node, not only
     // on those that run this recipe.
-    // The same goes for another write of it in this recipe (it may run before this one).
+    // The same goes for another write of it in this recipe (it may run before this one), and
+    // for a read of it earlier in the recipe.
     let line_of = |at: usize| text[..at].matches('\n').count() as u32 + 1;
     let elsewhere = |(from, to, _, path): &(usize, usize, String, AttrPath)| {
         let lines = line_of(*from)..line_of(*to);
-        ctx.repo.files.iter().any(|f| {
-            f.facts.writes.iter().any(|w| {
-                w.path.overlaps(path) && (f.path != file.path || !lines.contains(&w.span.line))
+        // A read of it earlier in the recipe saw the value from before the write.
+        let read_before = file
+            .facts
+            .reads
+            .iter()
+            .any(|r| r.path.overlaps(path) && r.span.line < lines.start);
+        read_before
+            || ctx.repo.files.iter().any(|f| {
+                f.facts.writes.iter().any(|w| {
+                    w.path.overlaps(path) && (f.path != file.path || !lines.contains(&w.span.line))
+                })
             })
-        })
     };
     let mine = movable(text, &stmts[prism::statement_at(&stmts, at)?])?;
     if elsewhere(&mine) {

@@ -16,6 +16,10 @@ node.default['web']['port'] = 8080
 # Set again below in a conditional: stays.
 node.default['web']['service'] = 'apache2'
 
+# Read before it is set: stays.
+log "backlog was #{node['web']['backlog'].inspect}"
+node.default['web']['backlog'] = 511
+
 # Computed: stays in the recipe.
 node.default['web']['url'] = "https://#{node['fqdn']}"
 
