@@ -250,7 +250,7 @@ fn corpus_fixes_parse() {
         let tmp = match std::env::var_os("STACKCHEF_FIXED_OUT") {
             Some(out) => tempfile::Builder::new()
                 .prefix(cells[folder])
-                .keep(true)
+                .disable_cleanup(true)
                 .tempdir_in(out)
                 .unwrap(),
             None => tempfile::tempdir().unwrap(),
