@@ -34,18 +34,16 @@ declare_rule! {
     ///   variables(url: url)
     /// end
     /// ```
-    ///
-    /// ## Fix (unsafe)
-    /// Moves the recipe's top-level `node.<level>[…] = <literal>` lines to the cookbook's
-    /// `attributes/default.rb` as `<level>[…] = <literal>` (creating the file when missing).
-    /// Unsafe: attribute files are loaded for every recipe of the cookbook and before any
-    /// recipe, so the value is set earlier and on nodes that never ran this recipe. Writes in a
-    /// conditional or block, with computed keys or values, or of an attribute another file
-    /// also sets (or a parent or child of it), are left alone.
     RULE = "ATTR007", "recipe-sets-attribute", Warning, "Node attributes set from a recipe", check,
     fix = FIX
 }
 
+// Moves the recipe's top-level `node.<level>[…] = <literal>` lines to the cookbook's
+// `attributes/default.rb` as `<level>[…] = <literal>` (creating the file when missing).
+// Unsafe: attribute files are loaded for every recipe of the cookbook and before any
+// recipe, so the value is set earlier and on nodes that never ran this recipe. Writes in a
+// conditional or block, with computed keys or values, or of an attribute another file
+// also sets (or a parent or child of it), are left alone.
 static FIX: Fixer = Fixer {
     applicability: Applicability::Unsafe,
     summary: "move literal attribute settings to attributes/default.rb",

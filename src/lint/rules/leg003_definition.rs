@@ -36,20 +36,18 @@ declare_rule! {
     ///   end
     /// end
     /// ```
-    ///
-    /// ## Fix (unsafe)
-    /// Turns `definitions/x.rb` (`define :name, k: literal … do … end`) into
-    /// `resources/name.rb`: `provides :name`, a property per parameter (with its default), the
-    /// body as `action :create` with `params[:k]` read as `new_resource.k`; the definition is
-    /// deleted. Unsafe: the body now converges inside the resource (unified mode), so
-    /// notifications from outside to resources declared in it, and callers passing a
-    /// parameter the body never reads, behave differently. No fix when `params` is used any
-    /// other way, the body yields, returns, defines methods or looks up the recipe's resources
-    /// (`resources(…)`, `run_context`), or a default is computed.
     RULE = "LEG003", "definition", Warning, "A definition (use a custom resource)", check,
     fix = FIX
 }
 
+// Turns `definitions/x.rb` (`define :name, k: literal … do … end`) into
+// `resources/name.rb`: `provides :name`, a property per parameter (with its default), the
+// body as `action :create` with `params[:k]` read as `new_resource.k`; the definition is
+// deleted. Unsafe: the body now converges inside the resource (unified mode), so
+// notifications from outside to resources declared in it, and callers passing a
+// parameter the body never reads, behave differently. No fix when `params` is used any
+// other way, the body yields, returns, defines methods or looks up the recipe's resources
+// (`resources(…)`, `run_context`), or a default is computed.
 static FIX: Fixer = Fixer {
     applicability: Applicability::Unsafe,
     summary: "turn the definition into a custom resource",

@@ -36,22 +36,20 @@ declare_rule! {
     ///   template "/etc/site-#{new_resource.name}"
     /// end
     /// ```
-    ///
-    /// ## Fix (unsafe)
-    /// Merges `providers/x.rb` into `resources/x.rb`: each `attribute` becomes a `property`
-    /// (`kind_of:` → the type, `name_attribute:` → `name_property:`, other options kept),
-    /// `def initialize` that only calls `super` and sets `@action` becomes `default_action`,
-    /// `unified_mode true` is added, the provider's `action` blocks are copied with their
-    /// comments and its helper methods go into `action_class`; `use_inline_resources` and
-    /// `whyrun_supported?` (always true now) are dropped, and the provider is deleted. Unsafe:
-    /// unified mode and inline resources change when the resources of an action converge. No
-    /// fix when anything else is in either file (`load_current_resource`, a computed
-    /// `kind_of:`, other statements), or when the provider looks up resources
-    /// (`resources(…)`, `run_context`): from an action it would see only the action's own.
     RULE = "LEG004", "lwrp-provider", Warning, "An LWRP provider (use a custom resource with actions)", check,
     fix = FIX
 }
 
+// Merges `providers/x.rb` into `resources/x.rb`: each `attribute` becomes a `property`
+// (`kind_of:` → the type, `name_attribute:` → `name_property:`, other options kept),
+// `def initialize` that only calls `super` and sets `@action` becomes `default_action`,
+// `unified_mode true` is added, the provider's `action` blocks are copied with their
+// comments and its helper methods go into `action_class`; `use_inline_resources` and
+// `whyrun_supported?` (always true now) are dropped, and the provider is deleted. Unsafe:
+// unified mode and inline resources change when the resources of an action converge. No
+// fix when anything else is in either file (`load_current_resource`, a computed
+// `kind_of:`, other statements), or when the provider looks up resources
+// (`resources(…)`, `run_context`): from an action it would see only the action's own.
 static FIX: Fixer = Fixer {
     applicability: Applicability::Unsafe,
     summary: "merge the LWRP resource and provider into one custom resource",

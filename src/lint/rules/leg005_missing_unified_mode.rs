@@ -40,15 +40,13 @@ declare_rule! {
     ///   file new_resource.path
     /// end
     /// ```
-    ///
-    /// ## Fix (safe when metadata requires Chef 15.3 or later)
-    /// Adds `unified_mode true` after the `provides`/`resource_name` lines, or after the
-    /// file's leading comments when it has none. `unified_mode` exists from Chef 15.3: when
-    /// `chef_version` in metadata allows older clients (or is missing), the fix is unsafe.
     RULE = "LEG005", "missing-unified-mode", Warning, "A custom resource without unified_mode true", check,
     fix = FIX
 }
 
+// Adds `unified_mode true` after the `provides`/`resource_name` lines, or after the
+// file's leading comments when it has none. `unified_mode` exists from Chef 15.3: when
+// `chef_version` in metadata allows older clients (or is missing), the fix is unsafe.
 static FIX: Fixer = Fixer {
     // Safe when metadata's `chef_version` requires 15.3 or later (where `unified_mode`
     // exists); unsafe otherwise.

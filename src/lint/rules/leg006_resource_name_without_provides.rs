@@ -22,15 +22,13 @@ declare_rule! {
     /// provides :app_site
     /// property :port, Integer
     /// ```
-    ///
-    /// ## Fix (safe)
-    /// Renames `resource_name :x` to `provides :x` when that call is the file's only use of
-    /// `resource_name` (no read of it, no `provides` anywhere, no mention in a string or
-    /// symbol). `provides` sets the resource name when none is set, so the name is unchanged.
     RULE = "LEG006", "resource-name-without-provides", Warning, "resource_name without provides", check,
     fix = FIX
 }
 
+// Renames `resource_name :x` to `provides :x` when that call is the file's only use of
+// `resource_name` (no read of it, no `provides` anywhere, no mention in a string or
+// symbol). `provides` sets the resource name when none is set, so the name is unchanged.
 static FIX: Fixer = Fixer {
     applicability: Applicability::Safe,
     summary: "replace `resource_name :x` with `provides :x`",
