@@ -43,6 +43,7 @@ mod leg005_missing_unified_mode;
 mod leg006_resource_name_without_provides;
 mod leg007_resources_lookup;
 mod leg008_forced_provider;
+mod leg009_use_inline_resources;
 pub mod maturity;
 mod ops001_unguarded_execute;
 mod ops002_hard_coded_ip;
@@ -89,6 +90,7 @@ pub static RULES: &[&Rule] = &[
     &leg006_resource_name_without_provides::RULE,
     &leg007_resources_lookup::RULE,
     &leg008_forced_provider::RULE,
+    &leg009_use_inline_resources::RULE,
     &ops001_unguarded_execute::RULE,
     &ops002_hard_coded_ip::RULE,
     &ops003_secret_literal::RULE,

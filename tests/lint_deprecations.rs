@@ -1,0 +1,85 @@
+//! The LEG fixers (legacy Chef APIs): each fixture under `samples/lint/fixtures/leg0NN-*` is
+//! fixed in a temporary copy with the rule's own fixer, and then
+//! - the fixed files match their snapshot (the must-fix cases changed as intended, the
+//!   must-not-fix near misses left alone),
+//! - a second run changes nothing (idempotence) and the rule reports nothing fixable,
+//! - every fixed `.rb` file still passes `ruby -c`.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+/// Every file of a folder, relative path → text, sorted.
+fn texts(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                let rel = path.strip_prefix(dir).unwrap().display().to_string();
+                out.push((rel, text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Fix `fixture` with `code`'s fixer; returns the snapshot text (each changed file in full)
+/// after checking idempotence, `ruby -c` and that only `remaining` findings are left (those
+/// the fixer must not touch).
+fn fix_fixture(
+    fixture: &str,
+    code: &str,
+    allow_unsafe: bool,
+    expect_fixes: usize,
+    remaining: usize,
+) -> String {
+    let src = PathBuf::from("samples/lint/fixtures").join(fixture);
+    let tmp = support::copy_to_temp(&src);
+    let before = texts(tmp.path());
+    let fixed = support::apply_rule_fixes(tmp.path(), code, allow_unsafe);
+    assert_eq!(fixed, expect_fixes, "{fixture}: fixes applied");
+    let after = texts(tmp.path());
+    assert_eq!(
+        support::apply_rule_fixes(tmp.path(), code, allow_unsafe),
+        0,
+        "{fixture}: a second run must change nothing"
+    );
+    assert_eq!(
+        support::lint_one_rule(tmp.path(), code).len(),
+        remaining,
+        "{fixture}: findings left after the fix"
+    );
+    let mut snapshot = String::new();
+    for ((path, old), (_, new)) in before.iter().zip(&after) {
+        if old == new {
+            continue;
+        }
+        snapshot.push_str(&format!("=== {path}\n{new}"));
+        if path.ends_with(".rb") {
+            if let Some(ruby) = support::validator("ruby") {
+                let out = std::process::Command::new(ruby)
+                    .arg("-c")
+                    .arg(tmp.path().join(path))
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{fixture}: {path} after the fix:\n{new}\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+    snapshot
+}
+
+#[test]
+fn leg009_deletes_use_inline_resources() {
+    let fixed = fix_fixture("leg009-use-inline-resources", "LEG009", false, 2, 0);
+    insta::assert_snapshot!("leg009_fixed", fixed);
+}
