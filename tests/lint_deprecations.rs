@@ -83,3 +83,4 @@ fn leg009_deletes_use_inline_resources() {
     let fixed = fix_fixture("leg009-use-inline-resources", "LEG009", false, 2, 0);
     insta::assert_snapshot!("leg009_fixed", fixed);
 }
+

@@ -128,8 +128,24 @@ pub fn whole_lines(text: &str, start: usize, end: usize) -> Option<(usize, usize
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
     let before = &text[line_start..start];
     let after = text[end..line_end].trim();
-    (before.trim().is_empty() && (after.is_empty() || after.starts_with('#')))
-        .then_some((line_start, line_end))
+    if !(before.trim().is_empty() && (after.is_empty() || after.starts_with('#'))) {
+        return None;
+    }
+    // Between blank lines (or at the top of the file), take one of the blank lines too, so
+    // the deletion leaves no double blank line or leading blank line behind.
+    let blank_before = line_start == 0
+        || text[..line_start - 1]
+            .rsplit('\n')
+            .next()
+            .is_some_and(|l| l.trim().is_empty());
+    let next_end = text[line_end..]
+        .find('\n')
+        .map(|i| line_end + i + 1)
+        .filter(|&e| text[line_end..e].trim().is_empty());
+    match next_end {
+        Some(e) if blank_before => Some((line_start, e)),
+        _ => Some((line_start, line_end)),
+    }
 }
 
 /// The leading whitespace of the line `at` is on.
@@ -159,6 +175,10 @@ mod tests {
         let b = text.find("b;").unwrap();
         assert_eq!(whole_lines(text, b, b + 1), None);
         assert_eq!(whole_lines("x", 0, 1), Some((0, 1)));
+        // At the top, followed by a blank line: the blank line goes too.
+        assert_eq!(whole_lines("x\n\ny\n", 0, 1), Some((0, 3)));
+        // After code, before a blank line: the blank line stays.
+        assert_eq!(whole_lines("a\nx\n\ny\n", 2, 3), Some((2, 4)));
     }
 
     #[test]

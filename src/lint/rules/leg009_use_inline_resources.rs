@@ -59,17 +59,21 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
         {
             continue;
         }
-        let mut last_line = 0;
-        for call in file.facts.calls.iter().filter(|c| {
-            c.name == "use_inline_resources" && !c.on_node && c.args.is_empty() && !c.has_block
-        }) {
-            // `use_inline_resources if defined?(use_inline_resources)`: one finding, at the
-            // statement (the call inside `defined?` comes second on the line).
-            if call.span.line == last_line {
-                continue;
-            }
-            last_line = call.span.line;
-            sink.report(file, call.span, UseInlineResources);
+        let mut found: Vec<Span> = file
+            .facts
+            .calls
+            .iter()
+            .filter(|c| {
+                c.name == "use_inline_resources" && !c.on_node && c.args.is_empty() && !c.has_block
+            })
+            .map(|c| c.span)
+            .collect();
+        // `use_inline_resources if defined?(use_inline_resources)`: one finding, at the
+        // statement, the first on its line (the walk meets the condition first).
+        found.sort();
+        found.dedup_by_key(|s| s.line);
+        for span in found {
+            sink.report(file, span, UseInlineResources);
         }
     }
 }
