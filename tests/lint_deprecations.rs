@@ -84,3 +84,10 @@ fn leg009_deletes_use_inline_resources() {
     insta::assert_snapshot!("leg009_fixed", fixed);
 }
 
+#[test]
+fn leg010_deletes_whyrun_supported_true() {
+    // providers/site.rb and the one-line def in the library; `false` and the computed one stay.
+    let fixed = fix_fixture("leg010-whyrun-supported", "LEG010", false, 2, 0);
+    insta::assert_snapshot!("leg010_fixed", fixed);
+}
+

@@ -44,6 +44,7 @@ mod leg006_resource_name_without_provides;
 mod leg007_resources_lookup;
 mod leg008_forced_provider;
 mod leg009_use_inline_resources;
+mod leg010_whyrun_supported;
 pub mod maturity;
 mod ops001_unguarded_execute;
 mod ops002_hard_coded_ip;
@@ -91,6 +92,7 @@ pub static RULES: &[&Rule] = &[
     &leg007_resources_lookup::RULE,
     &leg008_forced_provider::RULE,
     &leg009_use_inline_resources::RULE,
+    &leg010_whyrun_supported::RULE,
     &ops001_unguarded_execute::RULE,
     &ops002_hard_coded_ip::RULE,
     &ops003_secret_literal::RULE,
