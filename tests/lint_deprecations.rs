@@ -91,3 +91,9 @@ fn leg010_deletes_whyrun_supported_true() {
     insta::assert_snapshot!("leg010_fixed", fixed);
 }
 
+#[test]
+fn leg011_deletes_ignored_metadata_entries() {
+    let fixed = fix_fixture("leg011-redundant-metadata", "LEG011", false, 8, 0);
+    insta::assert_snapshot!("leg011_fixed", fixed);
+}
+

@@ -45,6 +45,7 @@ mod leg007_resources_lookup;
 mod leg008_forced_provider;
 mod leg009_use_inline_resources;
 mod leg010_whyrun_supported;
+mod leg011_redundant_metadata;
 pub mod maturity;
 mod ops001_unguarded_execute;
 mod ops002_hard_coded_ip;
@@ -93,6 +94,7 @@ pub static RULES: &[&Rule] = &[
     &leg008_forced_provider::RULE,
     &leg009_use_inline_resources::RULE,
     &leg010_whyrun_supported::RULE,
+    &leg011_redundant_metadata::RULE,
     &ops001_unguarded_execute::RULE,
     &ops002_hard_coded_ip::RULE,
     &ops003_secret_literal::RULE,
