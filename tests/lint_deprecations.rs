@@ -97,3 +97,10 @@ fn leg011_deletes_ignored_metadata_entries() {
     insta::assert_snapshot!("leg011_fixed", fixed);
 }
 
+#[test]
+fn leg012_turns_user_supports_into_properties() {
+    // The hash with an unknown key is left (and still reported).
+    let fixed = fix_fixture("leg012-user-supports", "LEG012", false, 2, 1);
+    insta::assert_snapshot!("leg012_fixed", fixed);
+}
+

@@ -46,6 +46,7 @@ mod leg008_forced_provider;
 mod leg009_use_inline_resources;
 mod leg010_whyrun_supported;
 mod leg011_redundant_metadata;
+mod leg012_user_supports;
 pub mod maturity;
 mod ops001_unguarded_execute;
 mod ops002_hard_coded_ip;
@@ -95,6 +96,7 @@ pub static RULES: &[&Rule] = &[
     &leg009_use_inline_resources::RULE,
     &leg010_whyrun_supported::RULE,
     &leg011_redundant_metadata::RULE,
+    &leg012_user_supports::RULE,
     &ops001_unguarded_execute::RULE,
     &ops002_hard_coded_ip::RULE,
     &ops003_secret_literal::RULE,
