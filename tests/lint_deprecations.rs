@@ -104,3 +104,12 @@ fn leg012_turns_user_supports_into_properties() {
     insta::assert_snapshot!("leg012_fixed", fixed);
 }
 
+#[test]
+fn leg013_raises_instead_of_fatal_only_when_unsafe_fixes_are_allowed() {
+    let untouched = fix_fixture("leg013-application-fatal", "LEG013", false, 0, 3);
+    assert_eq!(untouched, "", "an unsafe fix is not applied by default");
+    // The two-argument call (an exit code) is left.
+    let fixed = fix_fixture("leg013-application-fatal", "LEG013", true, 2, 1);
+    insta::assert_snapshot!("leg013_fixed", fixed);
+}
+

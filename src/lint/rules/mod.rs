@@ -47,6 +47,7 @@ mod leg009_use_inline_resources;
 mod leg010_whyrun_supported;
 mod leg011_redundant_metadata;
 mod leg012_user_supports;
+mod leg013_application_fatal;
 pub mod maturity;
 mod ops001_unguarded_execute;
 mod ops002_hard_coded_ip;
@@ -97,6 +98,7 @@ pub static RULES: &[&Rule] = &[
     &leg010_whyrun_supported::RULE,
     &leg011_redundant_metadata::RULE,
     &leg012_user_supports::RULE,
+    &leg013_application_fatal::RULE,
     &ops001_unguarded_execute::RULE,
     &ops002_hard_coded_ip::RULE,
     &ops003_secret_literal::RULE,
