@@ -48,6 +48,7 @@ mod leg010_whyrun_supported;
 mod leg011_redundant_metadata;
 mod leg012_user_supports;
 mod leg013_application_fatal;
+mod leg014_removed_mixin;
 pub mod maturity;
 mod ops001_unguarded_execute;
 mod ops002_hard_coded_ip;
@@ -99,6 +100,7 @@ pub static RULES: &[&Rule] = &[
     &leg011_redundant_metadata::RULE,
     &leg012_user_supports::RULE,
     &leg013_application_fatal::RULE,
+    &leg014_removed_mixin::RULE,
     &ops001_unguarded_execute::RULE,
     &ops002_hard_coded_ip::RULE,
     &ops003_secret_literal::RULE,
