@@ -113,3 +113,9 @@ fn leg013_raises_instead_of_fatal_only_when_unsafe_fixes_are_allowed() {
     insta::assert_snapshot!("leg013_fixed", fixed);
 }
 
+#[test]
+fn leg015_injects_into_the_dsl_module() {
+    // The reopened `class Chef::Recipe` is reported but has no mechanical fix.
+    let fixed = fix_fixture("leg015-library-injection", "LEG015", false, 2, 1);
+    insta::assert_snapshot!("leg015_fixed", fixed);
+}

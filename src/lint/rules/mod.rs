@@ -49,6 +49,7 @@ mod leg011_redundant_metadata;
 mod leg012_user_supports;
 mod leg013_application_fatal;
 mod leg014_removed_mixin;
+mod leg015_library_injection;
 pub mod maturity;
 mod ops001_unguarded_execute;
 mod ops002_hard_coded_ip;
@@ -101,6 +102,7 @@ pub static RULES: &[&Rule] = &[
     &leg012_user_supports::RULE,
     &leg013_application_fatal::RULE,
     &leg014_removed_mixin::RULE,
+    &leg015_library_injection::RULE,
     &ops001_unguarded_execute::RULE,
     &ops002_hard_coded_ip::RULE,
     &ops003_secret_literal::RULE,
