@@ -50,6 +50,7 @@ mod leg012_user_supports;
 mod leg013_application_fatal;
 mod leg014_removed_mixin;
 mod leg015_library_injection;
+mod leg016_node_save;
 pub mod maturity;
 mod ops001_unguarded_execute;
 mod ops002_hard_coded_ip;
@@ -103,6 +104,7 @@ pub static RULES: &[&Rule] = &[
     &leg013_application_fatal::RULE,
     &leg014_removed_mixin::RULE,
     &leg015_library_injection::RULE,
+    &leg016_node_save::RULE,
     &ops001_unguarded_execute::RULE,
     &ops002_hard_coded_ip::RULE,
     &ops003_secret_literal::RULE,
