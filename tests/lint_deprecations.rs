@@ -119,3 +119,54 @@ fn leg015_injects_into_the_dsl_module() {
     let fixed = fix_fixture("leg015-library-injection", "LEG015", false, 2, 1);
     insta::assert_snapshot!("leg015_fixed", fixed);
 }
+
+/// On the real-world corpus (`target/corpus`, extracted by `scripts/corpus`; skipped when
+/// absent): every LEG fixer, unsafe ones included, applied to a copy of each row that has a
+/// finding of its rule. Every changed `.rb` must pass `ruby -c`, a second run must change
+/// nothing, and the counts are printed. Ignored by default (minutes, and CI has no corpus):
+/// `cargo test --test lint_deprecations -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn leg_fixers_on_the_corpus_keep_ruby_valid() {
+    let corpus = support::root().join("target/corpus");
+    let Ok(entries) = std::fs::read_dir(&corpus) else {
+        eprintln!("SKIPPED: no corpus under {}", corpus.display());
+        return;
+    };
+    let Some(ruby) = support::validator("ruby") else {
+        return;
+    };
+    let mut rows: Vec<PathBuf> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    rows.sort();
+    for code in ["LEG009", "LEG010", "LEG011", "LEG012", "LEG013", "LEG015"] {
+        let (mut fixed, mut left) = (0, 0);
+        for row in &rows {
+            if support::lint_one_rule(row, code).is_empty() {
+                continue;
+            }
+            let tmp = support::copy_to_temp(row);
+            let before = texts(tmp.path());
+            fixed += support::apply_rule_fixes(tmp.path(), code, true);
+            assert_eq!(
+                support::apply_rule_fixes(tmp.path(), code, true),
+                0,
+                "{code} {row:?}"
+            );
+            left += support::lint_one_rule(tmp.path(), code).len();
+            for ((path, old), (_, new)) in before.iter().zip(texts(tmp.path())) {
+                if *old != new && path.ends_with(".rb") {
+                    let out = std::process::Command::new(&ruby)
+                        .arg("-c")
+                        .arg(tmp.path().join(path))
+                        .output()
+                        .unwrap();
+                    assert!(out.status.success(), "{code} {row:?} {path}:\n{new}");
+                }
+            }
+        }
+        eprintln!("{code}: {fixed} fixed, {left} left without a mechanical fix");
+    }
+}

@@ -128,6 +128,11 @@ fn make(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "replace `supports` with properties".to_string(),
         applicability: Applicability::Safe,
-        edits: vec![Edit::replace(&file.path, start, end, lines.join(&separator))],
+        edits: vec![Edit::replace(
+            &file.path,
+            start,
+            end,
+            lines.join(&separator),
+        )],
     })
 }

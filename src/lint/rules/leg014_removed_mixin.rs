@@ -72,11 +72,13 @@ impl Violation for RemovedMixin<'_> {
         "the library fails to load".to_string()
     }
     fn help(&self) -> Option<String> {
-        Some(if self.what.contains("ommand") || self.what.contains("hell") {
-            "use `shell_out!` (Chef::Mixin::ShellOut) instead of `run_command`".to_string()
-        } else {
-            "delete it: resources and providers have the recipe DSL already".to_string()
-        })
+        Some(
+            if self.what.contains("ommand") || self.what.contains("hell") {
+                "use `shell_out!` (Chef::Mixin::ShellOut) instead of `run_command`".to_string()
+            } else {
+                "delete it: resources and providers have the recipe DSL already".to_string()
+            },
+        )
     }
 }
 
@@ -97,9 +99,11 @@ fn check(ctx: &Context<'_>, sink: &mut Sink) {
             }
             let hit = match call.name.as_str() {
                 "include" | "extend" | "prepend" => call.args.iter().find_map(removed),
-                "require" => call.args.first().and_then(Lit::text).and_then(|path| {
-                    REMOVED_FILES.iter().find(|(p, _)| *p == path).copied()
-                }),
+                "require" => call
+                    .args
+                    .first()
+                    .and_then(Lit::text)
+                    .and_then(|path| REMOVED_FILES.iter().find(|(p, _)| *p == path).copied()),
                 _ => None,
             };
             if let Some((what, release)) = hit {
