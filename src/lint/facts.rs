@@ -588,6 +588,48 @@ pub struct Def {
     /// First and last line.
     pub line: u32,
     pub end: u32,
+    /// From `def` to the end of the method's name (where a finding about the def points).
+    pub span: Span,
+    /// The body when it is one literal and nothing else (`def whyrun_supported?; true; end`);
+    /// [`Lit::Other`] for any other body, [`Lit::Nil`] for an empty one.
+    pub returns: Lit,
+}
+
+/// A call on a constant (`Chef::Application.fatal!(…)`, `Chef::Recipe.send(:include, X)`),
+/// kept only for the few methods the legacy-API rules ask about ([`CONST_CALL_NAMES`]): most
+/// calls on constants (`Chef::Log.info`) are of no interest and cost nothing.
+#[derive(Debug, Clone)]
+pub struct ConstCall {
+    /// The receiver as written (`::Chef::Recipe`, `Chef::Application`).
+    pub receiver: String,
+    pub name: String,
+    pub args: Vec<Lit>,
+    pub span: Span,
+}
+
+impl ConstCall {
+    /// The receiver without a leading `::` (`::Chef::Recipe` and `Chef::Recipe` alike).
+    pub fn receiver_path(&self) -> &str {
+        self.receiver.trim_start_matches("::")
+    }
+}
+
+/// The methods whose calls on a constant are kept in [`Facts::const_calls`].
+pub const CONST_CALL_NAMES: &[&str] = &["fatal!", "include", "prepend", "send"];
+
+/// A `class` (or `module`) body: `class Chef::Recipe … end` reopens Chef's own class.
+#[derive(Debug, Clone)]
+pub struct ClassDef {
+    /// The name as written, without a leading `::` (`Chef::Recipe`).
+    pub name: String,
+    pub is_module: bool,
+    /// The superclass as written, when it is a constant.
+    pub superclass: Option<String>,
+    /// First and last line.
+    pub line: u32,
+    pub end: u32,
+    /// The `class Name` part.
+    pub span: Span,
 }
 
 /// A method call without a receiver (the Chef DSL: resources, their properties, metadata
@@ -676,6 +718,10 @@ pub struct Facts {
     pub secrets: Vec<(Span, String)>,
     /// Methods defined with `def`, in order.
     pub defs: Vec<Def>,
+    /// Calls on constants, for the methods in [`CONST_CALL_NAMES`] only.
+    pub const_calls: Vec<ConstCall>,
+    /// `class`/`module` bodies, in order.
+    pub classes: Vec<ClassDef>,
     /// Indexes into [`Facts::calls`] of the `action :name do … end` blocks outside resource
     /// blocks, in order (so a line's enclosing action is found by a binary search).
     pub actions: Vec<u32>,
@@ -713,6 +759,14 @@ impl Facts {
         // enough for real code (a def inside a def is rare), and bounds hostile input.
         let at = self.defs.partition_point(|d| d.line <= line);
         self.defs[..at].iter().rev().take(8).find(|d| line <= d.end)
+    }
+
+    /// The innermost `class`/`module` body that contains `line`, if any.
+    pub fn enclosing_class(&self, line: u32) -> Option<&ClassDef> {
+        self.classes
+            .iter()
+            .rev()
+            .find(|c| c.line <= line && line <= c.end)
     }
 
     /// The property calls of a resource.

@@ -10,8 +10,8 @@ use ruby_prism::{
 };
 
 use super::facts::{
-    Arm, AttrPath, AttrRead, AttrWrite, Call, Def, Facts, Guard, Include, IncludeTarget, Key, Lit,
-    NilCheck, Resource, Span, Stmt,
+    Arm, AttrPath, AttrRead, AttrWrite, Call, ClassDef, ConstCall, Def, Facts, Guard, Include,
+    IncludeTarget, Key, Lit, NilCheck, Resource, Span, Stmt, CONST_CALL_NAMES,
 };
 use super::scan;
 use super::word::{has_byte, splat, zero_bytes, HIGH_BITS};
@@ -1072,6 +1072,52 @@ impl<'a, 's> Collector<'a, 's> {
         saved
     }
 
+    /// Record a call on a constant when its method is one the legacy-API rules ask about
+    /// (the name is compared first: most calls on constants are not kept).
+    fn const_call(&mut self, call: &CallNode<'_>, recv: &Node<'_>, name: &[u8]) {
+        if !CONST_CALL_NAMES.iter().any(|n| n.as_bytes() == name)
+            || (recv.as_constant_read_node().is_none() && recv.as_constant_path_node().is_none())
+        {
+            return;
+        }
+        let (args, _) = arguments(self.src, call.arguments().as_ref());
+        let span = self.call_span(call);
+        self.facts.const_calls.push(ConstCall {
+            receiver: String::from_utf8_lossy(recv.location().as_slice()).into_owned(),
+            name: String::from_utf8_lossy(name).into_owned(),
+            args,
+            span,
+        });
+    }
+
+    /// Record a `class`/`module` body (its name, superclass and lines).
+    fn class_def(
+        &mut self,
+        keyword: &ruby_prism::Location<'_>,
+        path: &Node<'_>,
+        superclass: Option<Node<'_>>,
+        end: &ruby_prism::Location<'_>,
+        is_module: bool,
+    ) {
+        let name = String::from_utf8_lossy(path.location().as_slice());
+        let line = self.lines.line(keyword.start() as usize);
+        let end = self.lines.line(end.start() as usize).max(line);
+        let span = self
+            .lines
+            .span(keyword.start() as usize, path.location().end() as usize);
+        let superclass = superclass
+            .filter(|s| s.as_constant_read_node().is_some() || s.as_constant_path_node().is_some())
+            .map(|s| String::from_utf8_lossy(s.location().as_slice()).into_owned());
+        self.facts.classes.push(ClassDef {
+            name: name.trim_start_matches("::").to_string(),
+            is_module,
+            superclass,
+            line,
+            end,
+            span,
+        });
+    }
+
     /// Handle a call; returns true when its children were already visited. Never inlined: it
     /// has large locals, and it sits on the recursion path of the visitor.
     #[inline(never)]
@@ -1158,7 +1204,10 @@ impl<'a, 's> Collector<'a, 's> {
             None => false,
             Some(recv) if is_node(recv) => true,
             Some(_) if receiver_is_data_bag_class => false,
-            Some(_) => return false,
+            Some(recv) => {
+                self.const_call(call, recv, name);
+                return false;
+            }
         };
         let span = self.call_span(call);
         if on_node
@@ -1479,10 +1528,27 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
             let end = node
                 .end_keyword_loc()
                 .map_or(line, |l| self.lines.line(l.start() as usize).max(line));
+            let span = self
+                .lines
+                .span(loc.start() as usize, node.name_loc().end() as usize);
+            // A body of one literal statement (`true`), else Other; an empty body is nil.
+            let returns = match node.body() {
+                None => Lit::Nil,
+                Some(body) => match body.as_statements_node() {
+                    Some(stmts) if stmts.body().len() == 1 => stmts
+                        .body()
+                        .iter()
+                        .next()
+                        .map_or(Lit::Other, |only| lit(self.src, &only)),
+                    _ => Lit::Other,
+                },
+            };
             self.facts.defs.push(Def {
                 name: name.to_string(),
                 line,
                 end,
+                span,
+                returns,
             });
         }
         // A method's locals are its own.
@@ -1492,6 +1558,28 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
         ruby_prism::visit_def_node(self, node);
         (self.guard, self.dsl_block, self.resource) = saved;
         self.aliases = aliases;
+    }
+
+    fn visit_class_node(&mut self, node: &ruby_prism::ClassNode<'pr>) {
+        self.class_def(
+            &node.class_keyword_loc(),
+            &node.constant_path(),
+            node.superclass(),
+            &node.end_keyword_loc(),
+            false,
+        );
+        ruby_prism::visit_class_node(self, node);
+    }
+
+    fn visit_module_node(&mut self, node: &ruby_prism::ModuleNode<'pr>) {
+        self.class_def(
+            &node.module_keyword_loc(),
+            &node.constant_path(),
+            None,
+            &node.end_keyword_loc(),
+            true,
+        );
+        ruby_prism::visit_module_node(self, node);
     }
 
     fn visit_and_node(&mut self, node: &ruby_prism::AndNode<'pr>) {

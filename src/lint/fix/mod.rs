@@ -11,6 +11,8 @@ pub mod run_list;
 
 use crate::diag::{Diagnostic, Location, SourceIndex};
 
+pub mod legacy;
+
 use super::repo::{Repo, SourceFile};
 
 /// Whether a fix keeps behaviour (ruff's terms).

@@ -43,6 +43,14 @@ mod leg005_missing_unified_mode;
 mod leg006_resource_name_without_provides;
 mod leg007_resources_lookup;
 mod leg008_forced_provider;
+mod leg009_use_inline_resources;
+mod leg010_whyrun_supported;
+mod leg011_redundant_metadata;
+mod leg012_user_supports;
+mod leg013_application_fatal;
+mod leg014_removed_mixin;
+mod leg015_library_injection;
+mod leg016_node_save;
 pub mod maturity;
 mod ops001_unguarded_execute;
 mod ops002_hard_coded_ip;
@@ -89,6 +97,14 @@ pub static RULES: &[&Rule] = &[
     &leg006_resource_name_without_provides::RULE,
     &leg007_resources_lookup::RULE,
     &leg008_forced_provider::RULE,
+    &leg009_use_inline_resources::RULE,
+    &leg010_whyrun_supported::RULE,
+    &leg011_redundant_metadata::RULE,
+    &leg012_user_supports::RULE,
+    &leg013_application_fatal::RULE,
+    &leg014_removed_mixin::RULE,
+    &leg015_library_injection::RULE,
+    &leg016_node_save::RULE,
     &ops001_unguarded_execute::RULE,
     &ops002_hard_coded_ip::RULE,
     &ops003_secret_literal::RULE,

@@ -6,3 +6,5 @@ maintainer_email 'you@example.com'
 license 'Apache-2.0'
 description 'Installs/Configures old_app'
 version '0.1.0'
+# LEG011 redundant-metadata: nothing reads it.
+long_description 'Installs the old app'

@@ -18,3 +18,12 @@ end
 bash 'enable site' do
   code 'update-rc.d nginx defaults' # SVC002 hand-rolled-service, OPS001 unguarded-execute
 end
+
+# LEG012 user-supports (removed in Chef 13).
+user 'old_app' do
+  supports manage_home: true
+end
+
+# LEG013 application-fatal; LEG016 node-save.
+Chef::Application.fatal!('old_app needs a database') unless node['old_app']['db_host']
+node.save

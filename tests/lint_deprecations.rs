@@ -1,0 +1,172 @@
+//! The LEG fixers (legacy Chef APIs): each fixture under `samples/lint/fixtures/leg0NN-*` is
+//! fixed in a temporary copy with the rule's own fixer, and then
+//! - the fixed files match their snapshot (the must-fix cases changed as intended, the
+//!   must-not-fix near misses left alone),
+//! - a second run changes nothing (idempotence) and the rule reports nothing fixable,
+//! - every fixed `.rb` file still passes `ruby -c`.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+/// Every file of a folder, relative path → text, sorted.
+fn texts(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                let rel = path.strip_prefix(dir).unwrap().display().to_string();
+                out.push((rel, text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Fix `fixture` with `code`'s fixer; returns the snapshot text (each changed file in full)
+/// after checking idempotence, `ruby -c` and that only `remaining` findings are left (those
+/// the fixer must not touch).
+fn fix_fixture(
+    fixture: &str,
+    code: &str,
+    allow_unsafe: bool,
+    expect_fixes: usize,
+    remaining: usize,
+) -> String {
+    let src = PathBuf::from("samples/lint/fixtures").join(fixture);
+    let tmp = support::copy_to_temp(&src);
+    let before = texts(tmp.path());
+    let fixed = support::apply_rule_fixes(tmp.path(), code, allow_unsafe);
+    assert_eq!(fixed, expect_fixes, "{fixture}: fixes applied");
+    let after = texts(tmp.path());
+    assert_eq!(
+        support::apply_rule_fixes(tmp.path(), code, allow_unsafe),
+        0,
+        "{fixture}: a second run must change nothing"
+    );
+    assert_eq!(
+        support::lint_one_rule(tmp.path(), code).len(),
+        remaining,
+        "{fixture}: findings left after the fix"
+    );
+    let mut snapshot = String::new();
+    for ((path, old), (_, new)) in before.iter().zip(&after) {
+        if old == new {
+            continue;
+        }
+        snapshot.push_str(&format!("=== {path}\n{new}"));
+        if path.ends_with(".rb") {
+            if let Some(ruby) = support::validator("ruby") {
+                let out = std::process::Command::new(ruby)
+                    .arg("-c")
+                    .arg(tmp.path().join(path))
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{fixture}: {path} after the fix:\n{new}\n{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+    snapshot
+}
+
+#[test]
+fn leg009_deletes_use_inline_resources() {
+    let fixed = fix_fixture("leg009-use-inline-resources", "LEG009", false, 2, 0);
+    insta::assert_snapshot!("leg009_fixed", fixed);
+}
+
+#[test]
+fn leg010_deletes_whyrun_supported_true() {
+    // providers/site.rb and the one-line def in the library; `false` and the computed one stay.
+    let fixed = fix_fixture("leg010-whyrun-supported", "LEG010", false, 2, 0);
+    insta::assert_snapshot!("leg010_fixed", fixed);
+}
+
+#[test]
+fn leg011_deletes_ignored_metadata_entries() {
+    let fixed = fix_fixture("leg011-redundant-metadata", "LEG011", false, 8, 0);
+    insta::assert_snapshot!("leg011_fixed", fixed);
+}
+
+#[test]
+fn leg012_turns_user_supports_into_properties() {
+    // The hash with an unknown key is left (and still reported).
+    let fixed = fix_fixture("leg012-user-supports", "LEG012", false, 2, 1);
+    insta::assert_snapshot!("leg012_fixed", fixed);
+}
+
+#[test]
+fn leg013_raises_instead_of_fatal_only_when_unsafe_fixes_are_allowed() {
+    let untouched = fix_fixture("leg013-application-fatal", "LEG013", false, 0, 3);
+    assert_eq!(untouched, "", "an unsafe fix is not applied by default");
+    // The two-argument call (an exit code) is left.
+    let fixed = fix_fixture("leg013-application-fatal", "LEG013", true, 2, 1);
+    insta::assert_snapshot!("leg013_fixed", fixed);
+}
+
+#[test]
+fn leg015_injects_into_the_dsl_module() {
+    // The reopened `class Chef::Recipe` is reported but has no mechanical fix.
+    let fixed = fix_fixture("leg015-library-injection", "LEG015", false, 2, 1);
+    insta::assert_snapshot!("leg015_fixed", fixed);
+}
+
+/// On the real-world corpus (`target/corpus`, extracted by `scripts/corpus`; skipped when
+/// absent): every LEG fixer, unsafe ones included, applied to a copy of each row that has a
+/// finding of its rule. Every changed `.rb` must pass `ruby -c`, a second run must change
+/// nothing, and the counts are printed. Ignored by default (minutes, and CI has no corpus):
+/// `cargo test --test lint_deprecations -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn leg_fixers_on_the_corpus_keep_ruby_valid() {
+    let corpus = support::root().join("target/corpus");
+    let Ok(entries) = std::fs::read_dir(&corpus) else {
+        eprintln!("SKIPPED: no corpus under {}", corpus.display());
+        return;
+    };
+    let Some(ruby) = support::validator("ruby") else {
+        return;
+    };
+    let mut rows: Vec<PathBuf> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    rows.sort();
+    for code in ["LEG009", "LEG010", "LEG011", "LEG012", "LEG013", "LEG015"] {
+        let (mut fixed, mut left) = (0, 0);
+        for row in &rows {
+            if support::lint_one_rule(row, code).is_empty() {
+                continue;
+            }
+            let tmp = support::copy_to_temp(row);
+            let before = texts(tmp.path());
+            fixed += support::apply_rule_fixes(tmp.path(), code, true);
+            assert_eq!(
+                support::apply_rule_fixes(tmp.path(), code, true),
+                0,
+                "{code} {row:?}"
+            );
+            left += support::lint_one_rule(tmp.path(), code).len();
+            for ((path, old), (_, new)) in before.iter().zip(texts(tmp.path())) {
+                if *old != new && path.ends_with(".rb") {
+                    let out = std::process::Command::new(&ruby)
+                        .arg("-c")
+                        .arg(tmp.path().join(path))
+                        .output()
+                        .unwrap();
+                    assert!(out.status.success(), "{code} {row:?} {path}:\n{new}");
+                }
+            }
+        }
+        eprintln!("{code}: {fixed} fixed, {left} left without a mechanical fix");
+    }
+}
