@@ -106,7 +106,7 @@ fn median(runs: usize, mut setup: impl FnMut(), mut f: impl FnMut()) -> Duration
 
 fn check(stack: &Path) {
     let loaded = stackchef::stack::load_file(stack).unwrap();
-    std::hint::black_box(stackchef::commands::summary(&loaded));
+    std::hint::black_box(stackchef::cmd::check::summary(&loaded));
 }
 
 /// `stackchef generate -f stack -o out` without the printing.
@@ -128,7 +128,7 @@ fn generate(stack: &Path, out: &Path) -> usize {
 fn lint_repo(root: &Path) {
     let outcome = lint::lint_paths(&[root.to_path_buf()], Options::default()).unwrap();
     std::hint::black_box(lint::report::render(
-        stackchef::cli::LintFormat::Json,
+        stackchef::lint::report::Format::Json,
         &outcome,
         false,
     ));

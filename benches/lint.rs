@@ -22,7 +22,7 @@ use rayon::prelude::*;
 // The allocator of the `stackchef` binary, so that the benchmark measures what the CLI does.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use stackchef::cli::LintFormat;
+use stackchef::lint::report::Format as LintFormat;
 use stackchef::lint::{self, Options};
 
 fn env(name: &str, default: usize) -> usize {

@@ -11,221 +11,356 @@
 //! 4. `aws cloudformation deploy --no-execute-changeset` (through `--s3-bucket` when given, the
 //!    CLI uploading the template there): nothing to do → "No changes";
 //!    otherwise describe the change set, ask (unless `--yes`), execute it and wait.
+//!
+//! This module does the steps and returns what they found; the command (`cmd::aws`) prints
+//! between them and asks for the confirmation: [`load`] → [`Loaded::plan`] →
+//! [`Plan::connect`] → [`Session::lookup_vpc_cidr`] → [`Session::create_change_set`] →
+//! [`Session::execute`]/[`Session::discard`] → [`Session::wait`].
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-use crate::cli::DeployArgs;
-use crate::commands::EXIT_OK;
+use crate::diag::UserError;
 use crate::generate::aws::{ami_parameter, default_stack_name, limits, TEMPLATE_PATH};
 use crate::stack::{self, Stack};
 
 /// Where the Packer templates' `manifest` post-processor writes, relative to the output directory.
 pub const PACKER_MANIFEST: &str = "packer/manifest.json";
 
-/// Returns the process exit code.
-pub fn run(args: &DeployArgs) -> Result<u8> {
-    let stack = stack::load_file(&args.file)?;
-    let template_path = args.out.join(TEMPLATE_PATH);
+/// What to deploy and how to reach AWS: the options of `stackchef aws deploy`, without the
+/// command line's types.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The project description.
+    pub file: PathBuf,
+    /// Directory stackchef generated into.
+    pub out: PathBuf,
+    /// `IMAGE=AMI` pairs that override the Packer manifest.
+    pub ami: Vec<String>,
+    /// AWS region (default: `aws.region` from stack.yml).
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// CloudFormation stack name (default: `<name>-stackchef`).
+    pub stack_name: Option<String>,
+    /// S3 bucket the template is uploaded through.
+    pub s3_bucket: Option<String>,
+    pub s3_prefix: Option<String>,
+}
+
+/// `stack.yml` and the generated template it deploys, read but not yet checked.
+pub struct Loaded {
+    pub stack: Stack,
+    pub template_path: PathBuf,
+    template: String,
+}
+
+/// Read `stack.yml` and the generated template.
+pub fn load(req: &Request) -> Result<Loaded> {
+    let stack = stack::load_file(&req.file)?;
+    let template_path = req.out.join(TEMPLATE_PATH);
     let template = std::fs::read_to_string(&template_path).with_context(|| {
-        format!(
-            "reading {}\n  = help: generate it first: stackchef generate aws -f {} -o {}",
-            template_path.display(),
-            args.file.display(),
-            args.out.display()
-        )
+        UserError::new(format!("reading {}", template_path.display())).with_help(format!(
+            "generate it first: stackchef generate aws -f {} -o {}",
+            req.file.display(),
+            req.out.display()
+        ))
     })?;
-    warn_if_stale(&stack, &template);
-    check_template_size(&stack, args, &template_path, &template)?;
-    let parameters = limits::Sections::of(&template)?.keys("Parameters").to_vec();
-    let region = args
-        .region
-        .clone()
-        .unwrap_or_else(|| stack.aws.region.clone());
-    let stack_name = args
-        .stack_name
-        .clone()
-        .unwrap_or_else(|| default_stack_name(&stack));
+    Ok(Loaded {
+        stack,
+        template_path,
+        template,
+    })
+}
 
-    // Everything that can be refused without AWS is checked before calling it.
-    let amis = resolve_amis(&stack, args, &parameters, &region)?;
-    let mut overrides: Vec<(String, String)> = amis.into_iter().collect();
-    if parameters.iter().any(|p| p == "VpcId") && stack.aws.vpc_id.is_none() {
-        bail!("stack.yml sets no aws.vpc_id, and the template needs the VPC\n  = help: add `vpc_id: vpc-…` (and `subnet_ids`) under `aws:` in stack.yml, then run `stackchef generate aws`");
-    }
-    if parameters.iter().any(|p| p == "SubnetIds") && stack.aws.subnet_ids.is_empty() {
-        bail!("stack.yml sets no aws.subnet_ids, and the template launches instances into them\n  = help: add `subnet_ids: [subnet-…]` under `aws:` in stack.yml, then run `stackchef generate aws`");
-    }
-    // The template's defaults say the same; passing them explicitly keeps a hand-edited template
-    // in step with stack.yml (and suits emulators that do not split list defaults).
-    if let (true, Some(vpc)) = (parameters.iter().any(|p| p == "VpcId"), &stack.aws.vpc_id) {
-        overrides.push(("VpcId".to_string(), vpc.clone()));
-    }
-    if parameters.iter().any(|p| p == "SubnetIds") {
-        overrides.push(("SubnetIds".to_string(), stack.aws.subnet_ids.join(",")));
-    }
+/// A deploy checked against stack.yml and the generated files, before any AWS call.
+pub struct Plan {
+    pub stack: Stack,
+    pub stack_name: String,
+    pub region: String,
+    pub template_path: PathBuf,
+    parameters: Vec<String>,
+    /// `--parameter-overrides`, completed by [`Session::lookup_vpc_cidr`].
+    overrides: Vec<(String, String)>,
+}
 
-    let aws = AwsCli::find(args, &region)?;
-    let identity = aws.json(&["sts", "get-caller-identity"]).map_err(|e| {
-        if is_credentials_error(&e) {
-            anyhow::anyhow!("no usable AWS credentials: {e}\n  = help: run `aws configure`, pass --profile NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
-        } else {
-            e.context("checking the AWS credentials (aws sts get-caller-identity)")
-        }
-    })?;
-    crate::errln!(
-        "Deploying stack `{stack_name}` to {region} as {}",
-        identity["Arn"].as_str().unwrap_or("(unknown identity)")
-    );
-
-    if parameters.iter().any(|p| p == "VpcCidr") {
-        let vpc = stack.aws.vpc_id.as_deref().unwrap_or_default();
-        let vpcs = aws
-            .json(&["ec2", "describe-vpcs", "--vpc-ids", vpc])
-            .with_context(|| format!("looking up the CIDR of {vpc} for the security groups"))?;
-        let cidr = vpcs["Vpcs"][0]["CidrBlock"]
-            .as_str()
-            .with_context(|| format!("{vpc} has no IPv4 CIDR block"))?;
-        overrides.push(("VpcCidr".to_string(), cidr.to_string()));
-    }
-    overrides.sort();
-
-    let mut deploy: Vec<String> = ["cloudformation", "deploy", "--template-file"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    deploy.push(template_path.display().to_string());
-    deploy.extend(
-        [
-            "--stack-name",
-            &stack_name,
-            "--capabilities",
-            "CAPABILITY_NAMED_IAM",
-            "--no-fail-on-empty-changeset",
-            "--no-execute-changeset",
-        ]
-        .iter()
-        .map(|s| s.to_string()),
-    );
-    if let Some(bucket) = &args.s3_bucket {
-        deploy.extend(["--s3-bucket".to_string(), bucket.clone()]);
-        if let Some(prefix) = &args.s3_prefix {
-            deploy.extend(["--s3-prefix".to_string(), prefix.clone()]);
+impl Loaded {
+    /// A warning when the template is not what stack.yml generates (edited by hand, or stale).
+    pub fn stale_warning(&self) -> Option<UserError> {
+        let fresh = crate::templates::Templates::load(None).and_then(|t| {
+            crate::generate::plan(&self.stack, &[crate::generate::Target::Aws], &t)
+                .map(|plan| plan.get(TEMPLATE_PATH).map(|f| f.contents.clone()))
+        });
+        match fresh {
+            Ok(Some(fresh)) if fresh != self.template => Some(
+                UserError::new(format!(
+                    "{TEMPLATE_PATH} differs from what stack.yml generates (edited by hand, or stale)"
+                ))
+                .with_help("`stackchef generate aws` brings it up to date; deploying the file as it is"),
+            ),
+            _ => None,
         }
     }
-    if !overrides.is_empty() {
-        deploy.push("--parameter-overrides".to_string());
-        deploy.extend(overrides.iter().map(|(k, v)| format!("{k}={v}")));
-    }
-    crate::errln!("Creating a change set…");
-    let out = aws.run(&deploy)?;
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    if text.contains("No changes to deploy") {
-        crate::outln!("No changes: stack `{stack_name}` is up to date.")?;
-        return Ok(EXIT_OK);
-    }
-    let Some(change_set) = change_set_arn(&text) else {
-        bail!("`aws cloudformation deploy` did not report a change set:\n{text}");
-    };
 
-    let stack_status = aws.json(&[
-        "cloudformation",
-        "describe-stacks",
-        "--stack-name",
-        &stack_name,
-    ])?["Stacks"][0]["StackStatus"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let creating = stack_status == "REVIEW_IN_PROGRESS";
-    let described = aws.json(&[
-        "cloudformation",
-        "describe-change-set",
-        "--stack-name",
-        &stack_name,
-        "--change-set-name",
-        &change_set,
-    ])?;
-    crate::out!("{}", change_summary(&stack_name, creating, &described))?;
+    /// Everything that can be refused without AWS: the template's size and limits, the AMI of
+    /// every image it launches, the VPC and subnets it needs.
+    pub fn plan(self, req: &Request) -> Result<Plan> {
+        let Loaded {
+            stack,
+            template_path,
+            template,
+        } = self;
+        check_template_size(&stack, req, &template_path, &template)?;
+        let parameters = limits::Sections::of(&template)?.keys("Parameters").to_vec();
+        let region = req
+            .region
+            .clone()
+            .unwrap_or_else(|| stack.aws.region.clone());
+        let stack_name = req
+            .stack_name
+            .clone()
+            .unwrap_or_else(|| default_stack_name(&stack));
 
-    let approved = if args.yes {
-        Ok(true)
-    } else {
-        confirm(&stack_name)
-    };
-    if !matches!(approved, Ok(true)) {
-        aws.run_strs(&[
+        let amis = resolve_amis(&stack, req, &parameters, &region)?;
+        let mut overrides: Vec<(String, String)> = amis.into_iter().collect();
+        if parameters.iter().any(|p| p == "VpcId") && stack.aws.vpc_id.is_none() {
+            bail!(UserError::new("stack.yml sets no aws.vpc_id, and the template needs the VPC")
+                .with_help("add `vpc_id: vpc-…` (and `subnet_ids`) under `aws:` in stack.yml, then run `stackchef generate aws`"));
+        }
+        if parameters.iter().any(|p| p == "SubnetIds") && stack.aws.subnet_ids.is_empty() {
+            bail!(UserError::new("stack.yml sets no aws.subnet_ids, and the template launches instances into them")
+                .with_help("add `subnet_ids: [subnet-…]` under `aws:` in stack.yml, then run `stackchef generate aws`"));
+        }
+        // The template's defaults say the same; passing them explicitly keeps a hand-edited
+        // template in step with stack.yml (and suits emulators that do not split list defaults).
+        if let (true, Some(vpc)) = (parameters.iter().any(|p| p == "VpcId"), &stack.aws.vpc_id) {
+            overrides.push(("VpcId".to_string(), vpc.clone()));
+        }
+        if parameters.iter().any(|p| p == "SubnetIds") {
+            overrides.push(("SubnetIds".to_string(), stack.aws.subnet_ids.join(",")));
+        }
+        Ok(Plan {
+            stack,
+            stack_name,
+            region,
+            template_path,
+            parameters,
+            overrides,
+        })
+    }
+}
+
+impl Plan {
+    /// Find the AWS CLI and check the credentials; returns the session and the caller's ARN.
+    pub fn connect(self, req: &Request) -> Result<(Session, Option<String>)> {
+        let aws = AwsCli::find(req, &self.region)?;
+        let identity = aws.json(&["sts", "get-caller-identity"]).map_err(|e| {
+            if is_credentials_error(&e) {
+                anyhow::Error::new(
+                    UserError::new(format!("no usable AWS credentials: {e}")).with_help(
+                        "run `aws configure`, pass --profile NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+                    ),
+                )
+            } else {
+                e.context("checking the AWS credentials (aws sts get-caller-identity)")
+            }
+        })?;
+        let arn = identity["Arn"].as_str().map(str::to_string);
+        Ok((
+            Session {
+                aws,
+                plan: self,
+                s3_bucket: req.s3_bucket.clone(),
+                s3_prefix: req.s3_prefix.clone(),
+            },
+            arn,
+        ))
+    }
+}
+
+/// A checked deploy and the AWS CLI to run it with.
+pub struct Session {
+    aws: AwsCli,
+    pub plan: Plan,
+    s3_bucket: Option<String>,
+    s3_prefix: Option<String>,
+}
+
+/// What `aws cloudformation deploy --no-execute-changeset` left.
+pub enum ChangeSet {
+    /// Nothing to change: the stack is up to date.
+    UpToDate,
+    Pending(PendingChangeSet),
+}
+
+/// A change set waiting to be executed or deleted.
+pub struct PendingChangeSet {
+    pub arn: String,
+    /// Whether it creates the stack (the stack is under review, with no resources yet).
+    pub creating: bool,
+    /// `aws cloudformation describe-change-set` output.
+    pub described: Value,
+}
+
+impl Session {
+    /// Look up the VPC's CIDR when the template asks for `VpcCidr`.
+    pub fn lookup_vpc_cidr(&mut self) -> Result<()> {
+        if self.plan.parameters.iter().any(|p| p == "VpcCidr") {
+            let vpc = self.plan.stack.aws.vpc_id.as_deref().unwrap_or_default();
+            let vpcs = self
+                .aws
+                .json(&["ec2", "describe-vpcs", "--vpc-ids", vpc])
+                .with_context(|| format!("looking up the CIDR of {vpc} for the security groups"))?;
+            let cidr = vpcs["Vpcs"][0]["CidrBlock"]
+                .as_str()
+                .with_context(|| format!("{vpc} has no IPv4 CIDR block"))?;
+            self.plan
+                .overrides
+                .push(("VpcCidr".to_string(), cidr.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Create (without executing) the change set, and describe it.
+    pub fn create_change_set(&self) -> Result<ChangeSet> {
+        let stack_name = &self.plan.stack_name;
+        let mut overrides = self.plan.overrides.clone();
+        overrides.sort();
+        let mut deploy: Vec<String> = ["cloudformation", "deploy", "--template-file"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        deploy.push(self.plan.template_path.display().to_string());
+        deploy.extend(
+            [
+                "--stack-name",
+                stack_name,
+                "--capabilities",
+                "CAPABILITY_NAMED_IAM",
+                "--no-fail-on-empty-changeset",
+                "--no-execute-changeset",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
+        if let Some(bucket) = &self.s3_bucket {
+            deploy.extend(["--s3-bucket".to_string(), bucket.clone()]);
+            if let Some(prefix) = &self.s3_prefix {
+                deploy.extend(["--s3-prefix".to_string(), prefix.clone()]);
+            }
+        }
+        if !overrides.is_empty() {
+            deploy.push("--parameter-overrides".to_string());
+            deploy.extend(overrides.iter().map(|(k, v)| format!("{k}={v}")));
+        }
+        let out = self.aws.run(&deploy)?;
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        if text.contains("No changes to deploy") {
+            return Ok(ChangeSet::UpToDate);
+        }
+        let Some(change_set) = change_set_arn(&text) else {
+            bail!("`aws cloudformation deploy` did not report a change set:\n{text}");
+        };
+
+        let stack_status = self.aws.json(&[
             "cloudformation",
-            "delete-change-set",
+            "describe-stacks",
             "--stack-name",
-            &stack_name,
+            stack_name,
+        ])?["Stacks"][0]["StackStatus"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let creating = stack_status == "REVIEW_IN_PROGRESS";
+        let described = self.aws.json(&[
+            "cloudformation",
+            "describe-change-set",
+            "--stack-name",
+            stack_name,
             "--change-set-name",
             &change_set,
         ])?;
-        if creating {
-            // A stack under review has no resources yet: leave nothing behind.
-            aws.run_strs(&[
-                "cloudformation",
-                "delete-stack",
-                "--stack-name",
-                &stack_name,
-            ])?;
-        }
-        approved?;
-        crate::outln!("Nothing applied; the change set was deleted.")?;
-        return Ok(EXIT_OK);
+        Ok(ChangeSet::Pending(PendingChangeSet {
+            arn: change_set,
+            creating,
+            described,
+        }))
     }
 
-    aws.run_strs(&[
-        "cloudformation",
-        "execute-change-set",
-        "--stack-name",
-        &stack_name,
-        "--change-set-name",
-        &change_set,
-    ])?;
-    crate::errln!("Applying the change set; waiting for CloudFormation…");
-    let waiter = if creating {
-        "stack-create-complete"
-    } else {
-        "stack-update-complete"
-    };
-    if let Err(e) = aws.run_strs(&[
-        "cloudformation",
-        "wait",
-        waiter,
-        "--stack-name",
-        &stack_name,
-    ]) {
-        let reasons = failure_reasons(&aws, &stack_name);
-        bail!("the change set did not apply: {e}{reasons}");
+    /// Delete a change set that will not be applied (and the stack it would have created).
+    pub fn discard(&self, change_set: &PendingChangeSet) -> Result<()> {
+        let stack_name = &self.plan.stack_name;
+        self.aws.run_strs(&[
+            "cloudformation",
+            "delete-change-set",
+            "--stack-name",
+            stack_name,
+            "--change-set-name",
+            &change_set.arn,
+        ])?;
+        if change_set.creating {
+            // A stack under review has no resources yet: leave nothing behind.
+            self.aws
+                .run_strs(&["cloudformation", "delete-stack", "--stack-name", stack_name])?;
+        }
+        Ok(())
     }
-    crate::outln!(
-        "Stack `{stack_name}` {}.",
-        if creating { "created" } else { "updated" }
-    )?;
-    if let Ok(stacks) = aws.json(&[
-        "cloudformation",
-        "describe-stacks",
-        "--stack-name",
-        &stack_name,
-    ]) {
-        crate::out!("{}", outputs_table(&stacks["Stacks"][0]["Outputs"]))?;
+
+    /// Start applying the change set.
+    pub fn execute(&self, change_set: &PendingChangeSet) -> Result<()> {
+        self.aws.run_strs(&[
+            "cloudformation",
+            "execute-change-set",
+            "--stack-name",
+            &self.plan.stack_name,
+            "--change-set-name",
+            &change_set.arn,
+        ])?;
+        Ok(())
     }
-    Ok(EXIT_OK)
+
+    /// Wait until the executed change set is applied; the failed resources' reasons otherwise.
+    pub fn wait(&self, change_set: &PendingChangeSet) -> Result<()> {
+        let stack_name = &self.plan.stack_name;
+        let waiter = if change_set.creating {
+            "stack-create-complete"
+        } else {
+            "stack-update-complete"
+        };
+        if let Err(e) =
+            self.aws
+                .run_strs(&["cloudformation", "wait", waiter, "--stack-name", stack_name])
+        {
+            let reasons = failure_reasons(&self.aws, stack_name);
+            bail!("the change set did not apply: {e}{reasons}");
+        }
+        Ok(())
+    }
+
+    /// The stack's outputs (`describe-stacks`), if they can be read.
+    pub fn outputs(&self) -> Option<Value> {
+        self.aws
+            .json(&[
+                "cloudformation",
+                "describe-stacks",
+                "--stack-name",
+                &self.plan.stack_name,
+            ])
+            .ok()
+            .map(|stacks| stacks["Stacks"][0]["Outputs"].clone())
+    }
 }
 
 /// Refuse, before any AWS call, a template CloudFormation would not take: over its limits
 /// whichever way it is sent, or over 51,200 bytes without an S3 bucket to send it through.
 fn check_template_size(
     stack: &Stack,
-    args: &DeployArgs,
-    template_path: &std::path::Path,
+    req: &Request,
+    template_path: &Path,
     template: &str,
 ) -> Result<()> {
     let shown = template_path.display().to_string();
@@ -235,17 +370,20 @@ fn check_template_size(
         launched: stack.images.values().filter(|i| i.count > 0).count(),
     };
     limits::check(&shown, &stats, images)?;
-    if let Some(bucket) = &args.s3_bucket {
+    if let Some(bucket) = &req.s3_bucket {
         if !is_bucket_name(bucket) {
             bail!("--s3-bucket {bucket}: not an S3 bucket name (3 to 63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit)");
         }
     } else if stats.bytes > limits::MAX_INLINE_BYTES {
-        bail!(
-            "{shown} is {} bytes; CloudFormation takes at most {} bytes of template inline, so `aws cloudformation deploy` needs an S3 bucket to upload it to\n  = help: pass --s3-bucket BUCKET (an existing bucket in {}; optionally --s3-prefix PREFIX); nothing was sent to AWS",
+        bail!(UserError::new(format!(
+            "{shown} is {} bytes; CloudFormation takes at most {} bytes of template inline, so `aws cloudformation deploy` needs an S3 bucket to upload it to",
             limits::thousands(stats.bytes),
             limits::thousands(limits::MAX_INLINE_BYTES),
-            args.region.as_deref().unwrap_or(&stack.aws.region)
-        );
+        ))
+        .with_help(format!(
+            "pass --s3-bucket BUCKET (an existing bucket in {}; optionally --s3-prefix PREFIX); nothing was sent to AWS",
+            req.region.as_deref().unwrap_or(&stack.aws.region)
+        )));
     }
     Ok(())
 }
@@ -262,34 +400,25 @@ fn is_bucket_name(name: &str) -> bool {
         && !name.contains("..")
 }
 
-fn warn_if_stale(stack: &Stack, template: &str) {
-    let fresh = crate::templates::Templates::load(None).and_then(|t| {
-        crate::generate::plan(stack, &[crate::generate::Target::Aws], &t)
-            .map(|plan| plan.get(TEMPLATE_PATH).map(|f| f.contents.clone()))
-    });
-    if let Ok(Some(fresh)) = fresh {
-        if fresh != template {
-            crate::errln!("warning: {TEMPLATE_PATH} differs from what stack.yml generates (edited by hand, or stale)\n  = help: `stackchef generate aws` brings it up to date; deploying the file as it is");
-        }
-    }
-}
-
 /// The AMI id for every `<Image>AmiId` parameter of the template.
 fn resolve_amis(
     stack: &Stack,
-    args: &DeployArgs,
+    req: &Request,
     parameters: &[String],
     region: &str,
 ) -> Result<BTreeMap<String, String>> {
     let mut from_flags: BTreeMap<String, String> = BTreeMap::new();
-    for pair in &args.ami {
+    for pair in &req.ami {
         let Some((image, ami)) = pair.split_once('=') else {
             bail!("--ami {pair}: expected IMAGE=AMI, e.g. --ami web=ami-0123456789abcdef0");
         };
         if !stack.images.contains_key(image) {
             bail!(
-                "--ami {pair}: stack.yml has no image `{image}`\n  = help: images: {}",
-                stack.images.keys().cloned().collect::<Vec<_>>().join(", ")
+                UserError::new(format!("--ami {pair}: stack.yml has no image `{image}`"))
+                    .with_help(format!(
+                        "images: {}",
+                        stack.images.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ))
             );
         }
         if !is_ami_id(ami) {
@@ -297,7 +426,7 @@ fn resolve_amis(
         }
         from_flags.insert(image.to_string(), ami.to_string());
     }
-    let manifest_path = args.out.join(PACKER_MANIFEST);
+    let manifest_path = req.out.join(PACKER_MANIFEST);
     let manifest =
         match std::fs::read_to_string(&manifest_path) {
             Ok(text) => Some(PackerManifest::parse(&text).with_context(|| {
@@ -330,7 +459,10 @@ fn resolve_amis(
     }
     for param in parameters.iter().filter(|p| p.ends_with("AmiId")) {
         if !out.contains_key(param) && !missing.iter().any(|i| &ami_parameter(&i.name) == param) {
-            bail!("{TEMPLATE_PATH} asks for {param}, which no image of stack.yml matches\n  = help: regenerate it: stackchef generate aws");
+            bail!(UserError::new(format!(
+                "{TEMPLATE_PATH} asks for {param}, which no image of stack.yml matches"
+            ))
+            .with_help("regenerate it: stackchef generate aws"));
         }
     }
     if !missing.is_empty() {
@@ -341,11 +473,9 @@ fn resolve_amis(
                 image.name, image.count
             ));
         }
-        msg.push_str(&format!(
-            "\n  = note: looked in {} and --ami\n  = help: build them (`ci/build.sh` or `packer build packer/`), or pass --ami IMAGE=ami-…, or set `count: 0` in stack.yml",
-            manifest_path.display()
-        ));
-        bail!(msg);
+        bail!(UserError::new(msg)
+            .with_note(format!("looked in {} and --ami", manifest_path.display()))
+            .with_help("build them (`ci/build.sh` or `packer build packer/`), or pass --ami IMAGE=ami-…, or set `count: 0` in stack.yml"));
     }
     Ok(out)
 }
@@ -431,76 +561,6 @@ fn change_set_arn(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-fn change_summary(stack_name: &str, creating: bool, described: &Value) -> String {
-    let empty = Vec::new();
-    let changes = described["Changes"].as_array().unwrap_or(&empty);
-    let mut out = format!(
-        "Change set for stack `{stack_name}` ({}, {} change{}):\n",
-        if creating { "new stack" } else { "update" },
-        changes.len(),
-        if changes.len() == 1 { "" } else { "s" }
-    );
-    let width = changes
-        .iter()
-        .filter_map(|c| c["ResourceChange"]["LogicalResourceId"].as_str())
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
-    for change in changes {
-        let rc = &change["ResourceChange"];
-        let action = rc["Action"].as_str().unwrap_or("?");
-        let sign = match action {
-            "Add" => "+",
-            "Remove" => "-",
-            "Modify" => "~",
-            _ => "?",
-        };
-        let replacement = match rc["Replacement"].as_str() {
-            Some("True") => "  (replaced)",
-            Some("Conditional") => "  (may be replaced)",
-            _ => "",
-        };
-        out.push_str(&format!(
-            "  {sign} {:<7} {:<width$}  {}{replacement}\n",
-            action.to_lowercase(),
-            rc["LogicalResourceId"].as_str().unwrap_or("?"),
-            rc["ResourceType"].as_str().unwrap_or("?"),
-        ));
-    }
-    out
-}
-
-fn outputs_table(outputs: &Value) -> String {
-    let Some(outputs) = outputs.as_array() else {
-        return String::new();
-    };
-    let mut rows: Vec<(&str, &str)> = outputs
-        .iter()
-        .filter_map(|o| Some((o["OutputKey"].as_str()?, o["OutputValue"].as_str()?)))
-        .collect();
-    rows.sort();
-    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    if !rows.is_empty() {
-        out.push_str("Outputs:\n");
-    }
-    for (k, v) in rows {
-        out.push_str(&format!("  {k:<width$}  {v}\n"));
-    }
-    out
-}
-
-fn confirm(stack_name: &str) -> Result<bool> {
-    if !std::io::stdin().is_terminal() {
-        bail!("not applying the change set without confirmation: standard input is not a terminal; nothing was applied and the change set was deleted\n  = help: review the change set above, then run again with --yes");
-    }
-    crate::err!("Apply these changes to `{stack_name}`? [y/N] ");
-    std::io::stderr().flush().ok();
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
-}
-
 /// The first failed resources' reasons from the stack events, for the error message.
 fn failure_reasons(aws: &AwsCli, stack_name: &str) -> String {
     let Ok(events) = aws.json(&[
@@ -553,9 +613,10 @@ struct AwsCli {
 }
 
 impl AwsCli {
-    fn find(args: &DeployArgs, region: &str) -> Result<AwsCli> {
+    fn find(req: &Request, region: &str) -> Result<AwsCli> {
         let Some(bin) = crate::which::find_executable("aws") else {
-            bail!("the AWS CLI (`aws`) is not on PATH; `stackchef aws deploy` runs it to apply the stack\n  = help: install it: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html");
+            bail!(UserError::new("the AWS CLI (`aws`) is not on PATH; `stackchef aws deploy` runs it to apply the stack")
+                .with_help("install it: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html"));
         };
         let mut common = vec![
             "--region".to_string(),
@@ -563,16 +624,16 @@ impl AwsCli {
             "--output".to_string(),
             "json".to_string(),
         ];
-        if let Some(profile) = &args.profile {
+        if let Some(profile) = &req.profile {
             common.extend(["--profile".to_string(), profile.clone()]);
         }
-        if let Some(url) = &args.endpoint_url {
+        if let Some(url) = &req.endpoint_url {
             common.extend(["--endpoint-url".to_string(), url.clone()]);
         }
         Ok(AwsCli {
             bin,
             common,
-            endpoint_url: args.endpoint_url.clone(),
+            endpoint_url: req.endpoint_url.clone(),
         })
     }
 
@@ -701,20 +762,6 @@ mod tests {
         assert_eq!(
             change_set_arn(out).as_deref(),
             Some("arn:aws:cloudformation:eu-west-1:123456789012:changeSet/awscli-x/5968e62f")
-        );
-    }
-
-    #[test]
-    fn summary_lists_every_change() {
-        let described = serde_json::json!({"Changes": [
-            {"ResourceChange": {"Action": "Add", "LogicalResourceId": "HostedZone", "ResourceType": "AWS::Route53::HostedZone"}},
-            {"ResourceChange": {"Action": "Modify", "LogicalResourceId": "WebLaunchTemplate", "ResourceType": "AWS::EC2::LaunchTemplate", "Replacement": "False"}},
-            {"ResourceChange": {"Action": "Modify", "LogicalResourceId": "WebSecurityGroup", "ResourceType": "AWS::EC2::SecurityGroup", "Replacement": "True"}}
-        ]});
-        let s = change_summary("shop-stackchef", false, &described);
-        assert_eq!(
-            s,
-            "Change set for stack `shop-stackchef` (update, 3 changes):\n  + add     HostedZone         AWS::Route53::HostedZone\n  ~ modify  WebLaunchTemplate  AWS::EC2::LaunchTemplate\n  ~ modify  WebSecurityGroup   AWS::EC2::SecurityGroup  (replaced)\n"
         );
     }
 }

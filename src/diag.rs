@@ -1,6 +1,10 @@
 //! Diagnostics shared by `stack.yml` validation and the linter, rendered like rustc:
 //! `error[CODE]: message`, ` --> file:line:col`, the source line and a caret under the span,
 //! then `= help: …`. Rendering is done by `annotate-snippets`, the renderer rustc itself uses.
+//!
+//! Every message stackchef shows a person goes through this module: a [`Diagnostic`] for one
+//! place in one file (a list of them for `stack.yml`), a [`UserError`] for a problem with no
+//! such place (a missing tool, a file in use, a refused deploy), rendered the same way.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
@@ -170,6 +174,70 @@ impl Diagnostic {
         };
         renderer.render(&[group])
     }
+}
+
+/// A problem with no place in a file to point at, for a person to act on: the message, then
+/// `= note: …` (why) and `= help: …` (what to do) lines, as rustc prints them. Returned as an
+/// error (`anyhow` carries it, and its `Display` is the rendering, so the text is the same
+/// wherever it is shown) or printed as a warning with [`UserError::render`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserError {
+    /// What went wrong; may run over several lines (a list of what is missing).
+    pub message: String,
+    /// Printed as `= note: …`, before the help.
+    pub notes: Vec<String>,
+    /// Printed as `= help: …`.
+    pub help: Vec<String>,
+}
+
+impl UserError {
+    pub fn new(message: impl Into<String>) -> Self {
+        UserError {
+            message: message.into(),
+            notes: Vec::new(),
+            help: Vec::new(),
+        }
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help.push(help.into());
+        self
+    }
+
+    /// `error: …`/`warning: …` and the notes and help under it.
+    pub fn render(&self, severity: Severity) -> String {
+        format!("{}: {self}", severity.as_str())
+    }
+}
+
+impl std::fmt::Display for UserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        for note in &self.notes {
+            write!(f, "\n  = note: {note}")?;
+        }
+        for help in &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// An error for the terminal: `error: …` (a [`UserError`] with its notes and help), then one
+/// `caused by: …` line per underlying cause.
+pub fn render_error_chain(err: &anyhow::Error) -> String {
+    let mut out = format!("error: {err}");
+    for cause in err.chain().skip(1) {
+        out.push_str(&format!("\n  caused by: {cause}"));
+    }
+    out
 }
 
 /// Characters between two entries of [`SourceIndex`]'s character table: a character offset
@@ -359,6 +427,24 @@ mod column_past_the_line {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_user_error_renders_its_notes_before_its_help() {
+        let err = UserError::new("refusing to launch:\n  - `web`")
+            .with_help("build it")
+            .with_note("looked in packer/manifest.json");
+        assert_eq!(
+            err.render(Severity::Error),
+            "error: refusing to launch:\n  - `web`\n  = note: looked in packer/manifest.json\n  = help: build it"
+        );
+        let chained = anyhow::Error::new(std::io::Error::other("disk full"))
+            .context(UserError::new("writing x").with_help("free some space"));
+        assert_eq!(
+            render_error_chain(&chained),
+            "error: writing x\n  = help: free some space\n  caused by: disk full"
+        );
+        assert!(chained.downcast_ref::<UserError>().is_some());
+    }
 
     /// The index agrees with the plain definition (count lines, then characters) at every
     /// line and column of texts with multi-byte characters, CRLF and no final newline.

@@ -5,12 +5,14 @@
 //! - generate: `stack.yml` → [`stack::Stack`] → [`plan::Plan`] of files (one module per target
 //!   under [`generate`]) → the safe writer in [`plan`];
 //! - lint: cookbook tree → parsed files → rules → diagnostics → reporter (see [`lint`]).
+//!
+//! [`cmd`] is the command line on top of both: the only module that sees clap, prints, and
+//! chooses exit codes; nothing below imports it.
 
 // Output goes through `output` (a closed pipe ends it quietly instead of panicking).
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod cli;
-pub mod commands;
+pub mod cmd;
 pub mod deploy;
 pub mod diag;
 pub mod generate;

@@ -64,10 +64,11 @@ impl Templates {
             let known: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
             for extra in list_files(dir)? {
                 if !known.contains(&extra.as_str()) {
-                    anyhow::bail!(
-                        "template override {} does not replace any built-in template\n  = help: built-in templates: stackchef's cookbook-templates/, packer-templates/ and aws-templates/ folders; keep the same relative path",
+                    anyhow::bail!(crate::diag::UserError::new(format!(
+                        "template override {} does not replace any built-in template",
                         dir.join(&extra).display()
-                    );
+                    ))
+                    .with_help("built-in templates: stackchef's cookbook-templates/, packer-templates/ and aws-templates/ folders; keep the same relative path"));
                 }
             }
         }

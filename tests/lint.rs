@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use stackchef::cli::LintFormat;
+use stackchef::lint::report::Format as LintFormat;
 use stackchef::lint::{self, LintConfig, Options, Outcome, RULES};
 
 /// The sample repos linted together as `samples/lint`; each repo under

@@ -3,7 +3,7 @@
 //! every reporter renders it.
 
 use proptest::prelude::*;
-use stackchef::cli::LintFormat;
+use stackchef::lint::report::Format as LintFormat;
 use stackchef::lint::{self, Options, Outcome, Repo};
 
 /// A cookbook whose four Ruby-ish files all hold `bytes`.

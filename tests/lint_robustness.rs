@@ -64,11 +64,11 @@ fn bad_files_become_diagnostics_and_the_run_goes_on() {
     assert!(has("app/recipes/loop", "FILE001"), "{found:?}");
     // Every format renders all of it.
     for format in [
-        stackchef::cli::LintFormat::Human,
-        stackchef::cli::LintFormat::Json,
-        stackchef::cli::LintFormat::Sarif,
-        stackchef::cli::LintFormat::Junit,
-        stackchef::cli::LintFormat::Github,
+        stackchef::lint::report::Format::Human,
+        stackchef::lint::report::Format::Json,
+        stackchef::lint::report::Format::Sarif,
+        stackchef::lint::report::Format::Junit,
+        stackchef::lint::report::Format::Github,
     ] {
         let text = lint::report::render(format, &outcome, true);
         assert!(!text.is_empty());
@@ -243,9 +243,9 @@ fn control_characters_in_file_names_never_reach_the_output_raw() {
         .iter()
         .any(|d| d.path.contains('\u{1b}')));
     for format in [
-        stackchef::cli::LintFormat::Human,
-        stackchef::cli::LintFormat::Github,
-        stackchef::cli::LintFormat::Junit,
+        stackchef::lint::report::Format::Human,
+        stackchef::lint::report::Format::Github,
+        stackchef::lint::report::Format::Junit,
     ] {
         let text = lint::report::render(format, &outcome, false);
         assert!(
@@ -255,7 +255,7 @@ fn control_characters_in_file_names_never_reach_the_output_raw() {
             "{format:?}: {text:?}"
         );
         let commands = text.lines().filter(|l| l.starts_with("::")).count();
-        let expected = if format == stackchef::cli::LintFormat::Github {
+        let expected = if format == stackchef::lint::report::Format::Github {
             outcome.diagnostics.len()
         } else {
             0

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use stackchef::cli::LintFormat;
+use stackchef::lint::report::Format as LintFormat;
 use stackchef::lint::{self, Options, Outcome, Repo};
 
 fuzz_target!(|data: &[u8]| {

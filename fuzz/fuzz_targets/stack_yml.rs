@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     };
     match stackchef::stack::load_str(text, "stack.yml") {
         Ok(stack) => {
-            let _ = stackchef::commands::summary(&stack);
+            let _ = stackchef::cmd::check::summary(&stack);
         }
         Err(err) => {
             let _ = err.render(false);

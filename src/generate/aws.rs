@@ -6,6 +6,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::diag::UserError;
 use crate::generate::Generator;
 use crate::plan::{PlannedFile, Target};
 use crate::stack::{Image, Platform, Stack};
@@ -291,7 +292,7 @@ fn image_counts(stack: &Stack) -> limits::ImageCounts {
 
 /// Warnings about the generated template that do not stop generation: over 51,200 bytes,
 /// `aws cloudformation deploy` needs an S3 bucket. Empty when the plan has no template.
-pub fn template_warnings(stack: &Stack, plan: &crate::plan::Plan) -> Vec<String> {
+pub fn template_warnings(stack: &Stack, plan: &crate::plan::Plan) -> Vec<UserError> {
     let Some(file) = plan.get(TEMPLATE_PATH) else {
         return Vec::new();
     };

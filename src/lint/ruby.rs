@@ -14,7 +14,7 @@ use super::facts::{
     IncludeTarget, Key, Lit, NilCheck, Resource, Span, Stmt, CONST_CALL_NAMES,
 };
 use super::scan;
-use super::word::{has_byte, splat, zero_bytes, HIGH_BITS};
+use super::swar::{has_byte, splat, zero_bytes, HIGH_BITS};
 
 /// Precedence levels that can start an attribute write (`default['a'] = 1` in an attributes
 /// file, `node.default['a'] = 1` anywhere). Looked up by [`level_of`]; this sorted list is

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Target;
+use crate::diag::UserError;
 
 /// Where the manifest lives, relative to the output directory.
 pub const MANIFEST_PATH: &str = ".stackchef/manifest.json";
@@ -64,32 +65,38 @@ impl Manifest {
             path.display()
         );
         let manifest: Manifest = serde_json::from_str(&text).map_err(|e| {
-            anyhow::anyhow!(
-                "{} is corrupt: {e} (line {}, column {})\n  = help: {fix}",
-                path.display(),
-                e.line(),
-                e.column()
+            anyhow::Error::new(
+                UserError::new(format!(
+                    "{} is corrupt: {e} (line {}, column {})",
+                    path.display(),
+                    e.line(),
+                    e.column()
+                ))
+                .with_help(&fix),
             )
         })?;
         if manifest.format != FORMAT {
-            bail!(
-                "{} has format {}, this stackchef understands format {FORMAT}\n  = help: {fix}",
+            bail!(UserError::new(format!(
+                "{} has format {}, this stackchef understands format {FORMAT}",
                 path.display(),
                 manifest.format
-            );
+            ))
+            .with_help(fix));
         }
         for (file, entry) in &manifest.files {
             if super::check_relative(file).is_err() || file == MANIFEST_PATH {
-                bail!(
-                    "{} lists {file:?}, which is not a plain relative path\n  = help: {fix}",
+                bail!(UserError::new(format!(
+                    "{} lists {file:?}, which is not a plain relative path",
                     path.display()
-                );
+                ))
+                .with_help(fix));
             }
             if entry.sha256.len() != 64 || !entry.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-                bail!(
-                    "{} has a malformed hash for {file}\n  = help: {fix}",
+                bail!(UserError::new(format!(
+                    "{} has a malformed hash for {file}",
                     path.display()
-                );
+                ))
+                .with_help(fix));
             }
         }
         Ok(manifest)

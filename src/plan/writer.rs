@@ -17,6 +17,7 @@ use anyhow::{bail, Context, Result};
 use super::manifest::{sha256_hex, Manifest, ManifestEntry, MANIFEST_PATH};
 use super::Target;
 use super::{resolve_inside, Inside, Plan};
+use crate::diag::UserError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Action {
@@ -269,12 +270,13 @@ fn wait_for(
             Err(std::fs::TryLockError::WouldBlock) => {}
         }
         if std::time::Instant::now() >= deadline {
-            bail!(
-                "{} is in use by another stackchef run ({}, per {}); nothing was changed\n  = help: wait for it to finish and run again (the lock goes away with that process; there is no file to delete), or raise STACKCHEF_LOCK_WAIT (seconds, now {wait})",
+            bail!(UserError::new(format!(
+                "{} is in use by another stackchef run ({}, per {}); nothing was changed",
                 out_dir.display(),
                 holder(),
                 path.display()
-            );
+            ))
+            .with_help(format!("wait for it to finish and run again (the lock goes away with that process; there is no file to delete), or raise STACKCHEF_LOCK_WAIT (seconds, now {wait})")));
         }
         if !said {
             crate::errln!(

@@ -5,6 +5,8 @@
 use anyhow::{bail, Context, Result};
 use yaml_rust2::parser::{Event, Parser};
 
+use crate::diag::UserError;
+
 /// Largest template body the AWS CLI passes inline (`--template-body`); above it,
 /// `aws cloudformation deploy` needs `--s3-bucket` to upload the template first.
 pub const MAX_INLINE_BYTES: usize = 51_200;
@@ -171,25 +173,33 @@ pub fn check(path: &str, stats: &TemplateStats, images: ImageCounts) -> Result<(
         .map(|(figure, limit, _)| images.fitting(*limit, *figure))
         .min()
         .unwrap_or(0);
-    bail!(
-        "{path} is over CloudFormation's limit{} for one stack: {}\n  = note: {}; about {fit} images like these fit in one stack\n  = help: split the images over several projects (one stack.yml, one CloudFormation stack each), or set `count: 0` on images that are only baked",
+    bail!(UserError::new(format!(
+        "{path} is over CloudFormation's limit{} for one stack: {}",
         if exceeded.len() == 1 { "" } else { "s" },
         exceeded.join("; "),
-        images.describe(),
-    );
+    ))
+    .with_note(format!(
+        "{}; about {fit} images like these fit in one stack",
+        images.describe()
+    ))
+    .with_help("split the images over several projects (one stack.yml, one CloudFormation stack each), or set `count: 0` on images that are only baked"));
 }
 
 /// The warning for a template too big to pass inline, if it is.
-pub fn inline_warning(path: &str, stats: &TemplateStats, images: ImageCounts) -> Option<String> {
+pub fn inline_warning(path: &str, stats: &TemplateStats, images: ImageCounts) -> Option<UserError> {
     (stats.bytes > MAX_INLINE_BYTES).then(|| {
-        format!(
-            "{path} is {} bytes, over the {} bytes CloudFormation accepts without S3\n  = note: {} make {} bytes; about {} images like these fit without S3\n  = help: deploy with `stackchef aws deploy --s3-bucket BUCKET` (the AWS CLI uploads the template there first)",
+        UserError::new(format!(
+            "{path} is {} bytes, over the {} bytes CloudFormation accepts without S3",
             thousands(stats.bytes),
             thousands(MAX_INLINE_BYTES),
+        ))
+        .with_note(format!(
+            "{} make {} bytes; about {} images like these fit without S3",
             images.describe(),
             thousands(stats.bytes),
             images.fitting(MAX_INLINE_BYTES, stats.bytes)
-        )
+        ))
+        .with_help("deploy with `stackchef aws deploy --s3-bucket BUCKET` (the AWS CLI uploads the template there first)")
     })
 }
 

@@ -263,7 +263,7 @@ fn string(out: &mut String, s: &str) {
 /// Whether any of eight bytes is a control character, `"` or `\\` (`|`, not `||`: the three
 /// tests are cheaper than the branches between them).
 fn word_needs_escape(word: u64) -> bool {
-    use crate::lint::word::{has_byte, has_byte_below};
+    use crate::lint::swar::{has_byte, has_byte_below};
     has_byte_below(word, 0x20) | has_byte(word, b'"') | has_byte(word, b'\\')
 }
 

@@ -7,18 +7,48 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
-use crate::cli::LintFormat;
-
 use super::Outcome;
 
+/// A report format (`stackchef lint --format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 5] = [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+    ];
+
+    /// The format's name on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Github => "github",
+        }
+    }
+}
+
 /// Render a lint outcome in a format. `color` only affects `human`.
-pub fn render(format: LintFormat, outcome: &Outcome, color: bool) -> String {
+pub fn render(format: Format, outcome: &Outcome, color: bool) -> String {
     match format {
-        LintFormat::Human => human::render(outcome, color),
-        LintFormat::Json => json::render(outcome),
-        LintFormat::Sarif => sarif::render(outcome),
-        LintFormat::Junit => junit::render(outcome),
-        LintFormat::Github => github::render(outcome),
+        Format::Human => human::render(outcome, color),
+        Format::Json => json::render(outcome),
+        Format::Sarif => sarif::render(outcome),
+        Format::Junit => junit::render(outcome),
+        Format::Github => github::render(outcome),
     }
 }
 

@@ -3,9 +3,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::generate::Target;
+pub use crate::lint::report::Format as LintFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -125,13 +127,15 @@ pub struct GenerateArgs {
     pub templates: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
-pub enum LintFormat {
-    Human,
-    Json,
-    Sarif,
-    Junit,
-    Github,
+// The library's report format as a `--format` value, so clap stays out of `lint`.
+impl ValueEnum for LintFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &LintFormat::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()))
+    }
 }
 
 #[derive(Debug, Args)]
