@@ -117,7 +117,7 @@ fn generate(stack: &Path, out: &Path) -> usize {
     // refuses more), and its template is one file whatever the size.
     let targets = [Target::Cookbooks, Target::Packer, Target::Ci];
     let plan = stackchef::generate::plan(&loaded, &targets, &templates).unwrap();
-    let lock = writer::Lock::exclusive(out).unwrap();
+    let lock = writer::Lock::exclusive(out, &|_| {}).unwrap();
     let manifest = Manifest::load(out).unwrap();
     let changes = writer::reconcile(out, &plan, &targets, &manifest, false).unwrap();
     let next = writer::next_manifest(&manifest, &changes, &targets, "bench");

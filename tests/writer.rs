@@ -23,7 +23,12 @@ fn run(out: &Path, files: &[(&str, &str)], force: bool) -> Vec<(String, Action)>
     let targets = [Target::Packer];
     let changes = writer::reconcile(out, &plan, &targets, &manifest, force).unwrap();
     let next = writer::next_manifest(&manifest, &changes, &targets, "inputs");
-    writer::apply(&writer::Lock::exclusive(out).unwrap(), &changes, &next).unwrap();
+    writer::apply(
+        &writer::Lock::exclusive(out, &|_| {}).unwrap(),
+        &changes,
+        &next,
+    )
+    .unwrap();
     changes.into_iter().map(|c| (c.path, c.action)).collect()
 }
 
@@ -151,7 +156,7 @@ fn other_targets_entries_survive_a_partial_run() {
     let m = Manifest::load(out).unwrap();
     let changes = writer::reconcile(out, &p, &all, &m, false).unwrap();
     writer::apply(
-        &writer::Lock::exclusive(out).unwrap(),
+        &writer::Lock::exclusive(out, &|_| {}).unwrap(),
         &changes,
         &writer::next_manifest(&m, &changes, &all, "x"),
     )
@@ -162,7 +167,12 @@ fn other_targets_entries_survive_a_partial_run() {
     let empty = Plan::default();
     let changes = writer::reconcile(out, &empty, &[Target::Packer], &m, false).unwrap();
     let next = writer::next_manifest(&m, &changes, &[Target::Packer], "y");
-    writer::apply(&writer::Lock::exclusive(out).unwrap(), &changes, &next).unwrap();
+    writer::apply(
+        &writer::Lock::exclusive(out, &|_| {}).unwrap(),
+        &changes,
+        &next,
+    )
+    .unwrap();
     assert!(out.join("ci/build.sh").exists());
     assert!(
         !out.join("packer").exists(),
@@ -218,7 +228,7 @@ fn unwritable_directory_changes_nothing() {
     let m = Manifest::load(out).unwrap();
     let changes = writer::reconcile(out, &p, &[Target::Packer], &m, false).unwrap();
     let err = writer::apply(
-        &writer::Lock::exclusive(out).unwrap(),
+        &writer::Lock::exclusive(out, &|_| {}).unwrap(),
         &changes,
         &writer::next_manifest(&m, &changes, &[Target::Packer], "z"),
     )
@@ -249,7 +259,7 @@ fn failure_while_staging_changes_nothing() {
     // Between deciding and writing, something puts a file where directory b must go.
     std::fs::write(out.join("b"), "a file in the way\n").unwrap();
     let err = writer::apply(
-        &writer::Lock::exclusive(out).unwrap(),
+        &writer::Lock::exclusive(out, &|_| {}).unwrap(),
         &changes,
         &writer::next_manifest(&m, &changes, &[Target::Packer], "z"),
     )

@@ -29,10 +29,16 @@ pub fn run(args: &GenerateArgs, color: bool) -> Result<u8> {
     print_warnings(&crate::generate::aws::template_warnings(&stack, &plan));
     // Held from reading the manifest to writing it back: a concurrent run waits (or fails
     // naming the holder) instead of interleaving its files and manifest with ours.
+    let on_wait = |holder: &str| {
+        crate::errln!(
+            "waiting for another stackchef run ({holder}) to finish with {}…",
+            args.out.display()
+        );
+    };
     let lock = if args.check || args.dry_run {
-        writer::Lock::shared(&args.out)?
+        writer::Lock::shared(&args.out, &on_wait)?
     } else {
-        writer::Lock::exclusive(&args.out)?
+        writer::Lock::exclusive(&args.out, &on_wait)?
     };
     let manifest = Manifest::load(&args.out)?;
     let changes = writer::reconcile(&args.out, &plan, &targets, &manifest, args.force)?;

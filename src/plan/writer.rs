@@ -183,8 +183,9 @@ pub struct Lock {
 
 impl Lock {
     /// Take the output directory for writing, creating it and `.stackchef/` if needed. Waits up
-    /// to `STACKCHEF_LOCK_WAIT` seconds (default 30) for another run, then fails naming it.
-    pub fn exclusive(out_dir: &Path) -> Result<Lock> {
+    /// to `STACKCHEF_LOCK_WAIT` seconds (default 30) for another run, then fails naming it;
+    /// `on_wait` is called once, with the holder (`pid 123`), when it starts waiting.
+    pub fn exclusive(out_dir: &Path, on_wait: &dyn Fn(&str)) -> Result<Lock> {
         std::fs::create_dir_all(out_dir)
             .with_context(|| format!("creating output directory {}", out_dir.display()))?;
         // Refuses a `.stackchef` that links out of the tree before anything is created in it.
@@ -204,7 +205,7 @@ impl Lock {
             .truncate(false) // the holder's pid is in it until we hold the lock
             .open(&path)
             .with_context(|| format!("opening the lock file {}", path.display()))?;
-        wait_for(out_dir, &path, || file.try_lock())?;
+        wait_for(out_dir, &path, on_wait, || file.try_lock())?;
         // For whoever waits next: who holds the directory.
         use std::io::Write;
         file.set_len(0)
@@ -218,8 +219,8 @@ impl Lock {
     }
 
     /// Take the output directory for reading. Creates nothing: with no lock file yet (no run
-    /// has written here), there is nothing to wait for.
-    pub fn shared(out_dir: &Path) -> Result<Lock> {
+    /// has written here), there is nothing to wait for. Waits as [`Lock::exclusive`] does.
+    pub fn shared(out_dir: &Path, on_wait: &dyn Fn(&str)) -> Result<Lock> {
         let mut lock = Lock {
             out_dir: out_dir.to_path_buf(),
             exclusive: false,
@@ -231,7 +232,7 @@ impl Lock {
         let path = resolve_inside(out_dir, LOCK_PATH)?;
         let file = std::fs::File::open(&path)
             .with_context(|| format!("opening the lock file {}", path.display()))?;
-        wait_for(out_dir, &path, || file.try_lock_shared())?;
+        wait_for(out_dir, &path, on_wait, || file.try_lock_shared())?;
         lock._file = Some(file);
         Ok(lock)
     }
@@ -241,11 +242,12 @@ impl Lock {
     }
 }
 
-/// Retry `try_lock` until it succeeds or the wait is over; says once on stderr whom it waits
+/// Retry `try_lock` until it succeeds or the wait is over; tells `on_wait` once whom it waits
 /// for, and names the holder in the error.
 fn wait_for(
     out_dir: &Path,
     path: &Path,
+    on_wait: &dyn Fn(&str),
     mut try_lock: impl FnMut() -> std::result::Result<(), std::fs::TryLockError>,
 ) -> Result<()> {
     let wait = std::env::var("STACKCHEF_LOCK_WAIT")
@@ -279,11 +281,7 @@ fn wait_for(
             .with_help(format!("wait for it to finish and run again (the lock goes away with that process; there is no file to delete), or raise STACKCHEF_LOCK_WAIT (seconds, now {wait})")));
         }
         if !said {
-            crate::errln!(
-                "waiting for another stackchef run ({}) to finish with {}…",
-                holder(),
-                out_dir.display()
-            );
+            on_wait(&holder());
             said = true;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
