@@ -4,6 +4,7 @@
 //! `generate::aws`, `stack::load`, …). Checked:
 //! - no library module imports `cmd`: the command line sits on top (clap, printing, exit
 //!   codes), the library below it returns typed outcomes;
+//! - only `cmd` prints (through `output`) and only `cmd` uses clap;
 //! - no cycle among top-level modules, so each can be read, tested and changed from the bottom
 //!   up. A cycle is reported with the files whose paths close it.
 //!
@@ -21,6 +22,13 @@ const SECOND_LEVEL: &[&str] = &["lint", "plan", "generate", "stack"];
 
 /// The command line: the one module no library module may import.
 const EDGE: &str = "cmd";
+
+/// Where clap may appear outside `cmd`, and why.
+const CLAP_OUTSIDE_CMD: &[(&str, &str)] = &[(
+    "src/generate/mod.rs",
+    "`Target` derives `clap::ValueEnum`; when it moves into `plan` (issue 15), implement \
+     `ValueEnum` for it in `cmd/args.rs` instead, as for `lint::report::Format`",
+)];
 
 /// Edges (between top-level modules) that close a known cycle which parallel work on issue 15
 /// is removing. The lead empties this list once that work is merged; an entry whose edge no
@@ -313,6 +321,40 @@ fn no_library_module_imports_the_command_line() {
         "library modules must not depend on the command line (`{EDGE}`): return a typed \
          outcome or error and let `{EDGE}` print and pick the exit code:\n  {}",
         upward.join("\n  ")
+    );
+}
+
+#[test]
+fn only_the_command_line_prints_and_sees_clap() {
+    let src = src_dir();
+    let printing: Vec<String> = edges(&src)
+        .into_iter()
+        .filter(|e| top(&e.to) == "output" && top(&e.from) != EDGE)
+        .map(|e| format!("{} prints ({})", e.from, e.file))
+        .collect();
+    assert!(
+        printing.is_empty(),
+        "only `{EDGE}` prints: return the text or a warning instead:\n  {}",
+        printing.join("\n  ")
+    );
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let clap: Vec<String> = files
+        .iter()
+        .map(|f| format!("src/{}", f.strip_prefix(&src).unwrap().display()))
+        .filter(|rel| !rel.starts_with("src/cmd/") && rel != "src/main.rs")
+        .filter(|rel| !CLAP_OUTSIDE_CMD.iter().any(|(allowed, _)| allowed == rel))
+        .filter(|rel| {
+            let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel));
+            text.unwrap().lines().any(|l| {
+                let l = l.trim_start();
+                !l.starts_with("//") && (l.contains("clap::") || l.contains("use clap"))
+            })
+        })
+        .collect();
+    assert!(
+        clap.is_empty(),
+        "clap belongs to `{EDGE}` (implement its traits for library types in cmd/args.rs): {clap:?}"
     );
 }
 
