@@ -23,6 +23,7 @@
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
+use serde::Serialize;
 
 use super::{counts, rule_name};
 use crate::diag::Diagnostic;
@@ -85,6 +86,88 @@ pub const SCHEMA: &str = r##"{
   }
 }"##;
 
+/// The report, in schema order (serde writes fields in declaration order).
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    tool: Tool,
+    summary: Summary,
+    findings: Vec<Finding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    info: usize,
+    fail_level: &'static str,
+    failed: bool,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    code: &'a str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    path: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    label: &'a str,
+    help: &'a [String],
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let (errors, warnings, info) = counts(outcome);
+    let report = Report {
+        version: VERSION,
+        tool: Tool {
+            name: "stackchef",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            files: outcome.repo.files.len(),
+            findings: outcome.diagnostics.len(),
+            errors,
+            warnings,
+            info,
+            fail_level: outcome.options.fail_level.as_str(),
+            failed: outcome.failed(),
+        },
+        findings: outcome
+            .diagnostics
+            .iter()
+            .map(|d| Finding {
+                code: d.code.as_deref().unwrap_or(""),
+                name: rule_name(d.code.as_deref()),
+                severity: d.severity.as_str(),
+                message: &d.message,
+                path: &d.path,
+                line: d.location.map(|l| l.line),
+                column: d.location.map(|l| l.column),
+                end_line: d.location.map(|l| l.line),
+                end_column: d.location.map(|l| l.column + l.len.max(1)),
+                label: &d.label,
+                help: &d.help,
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&report).unwrap();
+    out.push('\n');
+    out
+}
+
+#[doc(hidden)]
 /// Findings per chunk rendered on one thread: large reports are written in parallel.
 const CHUNK: usize = 256;
 
@@ -92,7 +175,7 @@ const CHUNK: usize = 256;
 /// (two-space indent, fields in schema order): a repo with thousands of findings is rendered in
 /// parallel chunks and several times faster than through serde's generic formatter. A test
 /// checks the bytes against serde_json's output.
-pub fn render(outcome: &Outcome) -> String {
+pub fn render_hand(outcome: &Outcome) -> String {
     let (errors, warnings, info) = counts(outcome);
     let mut out = String::with_capacity(512);
     let _ = write!(
@@ -269,89 +352,10 @@ fn word_needs_escape(word: u64) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use serde::Serialize;
-
     use super::*;
 
-    /// The report as serde structs: what the hand-written writer must match byte for byte.
-    #[derive(Serialize)]
-    struct Report<'a> {
-        version: u32,
-        tool: Tool,
-        summary: Summary,
-        findings: Vec<Finding<'a>>,
-    }
-
-    #[derive(Serialize)]
-    struct Tool {
-        name: &'static str,
-        version: &'static str,
-    }
-
-    #[derive(Serialize)]
-    struct Summary {
-        files: usize,
-        findings: usize,
-        errors: usize,
-        warnings: usize,
-        info: usize,
-        fail_level: &'static str,
-        failed: bool,
-    }
-
-    #[derive(Serialize)]
-    struct Finding<'a> {
-        code: &'a str,
-        name: &'static str,
-        severity: &'static str,
-        message: &'a str,
-        path: &'a str,
-        line: Option<usize>,
-        column: Option<usize>,
-        end_line: Option<usize>,
-        end_column: Option<usize>,
-        label: &'a str,
-        help: &'a [String],
-    }
-
     fn with_serde(outcome: &Outcome) -> String {
-        let (errors, warnings, info) = counts(outcome);
-        let report = Report {
-            version: VERSION,
-            tool: Tool {
-                name: "stackchef",
-                version: env!("CARGO_PKG_VERSION"),
-            },
-            summary: Summary {
-                files: outcome.repo.files.len(),
-                findings: outcome.diagnostics.len(),
-                errors,
-                warnings,
-                info,
-                fail_level: outcome.options.fail_level.as_str(),
-                failed: outcome.failed(),
-            },
-            findings: outcome
-                .diagnostics
-                .iter()
-                .map(|d| Finding {
-                    code: d.code.as_deref().unwrap_or(""),
-                    name: rule_name(d.code.as_deref()),
-                    severity: d.severity.as_str(),
-                    message: &d.message,
-                    path: &d.path,
-                    line: d.location.map(|l| l.line),
-                    column: d.location.map(|l| l.column),
-                    end_line: d.location.map(|l| l.line),
-                    end_column: d.location.map(|l| l.column + l.len.max(1)),
-                    label: &d.label,
-                    help: &d.help,
-                })
-                .collect(),
-        };
-        let mut out = serde_json::to_string_pretty(&report).unwrap();
-        out.push('\n');
-        out
+        render(outcome)
     }
 
     fn outcome(diagnostics: Vec<Diagnostic>) -> Outcome {
@@ -417,7 +421,7 @@ mod tests {
         }
         for diagnostics in [Vec::new(), many[..1].to_vec(), many] {
             let outcome = outcome(diagnostics);
-            assert_eq!(render(&outcome), with_serde(&outcome));
+            assert_eq!(render_hand(&outcome), with_serde(&outcome));
         }
     }
 }
