@@ -92,7 +92,7 @@ impl Loaded {
     /// A warning when the template is not what stack.yml generates (edited by hand, or stale).
     pub fn stale_warning(&self) -> Option<UserError> {
         let fresh = crate::templates::Templates::load(None).and_then(|t| {
-            crate::generate::plan(&self.stack, &[crate::generate::Target::Aws], &t)
+            crate::generate::plan(&self.stack, &[crate::plan::Target::Aws], &t)
                 .map(|plan| plan.get(TEMPLATE_PATH).map(|f| f.contents.clone()))
         });
         match fresh {

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::generate::Target;
 pub use crate::lint::report::Format as LintFormat;
+use crate::plan::Target;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -125,6 +125,17 @@ pub struct GenerateArgs {
     /// (same layout: cookbook-templates/…, packer-templates/…, aws-templates/…).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+}
+
+// The library's target as a `generate` argument, so clap stays out of `plan`.
+impl ValueEnum for Target {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Target::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.as_str()).help(self.description()))
+    }
 }
 
 // The library's report format as a `--format` value, so clap stays out of `lint`.

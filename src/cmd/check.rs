@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::args::CheckArgs;
 use super::{print_warnings, EXIT_OK};
-use crate::generate::Target;
+use crate::plan::Target;
 use crate::stack::{self, Stack};
 
 /// `stackchef check`: validate and print what would be generated.

@@ -5,10 +5,10 @@ use anyhow::{Context, Result};
 
 use super::args::GenerateArgs;
 use super::{print_warnings, EXIT_FINDINGS, EXIT_OK};
-use crate::generate::Target;
 use crate::plan::manifest::{sha256_hex, Manifest};
 use crate::plan::report;
 use crate::plan::writer::{self, Action};
+use crate::plan::Target;
 use crate::stack;
 
 /// `stackchef generate`: render everything in memory, compare with the output directory and its

@@ -2,13 +2,10 @@
 //! file, the manifest and the writer's scoping (`generate packer` touches only Packer files) name
 //! a target, while none of them needs to know how a target's files are made.
 
-use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
 /// What `stackchef generate` can produce.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ValueEnum, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Target {
     /// Chef cookbooks under cookbooks/
@@ -30,6 +27,16 @@ impl Target {
             Target::Packer => "packer",
             Target::Ci => "ci",
             Target::Aws => "aws",
+        }
+    }
+
+    /// What the target produces, for `stackchef generate --help`.
+    pub fn description(self) -> &'static str {
+        match self {
+            Target::Cookbooks => "Chef cookbooks under cookbooks/",
+            Target::Packer => "Packer templates under packer/",
+            Target::Ci => "The CI script under ci/",
+            Target::Aws => "CloudFormation and IAM policies under aws/",
         }
     }
 }
