@@ -1,6 +1,5 @@
 //! SWAR ("SIMD within a register"): eight bytes at a time, yes/no tests on a `u64` of text,
-//! for the scans that would otherwise look at every byte (the line index, the JSON report's
-//! escaping).
+//! for the scans that would otherwise look at every byte (the Ruby scanner's searches).
 
 /// `0x01` in every byte.
 pub const ONES: u64 = 0x0101_0101_0101_0101;
