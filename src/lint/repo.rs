@@ -342,6 +342,89 @@ impl Repo {
         Ok(repo)
     }
 
+    /// The model after changes made in memory (the fix engine's re-lint): `overlay` maps
+    /// display paths to their new text, or to `None` for a file deleted. Unchanged files keep
+    /// their parse; changed and created files are parsed again; every file is placed again
+    /// (a created or deleted `metadata.rb` moves files between cookbooks), and re-parsed if
+    /// its kind changed. Nothing is read from or written to disk, so a re-lint costs the
+    /// changed files' parse and the rules, not a walk of the tree.
+    pub fn with_overlay(mut self, overlay: &BTreeMap<String, Option<String>>) -> Repo {
+        let old = std::mem::take(&mut self.files);
+        let walk_errors = std::mem::take(&mut self.walk_errors);
+        let mut files: Vec<(SourceFile, Option<Vec<u8>>)> = Vec::with_capacity(old.len());
+        for file in old {
+            if !overlay.contains_key(&file.path) {
+                files.push((file, None));
+            }
+        }
+        for (path, text) in overlay {
+            if let Some(text) = text {
+                let file = SourceFile::unparsed(path.clone(), String::new(), FileKind::Other, None);
+                files.push((file, Some(text.as_bytes().to_vec())));
+            }
+        }
+        let dirs: Vec<String> = files
+            .iter()
+            .filter_map(|(f, _)| {
+                let (dir, name) = split_parent(&f.path);
+                (name == "metadata.rb" || name == "metadata.json").then(|| dir.to_string())
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let dir_index: FxHashMap<&str, usize> = dirs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.as_str(), i))
+            .collect();
+        let placed: Vec<(SourceFile, Option<Vec<u8>>)> = files
+            .into_iter()
+            .filter_map(|(mut file, bytes)| {
+                let (cookbook, rel, kind) = classify(&file.path, &dir_index);
+                let new = bytes.is_some();
+                // As in `load`: other files outside the cookbook model are not ours.
+                if new
+                    && kind == FileKind::Other
+                    && !file.path.ends_with(".rb")
+                    && !file.path.ends_with(".erb")
+                {
+                    return None;
+                }
+                let bytes = match bytes {
+                    Some(bytes) => Some(bytes),
+                    None if kind != file.kind && file.problem.is_none() => {
+                        Some(std::mem::take(&mut file.text).into_bytes())
+                    }
+                    None => None,
+                };
+                file.cookbook = cookbook;
+                file.rel = rel;
+                file.kind = kind;
+                file.partial = false;
+                file.uses.clear();
+                Some((file, bytes))
+            })
+            .collect();
+        let mut files: Vec<SourceFile> = parse_pool().install(|| {
+            placed
+                .into_par_iter()
+                .map(|(file, bytes)| match bytes {
+                    Some(bytes) => {
+                        let mut fresh =
+                            SourceFile::unparsed(file.path, file.rel, file.kind, file.cookbook);
+                        fresh.parse(bytes);
+                        fresh
+                    }
+                    None => file,
+                })
+                .collect()
+        });
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut repo = Repo::with_files(files, walk_errors);
+        repo.index(&dirs);
+        repo
+    }
+
     /// A model of these files, not yet indexed.
     fn with_files(files: Vec<SourceFile>, walk_errors: Vec<WalkError>) -> Repo {
         Repo {
@@ -535,6 +618,42 @@ pub(crate) fn display_base(root: &Path, cwd: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     parts.join("/")
+}
+
+/// Where on disk the file shown as `display` is (or would be, for a file a fix creates):
+/// below the lint root whose display base is the longest prefix of it; among roots with the
+/// same base (several absolute paths outside the current directory), the first that holds it.
+pub fn disk_path(roots: &[PathBuf], display: &str) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut best: Option<(usize, PathBuf)> = None;
+    for root in roots {
+        let base = display_base(root, &cwd);
+        let rest = if base.is_empty() {
+            Some(display)
+        } else if display == base {
+            Some("")
+        } else {
+            display
+                .strip_prefix(base.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+        };
+        let Some(rest) = rest else { continue };
+        let path = if rest.is_empty() {
+            root.clone()
+        } else {
+            root.join(rest)
+        };
+        let better = match &best {
+            None => true,
+            Some((len, held)) => {
+                base.len() > *len || (base.len() == *len && !held.exists() && path.exists())
+            }
+        };
+        if better {
+            best = Some((base.len(), path));
+        }
+    }
+    best.map_or_else(|| PathBuf::from(display), |(_, p)| p)
 }
 
 pub(crate) fn join(base: &str, rel: &str) -> String {

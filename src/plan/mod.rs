@@ -197,6 +197,121 @@ pub fn write_new(dest: &Path, contents: &[u8]) -> Result<bool> {
     }
 }
 
+/// One file for [`replace_verified`] to replace, create or delete.
+#[derive(Debug, Clone, Copy)]
+pub struct Replacement<'a> {
+    pub dest: &'a Path,
+    /// What must be on disk for the change to go ahead; `None`: nothing may be there.
+    pub expected: Option<&'a [u8]>,
+    /// The new content; `None` deletes the file.
+    pub contents: Option<&'a [u8]>,
+    /// Replacements of one group are made together or not at all.
+    pub group: usize,
+}
+
+/// Replace, create and delete files in place, never over a change made by someone else
+/// (`lint --fix`): every new content is first staged beside its destination and synced; then
+/// each destination is checked to still hold `expected` — a group with any file that does not
+/// is left alone, its staged files removed; then the staged files are renamed into place, and
+/// the deletions made. A failure while staging changes nothing. Returns the indexes of the
+/// replacements skipped because their file (or another of their group) changed.
+pub fn replace_verified(items: &[Replacement<'_>]) -> Result<Vec<usize>> {
+    let mut staged: Vec<Option<tempfile::NamedTempFile>> = Vec::with_capacity(items.len());
+    let mut created_dirs: Vec<PathBuf> = Vec::new();
+    for item in items {
+        let tmp = match item.contents {
+            Some(contents) => {
+                let dir = parent_of(item.dest);
+                if !dir.exists() {
+                    let mut missing = Vec::new();
+                    let mut cur = Some(dir);
+                    while let Some(d) = cur.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+                        missing.push(d.to_path_buf());
+                        cur = d.parent();
+                    }
+                    for d in missing.into_iter().rev() {
+                        if let Err(e) = std::fs::create_dir(&d) {
+                            remove_dirs(&created_dirs);
+                            return Err(e).with_context(|| {
+                                format!("creating {}; nothing was changed", d.display())
+                            });
+                        }
+                        created_dirs.push(d);
+                    }
+                }
+                match stage(item.dest, contents, false) {
+                    Ok(tmp) => Some(tmp),
+                    Err(e) => {
+                        drop(staged);
+                        remove_dirs(&created_dirs);
+                        return Err(e.context("nothing was changed"));
+                    }
+                }
+            }
+            None => None,
+        };
+        staged.push(tmp);
+    }
+    // Checked after staging (which syncs, the slow part): as close to the renames as can be.
+    let mut stale_groups = std::collections::BTreeSet::new();
+    for item in items {
+        let now = match std::fs::read(item.dest) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(_) => {
+                stale_groups.insert(item.group);
+                continue;
+            }
+        };
+        if now.as_deref() != item.expected {
+            stale_groups.insert(item.group);
+        }
+    }
+    let skipped: Vec<usize> = (0..items.len())
+        .filter(|&i| stale_groups.contains(&items[i].group))
+        .collect();
+    let mut done: Vec<String> = Vec::new();
+    let fail = |done: &[String], err: anyhow::Error| -> anyhow::Error {
+        if done.is_empty() {
+            err.context("nothing was changed")
+        } else {
+            err.context(format!(
+                "stopped part-way; these files were already changed: {}",
+                done.join(", ")
+            ))
+        }
+    };
+    let mut deletions = Vec::new();
+    for (i, (item, tmp)) in items.iter().zip(staged).enumerate() {
+        if skipped.contains(&i) {
+            continue; // the staged file is removed when dropped
+        }
+        match tmp {
+            Some(tmp) => {
+                tmp.persist(item.dest)
+                    .map_err(|e| e.error)
+                    .with_context(|| format!("replacing {}", item.dest.display()))
+                    .map_err(|e| fail(&done, e))?;
+                done.push(item.dest.display().to_string());
+            }
+            None => deletions.push(item.dest),
+        }
+    }
+    for dest in deletions {
+        std::fs::remove_file(dest)
+            .with_context(|| format!("removing {}", dest.display()))
+            .map_err(|e| fail(&done, e))?;
+        done.push(dest.display().to_string());
+    }
+    Ok(skipped)
+}
+
+fn remove_dirs(dirs: &[PathBuf]) {
+    for d in dirs.iter().rev() {
+        let _ = std::fs::remove_dir(d); // only succeeds when empty, as we left it
+    }
+}
+
 /// The directory of `path`; `.` for a bare file name.
 fn parent_of(path: &Path) -> &Path {
     match path.parent() {

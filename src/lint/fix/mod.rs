@@ -6,6 +6,7 @@
 //! [`Edit`]s on the text as it was linted; a multi-file fix (the include-all migration, the LWRP
 //! merge) is applied whole or not at all.
 
+pub mod engine;
 pub mod prism;
 pub mod run_list;
 
