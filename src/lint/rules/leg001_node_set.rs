@@ -1,4 +1,8 @@
+use ruby_prism::Visit;
+
 use super::prelude::*;
+use crate::diag::Diagnostic;
+use crate::lint::fix::{Applicability, Edit, Fix, FixContext, Fixer};
 
 declare_rule! {
     /// ## What it does
@@ -20,7 +24,87 @@ declare_rule! {
     /// ```ruby
     /// node.normal['app']['installed'] = true
     /// ```
-    RULE = "LEG001", "node-set", Error, "node.set / set_unless (removed in Chef 14)", check
+    ///
+    /// ## Fix (safe)
+    /// `node.set` becomes `node.normal` and `node.set_unless` becomes `node.normal_unless`
+    /// (bare `set`/`set_unless` in attributes files: `normal`/`normal_unless`), the same
+    /// precedence level: what Chef's own upgrade tooling does.
+    RULE = "LEG001", "node-set", Error, "node.set / set_unless (removed in Chef 14)", check, fix = FIX
+}
+
+static FIX: Fixer = Fixer {
+    applicability: Applicability::Safe,
+    summary: "replace `set`/`set_unless` with `normal`/`normal_unless`",
+    make: make_fix,
+};
+
+/// Rename the `set` (or `set_unless`) call the finding starts at, found in a prism parse of the
+/// file: the call whose receiver is `node` (or none, in an attributes file), with no arguments
+/// or block, starting where the attribute write does (else the first on that line after it).
+fn make_fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
+    let file = ctx.file(&diag.path)?;
+    let range = FixContext::byte_range(&file.text, diag.location?);
+    let result = ruby_prism::parse(file.text.as_bytes());
+    let mut find = FindSet {
+        range: range.clone(),
+        found: Vec::new(),
+    };
+    find.visit(&result.node());
+    let (_, name_start, name_end, unless) = find
+        .found
+        .iter()
+        .copied()
+        .min_by_key(|&(start, ..)| (start != range.start, start))?;
+    let (old, new) = if unless {
+        ("set_unless", "normal_unless")
+    } else {
+        ("set", "normal")
+    };
+    if file.text.get(name_start..name_end) != Some(old) {
+        return None; // `send(:set)` or an escaped name: not ours to rewrite
+    }
+    Some(Fix {
+        title: format!("replace `{old}` with `{new}`"),
+        applicability: Applicability::Safe,
+        edits: vec![Edit::replace(&diag.path, name_start, name_end, new)],
+    })
+}
+
+/// `set`/`set_unless` calls starting within a byte range: (call start, name start, name end,
+/// is `set_unless`).
+struct FindSet {
+    range: std::ops::Range<usize>,
+    found: Vec<(usize, usize, usize, bool)>,
+}
+
+impl<'pr> Visit<'pr> for FindSet {
+    fn visit_call_node(&mut self, node: &ruby_prism::CallNode<'pr>) {
+        let name = node.name().as_slice();
+        let start = node.location().start() as usize;
+        if (name == b"set" || name == b"set_unless")
+            && node.arguments().is_none()
+            && node.block().is_none()
+            && self.range.contains(&start)
+        {
+            let on_node = match node.receiver() {
+                None => true,
+                Some(recv) => recv.as_call_node().is_some_and(|c| {
+                    c.receiver().is_none()
+                        && c.arguments().is_none()
+                        && c.name().as_slice() == b"node"
+                }),
+            };
+            if let (true, Some(msg)) = (on_node, node.message_loc()) {
+                self.found.push((
+                    start,
+                    msg.start() as usize,
+                    msg.end() as usize,
+                    name == b"set_unless",
+                ));
+            }
+        }
+        ruby_prism::visit_call_node(self, node);
+    }
 }
 
 struct NodeSet<'a> {
