@@ -56,7 +56,7 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Lint cookbooks or a whole chef repo.
     #[command(
-        after_help = "Examples:\n  stackchef lint                         # the current directory\n  stackchef lint cookbooks/ --format github\n  stackchef lint --select INC,ATTR --fail-level error\n  stackchef lint --format sarif --output lint.sarif\n\nExit codes: 0 nothing at or above the fail level, 1 findings at or above it, 2 usage or I/O error."
+        after_help = "Examples:\n  stackchef lint                         # the current directory\n  stackchef lint cookbooks/ --format github\n  stackchef lint --select INC,ATTR --fail-level error\n  stackchef lint --format sarif --output lint.sarif\n  stackchef lint --fix                   # apply the safe fixes, report the rest\n  stackchef lint --diff --unsafe-fixes   # show every fix as a diff, write nothing\n\nFixes (ruff's model): --fix applies the safe fixes, --unsafe-fixes adds the unsafe ones, --diff shows them, --fix-only applies them without reporting the rest; --select/--ignore limit which rules fix. Every fixed file is re-parsed and re-linted before anything is written; a fix that breaks a file or does not remove its finding is rolled back and reported (exit 2). Files are replaced atomically, and a file edited since the lint read it is not overwritten (exit 2).\n\nExit codes: 0 nothing at or above the fail level (--fix-only: fixed), 1 findings at or above it (--diff: there is something to fix), 2 usage or I/O error, a fix rolled back, or a file changed during the run."
     )]
     Lint(LintArgs),
     /// List every lint rule with its code and default level.
@@ -178,6 +178,22 @@ pub struct LintArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Apply the safe fixes (`stackchef rules` shows which rules have one), then report what
+    /// is left. Only the selected rules (`--select`/`--ignore`) fix.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply the unsafe fixes (behaviour may change) with `--fix`, `--diff` or
+    /// `--fix-only`; alone, only counts what they would fix.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the unified diff of what `--fix` would change and write nothing (exit 1 if
+    /// there is any).
+    #[arg(long, conflicts_with_all = ["fix", "fix_only"])]
+    pub diff: bool,
+    /// Apply the fixes like `--fix` but do not report the findings left (exit 0 unless a fix
+    /// failed).
+    #[arg(long)]
+    pub fix_only: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,8 @@ use anyhow::{Context as _, Result};
 use super::args::{ExplainArgs, LintArgs, LintFormat, RulesArgs};
 use super::{EXIT_FINDINGS, EXIT_OK};
 use crate::lint::{
-    config, explanation, find_rule, lint_paths, report, rules_table, suggest, Options, RULES,
+    config, explanation, find_rule, lint_paths, report, rules_table, suggest, Options, Outcome,
+    RULES,
 };
 
 /// `stackchef lint`: returns the process exit code (0 clean, 1 findings at or above the fail level).
@@ -25,7 +26,28 @@ pub fn run(args: &LintArgs, color: bool) -> Result<u8> {
         &args.ignore,
         args.fail_level.as_deref(),
     )?;
+    if args.fix || args.fix_only || args.diff {
+        return run_fix(args, &paths, options, color);
+    }
     let outcome = lint_paths(&paths, options)?;
+    warn_if_empty(&outcome, &paths);
+    emit_report(args, &outcome, color)?;
+    if args.unsafe_fixes {
+        // Alone, `--unsafe-fixes` only says how much the fixes would do (ruff's behaviour).
+        let (safe, unsafe_only) = crate::lint::fix::engine::fixable_counts(&outcome);
+        crate::errln!("{safe} fixable with --fix, {unsafe_only} more with --fix --unsafe-fixes");
+    }
+    let code = if outcome.failed() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    };
+    // The process exits next: freeing every fact of a large repo would only cost time.
+    std::mem::forget(outcome);
+    Ok(code)
+}
+
+fn warn_if_empty(outcome: &Outcome, paths: &[PathBuf]) {
     if outcome.repo.files.is_empty() && outcome.repo.walk_errors.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         crate::errln!(
@@ -34,10 +56,14 @@ pub fn run(args: &LintArgs, color: bool) -> Result<u8> {
             shown.join(", ")
         );
     }
+}
+
+/// The findings report, to standard output or `--output`.
+fn emit_report(args: &LintArgs, outcome: &Outcome, color: bool) -> Result<()> {
     let to_file = args.output.is_some();
-    let mut text = report::render(args.format, &outcome, color && !to_file);
+    let mut text = report::render(args.format, outcome, color && !to_file);
     if args.statistics && args.format == LintFormat::Human {
-        text = report::human::statistics(&outcome);
+        text = report::human::statistics(outcome);
     }
     match &args.output {
         // Replaced whole or not at all: CI must never upload half a report.
@@ -45,12 +71,88 @@ pub fn run(args: &LintArgs, color: bool) -> Result<u8> {
             .with_context(|| format!("writing the report to {}", path.display()))?,
         None => crate::output::print_str(&text)?,
     }
-    let code = if outcome.failed() {
-        EXIT_FINDINGS
+    Ok(())
+}
+
+/// `stackchef lint --fix / --fix-only / --diff`: the engine does the work
+/// ([`fix::engine`]); this prints and writes.
+fn run_fix(args: &LintArgs, paths: &[PathBuf], options: Options, color: bool) -> Result<u8> {
+    let applicability = if args.unsafe_fixes {
+        crate::lint::fix::Applicability::Unsafe
     } else {
-        EXIT_OK
+        crate::lint::fix::Applicability::Safe
     };
-    // The process exits next: freeing every fact of a large repo would only cost time.
+    let request = crate::lint::fix::engine::FixRequest::new(applicability);
+    let outcome = crate::lint::fix::engine::fix_paths(paths, options, &request)?;
+    warn_if_empty(&outcome.remaining, paths);
+    for bug in &outcome.bugs {
+        crate::errln!(
+            "error: the {} fix was rolled back in {}: {}\n  = help: this is a bug in stackchef's fix; \
+             please report it (`--ignore {}` skips the rule meanwhile)",
+            bug.code,
+            bug.path,
+            bug.reason,
+            bug.code
+        );
+    }
+    if outcome.bound_reached {
+        crate::errln!(
+            "warning: stopped after {} fix passes with fixes left to apply; run again to continue",
+            outcome.passes
+        );
+    }
+    let remaining = outcome.remaining.diagnostics.len();
+    let mut tail = vec![format!("{remaining} remaining")];
+    if outcome.fixable_unsafe > 0 && !args.unsafe_fixes {
+        tail.push(format!(
+            "{} fixable with --unsafe-fixes",
+            outcome.fixable_unsafe
+        ));
+    }
+    let fixed = outcome.applied.len();
+    let problems = if fixed == 1 { "problem" } else { "problems" };
+    if args.diff {
+        let mut text = String::new();
+        for change in &outcome.changes {
+            text.push_str(&crate::plan::report::unified_diff(
+                &change.path,
+                change.original.as_deref(),
+                change.fixed.as_deref(),
+                color,
+            ));
+        }
+        crate::output::print_str(&text)?;
+        crate::errln!("Would fix {fixed} {problems} ({})", tail.join(", "));
+        let code = crate::lint::fix::engine::exit_code(&outcome, 0, crate::lint::fix::engine::FixMode::Diff);
+        std::mem::forget(outcome);
+        return Ok(code);
+    }
+    let written = crate::lint::fix::engine::write(&outcome)?;
+    for path in &written.stale {
+        crate::errln!(
+            "error: {path} changed on disk since it was linted: not overwritten (nor the files \
+             fixed with it)\n  = help: run `stackchef lint --fix` again"
+        );
+    }
+    if !args.fix_only {
+        emit_report(args, &outcome.remaining, color)?;
+    }
+    let fixed_text = if written.stale.is_empty() {
+        format!("Fixed {fixed} {problems}")
+    } else {
+        format!(
+            "Fixed {fixed} {problems} in memory, {} of {} files not written",
+            written.stale.len(),
+            outcome.changes.len()
+        )
+    };
+    crate::errln!("{fixed_text} ({})", tail.join(", "));
+    let mode = if args.fix_only {
+        crate::lint::fix::engine::FixMode::FixOnly
+    } else {
+        crate::lint::fix::engine::FixMode::Fix
+    };
+    let code = crate::lint::fix::engine::exit_code(&outcome, written.stale.len(), mode);
     std::mem::forget(outcome);
     Ok(code)
 }
@@ -67,6 +169,7 @@ pub fn list_rules(args: &RulesArgs) -> Result<u8> {
                     "level": r.level.as_str(),
                     "maturity": r.maturity().as_str(),
                     "summary": r.summary,
+                    "fix": r.fix.map(|f| f.applicability.as_str()),
                 })
             })
             .collect();

@@ -247,21 +247,23 @@ pub fn check(repo: &Repo, options: &Options) -> Vec<Diagnostic> {
 pub fn rules_table() -> String {
     let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
     let mut out = format!(
-        "{:<8} {:<width$} {:<8} {:<8} {}\n",
-        "CODE", "NAME", "LEVEL", "MATURITY", "SUMMARY"
+        "{:<8} {:<width$} {:<8} {:<8} {:<6} {}\n",
+        "CODE", "NAME", "LEVEL", "MATURITY", "FIX", "SUMMARY"
     );
     for r in RULES {
         out.push_str(&format!(
-            "{:<8} {:<width$} {:<8} {:<8} {}\n",
+            "{:<8} {:<width$} {:<8} {:<8} {:<6} {}\n",
             r.code,
             r.name,
             r.level.as_str(),
             r.maturity().as_str(),
+            r.fix.map_or("", |f| f.applicability.as_str()),
             r.summary
         ));
     }
     out.push_str(
         "\nPreview rules run with `--preview`, or when selected by their exact code or name.\n\
+         FIX: `safe` fixes are applied by `stackchef lint --fix`, `unsafe` ones also need `--unsafe-fixes`.\n\
          `stackchef explain CODE` shows a rule's documentation and how its precision was measured.\n",
     );
     out
@@ -269,13 +271,18 @@ pub fn rules_table() -> String {
 
 /// The text `stackchef explain` prints for a rule.
 pub fn explanation(rule: &Rule) -> String {
+    let fix = match rule.fix {
+        Some(f) => format!("Fix: {} ({})", f.summary, f.applicability.as_str()),
+        None => "Fix: none".to_string(),
+    };
     format!(
-        "# {} {}\n\nDefault level: {}. {}.\n\n{}\n\n{}\n",
+        "# {} {}\n\nDefault level: {}. {}.\n\n{}\n\n{}\n\n{}\n",
         rule.code,
         rule.name,
         rule.level.as_str(),
         rule.summary,
         rules::maturity::explain(rule.code),
+        fix,
         rule.doc_markdown()
     )
 }

@@ -81,45 +81,54 @@ pub fn print_diffs(out: &mut impl Write, changes: &[Change], color: bool) -> Res
         let old = change
             .current
             .as_deref()
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default();
-        let new = change.planned.clone().unwrap_or_default();
-        let old_name = if change.current.is_some() {
-            format!("a/{}", change.path)
-        } else {
-            "/dev/null".to_string()
-        };
-        let new_name = if change.planned.is_some() {
-            format!("b/{}", change.path)
-        } else {
-            "/dev/null".to_string()
-        };
-        let diff = similar::TextDiff::from_lines(&old, &new);
-        let text = diff
-            .unified_diff()
-            .context_radius(3)
-            .header(&old_name, &new_name)
-            .to_string();
-        for line in text.lines() {
-            let code = if line.starts_with("+++") || line.starts_with("---") {
-                "1"
-            } else if line.starts_with('+') {
-                "32"
-            } else if line.starts_with('-') {
-                "31"
-            } else if line.starts_with("@@") {
-                "36"
-            } else {
-                ""
-            };
-            if code.is_empty() {
-                writeln!(out, "{line}")?;
-            } else {
-                writeln!(out, "{}", paint(line, code, color))?;
-            }
-        }
+            .map(|b| String::from_utf8_lossy(b).into_owned());
+        let text = unified_diff(&change.path, old.as_deref(), change.planned.as_deref(), color);
+        out.write_all(text.as_bytes())?;
     }
     Ok(())
+}
+
+/// The unified diff of one file from `old` to `new` (`None`: the file does not exist on that
+/// side, shown as `/dev/null`), each line ending in a newline; colored for a terminal.
+pub fn unified_diff(path: &str, old: Option<&str>, new: Option<&str>, color: bool) -> String {
+    let old_name = if old.is_some() {
+        format!("a/{path}")
+    } else {
+        "/dev/null".to_string()
+    };
+    let new_name = if new.is_some() {
+        format!("b/{path}")
+    } else {
+        "/dev/null".to_string()
+    };
+    let (old, new) = (old.unwrap_or_default(), new.unwrap_or_default());
+    let diff = similar::TextDiff::from_lines(old, new);
+    let text = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&old_name, &new_name)
+        .to_string();
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let code = if line.starts_with("+++") || line.starts_with("---") {
+            "1"
+        } else if line.starts_with('+') {
+            "32"
+        } else if line.starts_with('-') {
+            "31"
+        } else if line.starts_with("@@") {
+            "36"
+        } else {
+            ""
+        };
+        if code.is_empty() {
+            out.push_str(line);
+        } else {
+            out.push_str(&paint(line, code, color));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// `12 created, 1 updated, 1 conflict in infra/` and what to do next.

@@ -685,3 +685,22 @@ pub fn write(outcome: &FixOutcome) -> Result<WriteReport> {
     }
     Ok(report)
 }
+
+/// How many findings of a lint a fix would fix: `(with --fix, only with --unsafe-fixes)`.
+pub fn fixable_counts(outcome: &Outcome) -> (usize, usize) {
+    let ctx = FixContext::new(&outcome.repo);
+    let (mut safe, mut unsafe_only) = (0, 0);
+    for d in &outcome.diagnostics {
+        let fixer = d
+            .code
+            .as_deref()
+            .and_then(|c| outcome.options.rules.iter().find(|(r, _)| r.code == c))
+            .and_then(|(r, _)| r.fix);
+        match fixer.and_then(|f| (f.make)(&ctx, d)) {
+            Some(fix) if fix.applicability == Applicability::Safe => safe += 1,
+            Some(_) => unsafe_only += 1,
+            None => {}
+        }
+    }
+    (safe, unsafe_only)
+}
