@@ -156,9 +156,14 @@ pub fn fix_repo(
     let mut bugs: Vec<FixBug> = Vec::new();
     let mut passes = 0;
     let mut bound_reached = false;
+    let mut outside: BTreeMap<String, Option<String>> = BTreeMap::new();
 
     loop {
-        let candidates = candidates(&repo, &diags, request, &fixer_of, &banned, &mut bugs);
+        let texts = Texts {
+            repo: &repo,
+            outside: &outside,
+        };
+        let candidates = candidates(texts, &diags, request, &fixer_of, &banned, &mut bugs);
         let candidates: Vec<Candidate> = candidates
             .into_iter()
             .filter(|c| c.fix.applicability <= request.applicability)
@@ -171,12 +176,12 @@ pub fn fix_repo(
             break;
         }
         passes += 1;
-        let mut chosen = select(&repo, candidates);
+        let mut chosen = select(candidates);
 
         // Apply; drop the fixes that break a file's syntax, until what is left parses.
         let overlay = loop {
-            let overlay = build_overlay(&repo, &chosen);
-            let broken = syntax_failures(&repo, &overlay);
+            let overlay = build_overlay(texts, &chosen);
+            let broken = syntax_failures(texts, &overlay);
             if broken.is_empty() {
                 break overlay;
             }
@@ -189,18 +194,14 @@ pub fn fix_repo(
                     .iter()
                     .copied()
                     .filter(|&i| {
-                        let one = build_overlay(&repo, std::slice::from_ref(&chosen[i]));
-                        syntax_failures(&repo, &one).iter().any(|(p, _)| *p == path)
+                        let one = build_overlay(texts, std::slice::from_ref(&chosen[i]));
+                        syntax_failures(texts, &one).iter().any(|(p, _)| *p == path)
                     })
                     .collect();
                 let culprits = if alone.is_empty() { &touching } else { &alone };
                 for &i in culprits {
-                    let code = chosen[i].code;
-                    bugs.push(FixBug {
-                        code,
-                        path: path.clone(),
-                        reason: format!("the fix made the file invalid: {message}"),
-                    });
+                    let reason = format!("the fix made the file invalid: {message}");
+                    report_bug(&mut bugs, chosen[i].code, &path, reason);
                     ban(&mut banned, &chosen[i]);
                 }
                 // Rolled back for that file: every fix of this pass touching it waits.
@@ -218,21 +219,23 @@ pub fn fix_repo(
 
         let before: BTreeMap<String, Option<String>> = overlay
             .keys()
-            .map(|p| (p.clone(), text_of(&repo, p).map(str::to_string)))
+            .map(|p| (p.clone(), texts.get(p).map(str::to_string)))
             .collect();
         let next = repo.with_overlay(&overlay);
         let next_diags = lint(&next);
         repo = next;
+        track_outside(&mut outside, &repo, &overlay);
+        let texts = Texts {
+            repo: &repo,
+            outside: &outside,
+        };
 
         // A finding a fix claimed to fix, still reported where it moved to: the fix is wrong.
         let mut bad_paths: BTreeSet<String> = BTreeSet::new();
         for c in &chosen {
-            if still_reported(c, &chosen, &before, &repo, &next_diags) {
-                bugs.push(FixBug {
-                    code: c.code,
-                    path: c.diag.path.clone(),
-                    reason: "the finding was still reported after its fix".to_string(),
-                });
+            if still_reported(c, &chosen, &before, texts, &next_diags) {
+                let reason = "the finding was still reported after its fix".to_string();
+                report_bug(&mut bugs, c.code, &c.diag.path, reason);
                 ban(&mut banned, c);
                 bad_paths.insert(c.diag.path.clone());
             }
@@ -267,6 +270,7 @@ pub fn fix_repo(
                 .filter_map(|p| before.get(p).map(|t| (p.clone(), t.clone())))
                 .collect();
             repo = repo.with_overlay(&restore);
+            track_outside(&mut outside, &repo, &restore);
             diags = lint(&repo);
             let mut i = 0;
             chosen.retain(|_| {
@@ -297,7 +301,11 @@ pub fn fix_repo(
     // What is left, and what of it a fix would still fix.
     let (mut fixable, mut fixable_unsafe) = (0, 0);
     let mut no_bugs = Vec::new();
-    for c in candidates(&repo, &diags, request, &fixer_of, &banned, &mut no_bugs) {
+    let texts = Texts {
+        repo: &repo,
+        outside: &outside,
+    };
+    for c in candidates(texts, &diags, request, &fixer_of, &banned, &mut no_bugs) {
         if c.fix.applicability <= request.applicability {
             fixable += 1;
         } else {
@@ -305,7 +313,7 @@ pub fn fix_repo(
         }
     }
 
-    let changes = net_changes(&repo, &originals, &applied, roots);
+    let changes = net_changes(texts, &originals, &applied, roots);
     FixOutcome {
         changes,
         applied,
@@ -323,10 +331,53 @@ pub fn fix_repo(
     }
 }
 
+/// One bug per rule and file: the first reason is enough to find it.
+fn report_bug(bugs: &mut Vec<FixBug>, code: &'static str, path: &str, reason: String) {
+    if !bugs.iter().any(|b| b.code == code && b.path == path) {
+        bugs.push(FixBug {
+            code,
+            path: path.to_string(),
+            reason,
+        });
+    }
+}
+
 fn ban(banned: &mut BTreeSet<(&'static str, String)>, c: &Candidate) {
     banned.insert((c.code, c.diag.path.clone()));
     for e in &c.fix.edits {
         banned.insert((c.code, e.path().to_string()));
+    }
+}
+
+/// The texts as fixed so far: the repo model, and the files fixes created that the model leaves
+/// out (a `NOTES.md`: not a cookbook file), which it would not show.
+#[derive(Clone, Copy)]
+struct Texts<'a> {
+    repo: &'a Repo,
+    outside: &'a BTreeMap<String, Option<String>>,
+}
+
+impl<'a> Texts<'a> {
+    fn get(&self, path: &str) -> Option<&'a str> {
+        match self.outside.get(path) {
+            Some(text) => text.as_deref(),
+            None => text_of(self.repo, path),
+        }
+    }
+}
+
+/// Record which files of an overlay the model left out.
+fn track_outside(
+    outside: &mut BTreeMap<String, Option<String>>,
+    repo: &Repo,
+    overlay: &BTreeMap<String, Option<String>>,
+) {
+    for (path, text) in overlay {
+        if text.is_some() && text_of(repo, path).is_none() {
+            outside.insert(path.clone(), text.clone());
+        } else {
+            outside.remove(path);
+        }
     }
 }
 
@@ -342,7 +393,7 @@ fn text_of<'r>(repo: &'r Repo, path: &str) -> Option<&'r str> {
 /// fix whose edits cannot apply to the texts (out of range, overlapping each other, creating
 /// a file that exists, changing one that does not) is a bug in its fixer.
 fn candidates(
-    repo: &Repo,
+    texts: Texts<'_>,
     diags: &[Diagnostic],
     request: &FixRequest,
     fixer_of: &dyn Fn(&str) -> Option<&'static Fixer>,
@@ -350,7 +401,7 @@ fn candidates(
     bugs: &mut Vec<FixBug>,
 ) -> Vec<Candidate> {
     let _ = request;
-    let ctx = FixContext::new(repo);
+    let ctx = FixContext::new(texts.repo);
     let mut out = Vec::new();
     for d in diags {
         let Some(code) = d.code.as_deref() else {
@@ -374,15 +425,8 @@ fn candidates(
         {
             continue;
         }
-        if let Err(reason) = well_formed(repo, &fix) {
-            let bug = FixBug {
-                code,
-                path: d.path.clone(),
-                reason,
-            };
-            if !bugs.contains(&bug) {
-                bugs.push(bug);
-            }
+        if let Err(reason) = well_formed(texts, &fix) {
+            report_bug(bugs, code, &d.path, reason);
             continue;
         }
         out.push(Candidate {
@@ -394,14 +438,14 @@ fn candidates(
     out
 }
 
-fn well_formed(repo: &Repo, fix: &Fix) -> std::result::Result<(), String> {
+fn well_formed(texts: Texts<'_>, fix: &Fix) -> std::result::Result<(), String> {
     let mut paths: Vec<&str> = fix.edits.iter().map(Edit::path).collect();
     paths.sort();
     paths.dedup();
     for path in paths {
         let edits: Vec<&Edit> = fix.edits.iter().filter(|e| e.path() == path).collect();
         let whole = edits.iter().any(|e| !matches!(e, Edit::Replace { .. }));
-        let text = text_of(repo, path);
+        let text = texts.get(path);
         if whole && edits.len() > 1 {
             return Err(format!("several edits of {path} where one creates or deletes it"));
         }
@@ -423,8 +467,7 @@ fn well_formed(repo: &Repo, fix: &Fix) -> std::result::Result<(), String> {
 
 /// The fixes of one pass: in finding order, each fix whose edits touch nothing an earlier
 /// chosen fix touches (the others wait for the next pass, on the re-linted text).
-fn select(repo: &Repo, candidates: Vec<Candidate>) -> Vec<Candidate> {
-    let _ = repo;
+fn select(candidates: Vec<Candidate>) -> Vec<Candidate> {
     let mut ranges: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
     let mut whole: BTreeSet<String> = BTreeSet::new();
     let mut chosen = Vec::new();
@@ -463,7 +506,7 @@ fn select(repo: &Repo, candidates: Vec<Candidate>) -> Vec<Candidate> {
 }
 
 /// The new text of every file the chosen fixes touch (`None`: deleted).
-fn build_overlay(repo: &Repo, chosen: &[Candidate]) -> BTreeMap<String, Option<String>> {
+fn build_overlay(texts: Texts<'_>, chosen: &[Candidate]) -> BTreeMap<String, Option<String>> {
     let mut by_path: BTreeMap<&str, Vec<&Edit>> = BTreeMap::new();
     for c in chosen {
         for e in &c.fix.edits {
@@ -477,7 +520,7 @@ fn build_overlay(repo: &Repo, chosen: &[Candidate]) -> BTreeMap<String, Option<S
             Edit::Delete { .. } => None,
             // Checked by `well_formed` and `select`: the edits apply.
             Edit::Replace { .. } => {
-                let text = text_of(repo, path).unwrap_or_default();
+                let text = texts.get(path).unwrap_or_default();
                 Some(apply_replacements(text, &edits).unwrap_or_else(|| text.to_string()))
             }
         };
@@ -489,13 +532,13 @@ fn build_overlay(repo: &Repo, chosen: &[Candidate]) -> BTreeMap<String, Option<S
 /// Files of the overlay that parsed before (or are new) and no longer parse, with the first
 /// error.
 fn syntax_failures(
-    repo: &Repo,
+    texts: Texts<'_>,
     overlay: &BTreeMap<String, Option<String>>,
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (path, text) in overlay {
         let Some(text) = text else { continue };
-        let before = text_of(repo, path);
+        let before = texts.get(path);
         if let Some(error) = syntax_error(path, text) {
             if before.is_none_or(|b| syntax_error(path, b).is_none()) {
                 out.push((path.clone(), error));
@@ -530,11 +573,11 @@ fn still_reported(
     c: &Candidate,
     chosen: &[Candidate],
     before: &BTreeMap<String, Option<String>>,
-    repo: &Repo,
+    texts: Texts<'_>,
     diags: &[Diagnostic],
 ) -> bool {
     let d = &c.diag;
-    let Some(new_text) = text_of(repo, &d.path) else {
+    let Some(new_text) = texts.get(&d.path) else {
         return false; // the file is gone, and its findings with it
     };
     let same = |n: &&Diagnostic| n.code == d.code && n.path == d.path && n.message == d.message;
@@ -587,7 +630,7 @@ fn still_reported(
 
 /// The net change of every file touched, with its place on disk and its write group.
 fn net_changes(
-    repo: &Repo,
+    texts: Texts<'_>,
     originals: &BTreeMap<String, Option<String>>,
     applied: &[AppliedFix],
     roots: &[PathBuf],
@@ -619,7 +662,7 @@ fn net_changes(
     let mut group_ids: BTreeMap<&str, usize> = BTreeMap::new();
     let mut changes = Vec::new();
     for (path, original) in originals {
-        let fixed = text_of(repo, path).map(str::to_string);
+        let fixed = texts.get(path).map(str::to_string);
         if fixed == *original {
             continue;
         }
@@ -703,4 +746,36 @@ pub fn fixable_counts(outcome: &Outcome) -> (usize, usize) {
         }
     }
     (safe, unsafe_only)
+}
+
+/// What a fix run does with its outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    /// `--fix`: write, then report what is left.
+    Fix,
+    /// `--fix-only`: write, report nothing else.
+    FixOnly,
+    /// `--diff`: show, write nothing.
+    Diff,
+}
+
+/// The exit code of a fix run: 2 when a fix was rolled back (a bug in it) or a file changed on
+/// disk during the run (`stale` files not written); otherwise `--diff` exits 1 when there is
+/// anything to change, `--fix` 1 when findings at or above the fail level remain, `--fix-only`
+/// 0.
+pub fn exit_code(outcome: &FixOutcome, stale: usize, mode: FixMode) -> u8 {
+    use crate::commands::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+    if !outcome.bugs.is_empty() || stale > 0 {
+        return EXIT_ERROR;
+    }
+    let findings = match mode {
+        FixMode::Diff => !outcome.changes.is_empty(),
+        FixMode::Fix => outcome.remaining.failed(),
+        FixMode::FixOnly => false,
+    };
+    if findings {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }

@@ -1,0 +1,7 @@
+name 'app'
+maintainer 'Platform Team'
+maintainer_email 'platform@example.com'
+license 'Apache-2.0'
+description 'Installs the app'
+version '1.2.0'
+chef_version '>= 16'

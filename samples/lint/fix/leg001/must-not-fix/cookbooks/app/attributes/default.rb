@@ -1,0 +1,2 @@
+default['app']['user'] = 'app'
+normal['app']['port'] = 8080
