@@ -24,14 +24,12 @@ declare_rule! {
     /// ```ruby
     /// node.normal['app']['installed'] = true
     /// ```
-    ///
-    /// ## Fix (safe)
-    /// `node.set` becomes `node.normal` and `node.set_unless` becomes `node.normal_unless`
-    /// (bare `set`/`set_unless` in attributes files: `normal`/`normal_unless`), the same
-    /// precedence level: what Chef's own upgrade tooling does.
     RULE = "LEG001", "node-set", Error, "node.set / set_unless (removed in Chef 14)", check, fix = FIX
 }
 
+// `node.set` becomes `node.normal` and `node.set_unless` becomes `node.normal_unless`
+// (bare `set`/`set_unless` in attributes files: `normal`/`normal_unless`), the same
+// precedence level: what Chef's own upgrade tooling does.
 static FIX: Fixer = Fixer {
     applicability: Applicability::Safe,
     summary: "replace `set`/`set_unless` with `normal`/`normal_unless`",

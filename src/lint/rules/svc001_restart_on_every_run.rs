@@ -31,16 +31,14 @@ declare_rule! {
     ///   notifies :restart, 'service[nginx]', :delayed
     /// end
     /// ```
-    ///
-    /// ## Fix (safe)
-    /// When the list also starts or enables the service, `:restart` is dropped from it (or
-    /// becomes `:start` where nothing else starts it: `[:enable, :restart]` →
-    /// `[:enable, :start]`, which still leaves the service running), and `:reload` is dropped
-    /// when `:start` is there. Adding the `notifies` is left to you: only you know which
-    /// resources change the service's configuration.
     RULE = "SVC001", "restart-on-every-run", Warning, "A service restarted on every converge", check, fix = FIX
 }
 
+// When the list also starts or enables the service, `:restart` is dropped from it (or
+// becomes `:start` where nothing else starts it: `[:enable, :restart]` →
+// `[:enable, :start]`, which still leaves the service running), and `:reload` is dropped
+// when `:start` is there. Adding the `notifies` is left to you: only you know which
+// resources change the service's configuration.
 static FIX: Fixer = Fixer {
     applicability: Applicability::Safe,
     summary: "drop `:restart`/`:reload` from the service's own actions (keeping it started)",
