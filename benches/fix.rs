@@ -81,8 +81,13 @@ fn fix_all(rows: &[PathBuf]) -> Run {
         run.remaining += outcome.remaining.diagnostics.len();
         run.passes = run.passes.max(outcome.passes);
         for bug in &outcome.bugs {
-            run.bugs
-                .push(format!("{} {}/{}: {}", bug.code, row.display(), bug.path, bug.reason));
+            run.bugs.push(format!(
+                "{} {}/{}: {}",
+                bug.code,
+                row.display(),
+                bug.path,
+                bug.reason
+            ));
         }
         // As the CLI does: the process would exit here.
         std::mem::forget(outcome);
@@ -98,7 +103,9 @@ fn main() {
     if !corpus {
         rows = ["leg001", "svc001"]
             .iter()
-            .flat_map(|r| ["must-fix", "must-not-fix"].map(|k| root.join("samples/lint/fix").join(r).join(k)))
+            .flat_map(|r| {
+                ["must-fix", "must-not-fix"].map(|k| root.join("samples/lint/fix").join(r).join(k))
+            })
             .collect();
     }
     let runs = if quick {

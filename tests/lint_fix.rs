@@ -28,7 +28,10 @@ fn fixture(rule: &str, kind: &str) -> PathBuf {
 /// Every file under `dir`, by `/`-separated relative path.
 fn tree(dir: &Path) -> BTreeMap<String, String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .collect();
         entries.sort_by_key(|e| e.file_name());
         for entry in entries {
             let path = entry.path();
@@ -184,7 +187,12 @@ fn fix_reports_what_is_left_and_fix_only_does_not() {
 fn rules_and_explain_show_the_fix() {
     let out = stackchef().arg("rules").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    let line = |code: &str| text.lines().find(|l| l.starts_with(code)).unwrap().to_string();
+    let line = |code: &str| {
+        text.lines()
+            .find(|l| l.starts_with(code))
+            .unwrap()
+            .to_string()
+    };
     assert!(line("LEG001").contains(" safe "), "{text}");
     assert!(line("SVC001").contains(" safe "), "{text}");
     let out = stackchef().args(["rules", "--json"]).output().unwrap();
@@ -217,7 +225,12 @@ fn breaking(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "break it".into(),
         applicability: Applicability::Safe,
-        edits: vec![Edit::replace(&d.path, range.start, range.start + 8, "node.(")],
+        edits: vec![Edit::replace(
+            &d.path,
+            range.start,
+            range.start + 8,
+            "node.(",
+        )],
     })
 }
 static BREAKING: Fixer = Fixer {
@@ -233,7 +246,12 @@ fn ineffective(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "comment it".into(),
         applicability: Applicability::Safe,
-        edits: vec![Edit::replace(&d.path, range.start, range.start, "# fixed?\n")],
+        edits: vec![Edit::replace(
+            &d.path,
+            range.start,
+            range.start,
+            "# fixed?\n",
+        )],
     })
 }
 static INEFFECTIVE: Fixer = Fixer {
@@ -254,9 +272,10 @@ fn a_fix_that_breaks_the_syntax_is_rolled_back_and_reported() {
     assert!(outcome.applied.is_empty());
     let bugs: Vec<_> = outcome.bugs.iter().map(|b| (b.code, &b.path)).collect();
     assert_eq!(bugs.len(), 2, "one per rule and file: {:?}", outcome.bugs);
-    assert!(outcome.bugs.iter().all(|b| b.code == "LEG001"
-        && b.reason.contains("invalid")
-        && b.path.ends_with(".rb")));
+    assert!(outcome
+        .bugs
+        .iter()
+        .all(|b| b.code == "LEG001" && b.reason.contains("invalid") && b.path.ends_with(".rb")));
     assert_eq!(engine::exit_code(&outcome, 0, FixMode::Fix), 2);
     assert_eq!(engine::exit_code(&outcome, 0, FixMode::Diff), 2);
     // Every finding is still there, and nothing was written.
@@ -302,7 +321,10 @@ fn a_file_edited_since_the_lint_is_not_overwritten() {
     let attrs =
         std::fs::read_to_string(tmp.path().join("cookbooks/app/attributes/default.rb")).unwrap();
     assert!(attrs.contains("normal['app']['port']"), "{attrs}");
-    assert_eq!(engine::exit_code(&outcome, report.stale.len(), FixMode::Fix), 2);
+    assert_eq!(
+        engine::exit_code(&outcome, report.stale.len(), FixMode::Fix),
+        2
+    );
     // No staged file is left behind.
     assert!(tree(tmp.path()).keys().all(|p| !p.contains(".stackchef-")));
 }
@@ -402,7 +424,9 @@ fn whole_line(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     let file = ctx.file(&d.path)?;
     let at = FixContext::byte_range(&file.text, d.location?).start;
     let start = file.text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let end = file.text[at..].find('\n').map_or(file.text.len(), |i| at + i);
+    let end = file.text[at..]
+        .find('\n')
+        .map_or(file.text.len(), |i| at + i);
     let set = file.text[at..end].find("set")? + at;
     let line = format!(
         "{}normal{}",

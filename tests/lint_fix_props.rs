@@ -34,7 +34,11 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
         if path.is_dir() {
             collect(root, &path, out);
         } else if let Ok(text) = std::fs::read_to_string(&path) {
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             out.push((rel, text));
         }
     }
@@ -51,7 +55,9 @@ fn statement() -> impl Strategy<Value = String> {
         Just("set_unless['app']['workers'] = 4\n".to_string()),
         Just("x = node.set['a']; node.set['b']['c'] = 1\n".to_string()),
         Just("service 'nginx' do\n  action [:enable, :restart]\nend\n".to_string()),
-        Just("service 'redis' do\n  action [:enable, :start, :restart, :reload]\nend\n".to_string()),
+        Just(
+            "service 'redis' do\n  action [:enable, :start, :restart, :reload]\nend\n".to_string()
+        ),
         Just("service 'mc' do\n  action %i[restart start]\nend\n".to_string()),
         Just("service 'lone' do\n  action :restart\nend\n".to_string()),
         Just("systemd_unit 'u' do\n  action [\n    :restart,\n    :enable\n  ]\nend\n".to_string()),
@@ -72,7 +78,9 @@ fn mutate(picks: &[(usize, usize, String)]) -> Vec<(String, Vec<u8>)> {
         .keys()
         .filter(|p| {
             p.ends_with(".rb")
-                && (p.contains("/recipes/") || p.contains("/attributes/") || p.contains("/resources/"))
+                && (p.contains("/recipes/")
+                    || p.contains("/attributes/")
+                    || p.contains("/resources/"))
         })
         .cloned()
         .collect();

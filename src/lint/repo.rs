@@ -1367,6 +1367,73 @@ mod tests {
         }
     }
 
+    /// A model changed in memory is the model of the changed files: same files, places,
+    /// kinds, cookbooks and findings as one built from scratch.
+    #[test]
+    fn an_overlay_gives_the_model_of_the_changed_files() {
+        let base: Vec<(String, Vec<u8>)> = [
+            ("a/metadata.rb", "name 'a'\ndepends 'b'\n"),
+            (
+                "a/recipes/default.rb",
+                "node.set['a']['x'] = 1\ninclude_recipe 'b'\n",
+            ),
+            ("a/attributes/default.rb", "default['a']['x'] = 1\n"),
+            ("b/recipes/default.rb", "package 'b'\n"),
+            ("b/README.md", "# b\n"),
+            ("roles/web.rb", "run_list 'recipe[a]'\n"),
+        ]
+        .into_iter()
+        .map(|(p, t)| (p.to_string(), t.as_bytes().to_vec()))
+        .collect();
+        let overlay: BTreeMap<String, Option<String>> = [
+            ("a/recipes/default.rb", Some("node.normal['a']['x'] = 1\n")),
+            ("a/attributes/default.rb", None),
+            ("b/metadata.rb", Some("name 'b'\n")),
+            ("b/resources/r.rb", Some("property :x, String\n")),
+            ("NOTES.md", Some("not ours\n")),
+        ]
+        .into_iter()
+        .map(|(p, t)| (p.to_string(), t.map(str::to_string)))
+        .collect();
+        let mut after: BTreeMap<String, Vec<u8>> = base.iter().cloned().collect();
+        for (path, text) in &overlay {
+            match text {
+                Some(t) if path.ends_with(".rb") => {
+                    after.insert(path.clone(), t.as_bytes().to_vec());
+                }
+                Some(_) => {}
+                None => {
+                    after.remove(path);
+                }
+            }
+        }
+        let after: Vec<(String, Vec<u8>)> = after.into_iter().collect();
+        let fresh = Repo::from_memory(&after);
+        let changed = Repo::from_memory(&base).with_overlay(&overlay);
+        let shape = |r: &Repo| {
+            r.files
+                .iter()
+                .map(|f| {
+                    let cookbook = f.cookbook.map(|c| r.cookbooks[c].name.clone());
+                    (
+                        f.path.clone(),
+                        f.rel.clone(),
+                        f.kind,
+                        cookbook,
+                        f.text.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shape(&changed), shape(&fresh));
+        assert!(changed.cookbook("b").is_some());
+        let options = crate::lint::Options::default();
+        assert_eq!(
+            crate::lint::check(&changed, &options),
+            crate::lint::check(&fresh, &options)
+        );
+    }
+
     /// Dependencies declared in a loop over a literal list count; a computed one makes the
     /// cookbook's dependencies unknown.
     #[test]

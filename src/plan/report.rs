@@ -82,7 +82,12 @@ pub fn print_diffs(out: &mut impl Write, changes: &[Change], color: bool) -> Res
             .current
             .as_deref()
             .map(|b| String::from_utf8_lossy(b).into_owned());
-        let text = unified_diff(&change.path, old.as_deref(), change.planned.as_deref(), color);
+        let text = unified_diff(
+            &change.path,
+            old.as_deref(),
+            change.planned.as_deref(),
+            color,
+        );
         out.write_all(text.as_bytes())?;
     }
     Ok(())

@@ -110,7 +110,9 @@ pub fn fix_paths(paths: &[PathBuf], options: Options, request: &FixRequest) -> R
     let scope = context::scope(paths);
     let repo = Repo::load(&scope.roots)?;
     let roots = scope.roots.clone();
-    Ok(fix_repo(repo, options, request, &roots, &|p| scope.keeps(p)))
+    Ok(fix_repo(repo, options, request, &roots, &|p| {
+        scope.keeps(p)
+    }))
 }
 
 /// A fix proposed for one finding this pass.
@@ -163,7 +165,7 @@ pub fn fix_repo(
             repo: &repo,
             outside: &outside,
         };
-        let candidates = candidates(texts, &diags, request, &fixer_of, &banned, &mut bugs);
+        let candidates = candidates(texts, &diags, &fixer_of, &banned, &mut bugs);
         let candidates: Vec<Candidate> = candidates
             .into_iter()
             .filter(|c| c.fix.applicability <= request.applicability)
@@ -305,7 +307,7 @@ pub fn fix_repo(
         repo: &repo,
         outside: &outside,
     };
-    for c in candidates(texts, &diags, request, &fixer_of, &banned, &mut no_bugs) {
+    for c in candidates(texts, &diags, &fixer_of, &banned, &mut no_bugs) {
         if c.fix.applicability <= request.applicability {
             fixable += 1;
         } else {
@@ -395,12 +397,10 @@ fn text_of<'r>(repo: &'r Repo, path: &str) -> Option<&'r str> {
 fn candidates(
     texts: Texts<'_>,
     diags: &[Diagnostic],
-    request: &FixRequest,
     fixer_of: &dyn Fn(&str) -> Option<&'static Fixer>,
     banned: &BTreeSet<(&'static str, String)>,
     bugs: &mut Vec<FixBug>,
 ) -> Vec<Candidate> {
-    let _ = request;
     let ctx = FixContext::new(texts.repo);
     let mut out = Vec::new();
     for d in diags {
@@ -447,7 +447,9 @@ fn well_formed(texts: Texts<'_>, fix: &Fix) -> std::result::Result<(), String> {
         let whole = edits.iter().any(|e| !matches!(e, Edit::Replace { .. }));
         let text = texts.get(path);
         if whole && edits.len() > 1 {
-            return Err(format!("several edits of {path} where one creates or deletes it"));
+            return Err(format!(
+                "several edits of {path} where one creates or deletes it"
+            ));
         }
         match (edits[0], text) {
             (Edit::Create { .. }, Some(_)) => {

@@ -77,7 +77,14 @@ fn make_fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
             "restart" if !started => {
                 // The restart also started a stopped service: keep that.
                 let source = &text[*start..*end];
-                kept.push(if source.starts_with(':') { ":start" } else { "start" }.to_string());
+                kept.push(
+                    if source.starts_with(':') {
+                        ":start"
+                    } else {
+                        "start"
+                    }
+                    .to_string(),
+                );
                 started = true;
             }
             "restart" | "reload" => {}
@@ -102,8 +109,11 @@ fn make_fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
 /// start, end) of each, and the span from the first to the last.
 struct FindAction {
     at: usize,
-    list: Option<(Vec<(String, usize, usize)>, usize, usize)>,
+    list: Option<(Vec<Symbol>, usize, usize)>,
 }
+
+/// A symbol of the list: its name, start and end.
+type Symbol = (String, usize, usize);
 
 impl<'pr> Visit<'pr> for FindAction {
     fn visit_call_node(&mut self, node: &ruby_prism::CallNode<'pr>) {
