@@ -303,6 +303,8 @@ pub fn replace_verified(items: &[Replacement<'_>]) -> Result<Vec<usize>> {
             .map_err(|e| fail(&done, e))?;
         done.push(dest.display().to_string());
     }
+    // Folders made for files of a skipped group stay empty: remove them.
+    remove_dirs(&created_dirs);
     Ok(skipped)
 }
 
