@@ -54,6 +54,8 @@ pub struct AppliedFix {
     pub code: &'static str,
     pub title: String,
     pub applicability: Applicability,
+    /// The file of the finding it fixed.
+    pub finding: String,
     /// The files it changed, created or deleted.
     pub paths: Vec<String>,
 }
@@ -295,6 +297,7 @@ pub fn fix_repo(
                 code: c.code,
                 title: c.fix.title,
                 applicability: c.fix.applicability,
+                finding: c.diag.path,
                 paths,
             });
         }
