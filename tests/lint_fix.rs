@@ -444,3 +444,17 @@ static WHOLE_LINE: Fixer = Fixer {
     summary: "test: rewrites whole lines",
     make: whole_line,
 };
+
+#[test]
+fn unsafe_fixes_alone_only_counts() {
+    let tmp = support::copy_to_temp(&fixture("leg001", "must-fix"));
+    let before = tree(tmp.path());
+    let (code, out, err) = lint_in(tmp.path(), &["--unsafe-fixes", "--select", "LEG001"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("[LEG001]"), "{out}");
+    assert!(
+        err.contains("8 fixable with --fix, 0 more with --fix --unsafe-fixes"),
+        "{err}"
+    );
+    assert_eq!(tree(tmp.path()), before);
+}
