@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use stackchef::diag::Diagnostic;
-use stackchef::lint::fix::engine::{self, FixMode, FixRequest};
+use stackchef::lint::fix::engine::{self, FixMode, FixRequest, Verdict};
 use stackchef::lint::fix::{Applicability, Edit, Fix, FixContext, Fixer};
 use stackchef::lint::{LintConfig, Options};
 
@@ -276,11 +276,11 @@ fn a_fix_that_breaks_the_syntax_is_rolled_back_and_reported() {
         .bugs
         .iter()
         .all(|b| b.code == "LEG001" && b.reason.contains("invalid") && b.path.ends_with(".rb")));
-    assert_eq!(engine::exit_code(&outcome, 0, FixMode::Fix), 2);
-    assert_eq!(engine::exit_code(&outcome, 0, FixMode::Diff), 2);
+    assert_eq!(engine::verdict(&outcome, 0, FixMode::Fix), Verdict::Failed);
+    assert_eq!(engine::verdict(&outcome, 0, FixMode::Diff), Verdict::Failed);
     // Every finding is still there, and nothing was written.
     assert_eq!(outcome.remaining.diagnostics.len(), 8);
-    engine::write(&outcome).unwrap();
+    engine::write(&outcome, &|_| {}).unwrap();
     assert_eq!(tree(tmp.path()), before);
 }
 
@@ -297,7 +297,10 @@ fn a_fix_that_leaves_its_finding_is_rolled_back_and_reported() {
         .bugs
         .iter()
         .all(|b| b.reason.contains("still reported")));
-    assert_eq!(engine::exit_code(&outcome, 0, FixMode::FixOnly), 2);
+    assert_eq!(
+        engine::verdict(&outcome, 0, FixMode::FixOnly),
+        Verdict::Failed
+    );
 }
 
 #[test]
@@ -310,7 +313,7 @@ fn a_file_edited_since_the_lint_is_not_overwritten() {
     // Someone saves the recipe between the lint and the write.
     let recipe = tmp.path().join("cookbooks/app/recipes/default.rb");
     std::fs::write(&recipe, "# edited meanwhile\n").unwrap();
-    let report = engine::write(&outcome).unwrap();
+    let report = engine::write(&outcome, &|_| {}).unwrap();
     assert_eq!(report.stale.len(), 1, "{report:?}");
     assert!(report.stale[0].ends_with("recipes/default.rb"));
     assert_eq!(
@@ -322,8 +325,8 @@ fn a_file_edited_since_the_lint_is_not_overwritten() {
         std::fs::read_to_string(tmp.path().join("cookbooks/app/attributes/default.rb")).unwrap();
     assert!(attrs.contains("normal['app']['port']"), "{attrs}");
     assert_eq!(
-        engine::exit_code(&outcome, report.stale.len(), FixMode::Fix),
-        2
+        engine::verdict(&outcome, report.stale.len(), FixMode::Fix),
+        Verdict::Failed
     );
     // No staged file is left behind.
     assert!(tree(tmp.path()).keys().all(|p| !p.contains(".stackchef-")));
@@ -382,7 +385,7 @@ fn a_multi_file_fix_is_written_whole_or_not_at_all() {
     // its note are.
     let recipe = tmp.path().join("cookbooks/app/recipes/default.rb");
     std::fs::write(&recipe, "# edited meanwhile\n").unwrap();
-    let report = engine::write(&outcome).unwrap();
+    let report = engine::write(&outcome, &|_| {}).unwrap();
     assert_eq!(report.stale.len(), 2, "{report:?}");
     assert!(!tmp
         .path()

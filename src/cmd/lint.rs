@@ -123,11 +123,18 @@ fn run_fix(args: &LintArgs, paths: &[PathBuf], options: Options, color: bool) ->
         }
         crate::output::print_str(&text)?;
         crate::errln!("Would fix {fixed} {problems} ({})", tail.join(", "));
-        let code = crate::lint::fix::engine::exit_code(&outcome, 0, crate::lint::fix::engine::FixMode::Diff);
+        let code = exit_code(crate::lint::fix::engine::verdict(
+            &outcome,
+            0,
+            crate::lint::fix::engine::FixMode::Diff,
+        ));
         std::mem::forget(outcome);
         return Ok(code);
     }
-    let written = crate::lint::fix::engine::write(&outcome)?;
+    let on_wait = |holder: &str| {
+        crate::errln!("waiting for another stackchef run ({holder}) to finish…");
+    };
+    let written = crate::lint::fix::engine::write(&outcome, &on_wait)?;
     for path in &written.stale {
         crate::errln!(
             "error: {path} changed on disk since it was linted: not overwritten (nor the files \
@@ -152,9 +159,22 @@ fn run_fix(args: &LintArgs, paths: &[PathBuf], options: Options, color: bool) ->
     } else {
         crate::lint::fix::engine::FixMode::Fix
     };
-    let code = crate::lint::fix::engine::exit_code(&outcome, written.stale.len(), mode);
+    let code = exit_code(crate::lint::fix::engine::verdict(
+        &outcome,
+        written.stale.len(),
+        mode,
+    ));
     std::mem::forget(outcome);
     Ok(code)
+}
+
+fn exit_code(verdict: crate::lint::fix::engine::Verdict) -> u8 {
+    use crate::lint::fix::engine::Verdict;
+    match verdict {
+        Verdict::Clean => EXIT_OK,
+        Verdict::Findings => EXIT_FINDINGS,
+        Verdict::Failed => super::EXIT_ERROR,
+    }
 }
 
 /// `stackchef rules`.

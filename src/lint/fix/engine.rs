@@ -705,12 +705,13 @@ pub struct WriteReport {
 /// group); then the staged files are renamed into place and deletions happen. Where a root is
 /// a tree stackchef generates (it has `.stackchef/`), its lock is held meanwhile, as
 /// `generate` does.
-pub fn write(outcome: &FixOutcome) -> Result<WriteReport> {
+/// `on_wait` is called once, with the holder, if another run holds a lock.
+pub fn write(outcome: &FixOutcome, on_wait: &dyn Fn(&str)) -> Result<WriteReport> {
     let _locks: Vec<crate::plan::writer::Lock> = outcome
         .roots
         .iter()
         .filter(|r| r.join(".stackchef").is_dir())
-        .map(|r| crate::plan::writer::Lock::exclusive(r))
+        .map(|r| crate::plan::writer::Lock::exclusive(r, on_wait))
         .collect::<Result<_>>()?;
     let items: Vec<crate::plan::Replacement<'_>> = outcome
         .changes
@@ -764,14 +765,25 @@ pub enum FixMode {
     Diff,
 }
 
-/// The exit code of a fix run: 2 when a fix was rolled back (a bug in it) or a file changed on
-/// disk during the run (`stale` files not written); otherwise `--diff` exits 1 when there is
-/// anything to change, `--fix` 1 when findings at or above the fail level remain, `--fix-only`
-/// 0.
-pub fn exit_code(outcome: &FixOutcome, stale: usize, mode: FixMode) -> u8 {
-    use crate::commands::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+/// How a fix run ended, for the command line's exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing left to report (exit 0).
+    Clean,
+    /// `--diff`: something to change; `--fix`: findings left at or above the fail level
+    /// (exit 1).
+    Findings,
+    /// A fix was rolled back (a bug in it), or a file changed on disk during the run and was
+    /// not written (exit 2).
+    Failed,
+}
+
+/// How a fix run ended: [`Verdict::Failed`] when a fix was rolled back or `stale` files were
+/// not written; otherwise `--diff` finds when there is anything to change, `--fix` when
+/// findings at or above the fail level remain, `--fix-only` never.
+pub fn verdict(outcome: &FixOutcome, stale: usize, mode: FixMode) -> Verdict {
     if !outcome.bugs.is_empty() || stale > 0 {
-        return EXIT_ERROR;
+        return Verdict::Failed;
     }
     let findings = match mode {
         FixMode::Diff => !outcome.changes.is_empty(),
@@ -779,8 +791,8 @@ pub fn exit_code(outcome: &FixOutcome, stale: usize, mode: FixMode) -> u8 {
         FixMode::FixOnly => false,
     };
     if findings {
-        EXIT_FINDINGS
+        Verdict::Findings
     } else {
-        EXIT_OK
+        Verdict::Clean
     }
 }
