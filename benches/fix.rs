@@ -1,6 +1,6 @@
 //! Autofix throughput: `stackchef lint --fix --unsafe-fixes`, in memory (nothing written), over
 //! the legacy and chef-repo rows of the real-world corpus — the issue's target is "autofixing
-//! the whole corpus under 1 s".
+//! the whole corpus under 1 s". Every rule runs (`--preview`), so every fixer is measured.
 //!
 //! `cargo bench --bench fix` reads the rows of kind `legacy` and `chef-repo` from the corpus
 //! manifest (`STACKCHEF_CORPUS_MANIFEST`, default `../shared/corpus/manifest.tsv`) extracted
@@ -64,7 +64,11 @@ struct Run {
 }
 
 fn fix_all(rows: &[PathBuf]) -> Run {
-    let config = LintConfig::default();
+    // Every rule, preview included: every fixer runs, as `scripts/corpus-fix` does.
+    let config = LintConfig {
+        preview: true,
+        ..LintConfig::default()
+    };
     let mut run = Run {
         fixes: 0,
         changed: 0,
