@@ -1,32 +1,14 @@
 //! The LEG fixers (legacy Chef APIs): each fixture under `samples/lint/fixtures/leg0NN-*` is
-//! fixed in a temporary copy with the rule's own fixer, and then
+//! fixed in a temporary copy by the real fix engine (`support::fix_rule`, the engine behind
+//! `stackchef lint --fix`; a fix it rolls back fails the test), and then
 //! - the fixed files match their snapshot (the must-fix cases changed as intended, the
 //!   must-not-fix near misses left alone),
 //! - a second run changes nothing (idempotence) and the rule reports nothing fixable,
-//! - every fixed `.rb` file still passes `ruby -c`.
+//! - every fixed `.rb` file still parses with prism and `ruby -c`.
 
 mod support;
 
-use std::path::{Path, PathBuf};
-
-/// Every file of a folder, relative path → text, sorted.
-fn texts(dir: &Path) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                let rel = path.strip_prefix(dir).unwrap().display().to_string();
-                out.push((rel, text));
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use std::path::PathBuf;
 
 /// Fix `fixture` with `code`'s fixer; returns the snapshot text (each changed file in full)
 /// after checking idempotence, `ruby -c` and that only `remaining` findings are left (those
@@ -40,12 +22,12 @@ fn fix_fixture(
 ) -> String {
     let src = PathBuf::from("samples/lint/fixtures").join(fixture);
     let tmp = support::copy_to_temp(&src);
-    let before = texts(tmp.path());
-    let fixed = support::apply_rule_fixes(tmp.path(), code, allow_unsafe);
+    let before = support::read_tree(tmp.path());
+    let fixed = support::fix_rule(tmp.path(), code, allow_unsafe);
     assert_eq!(fixed, expect_fixes, "{fixture}: fixes applied");
-    let after = texts(tmp.path());
+    let after = support::read_tree(tmp.path());
     assert_eq!(
-        support::apply_rule_fixes(tmp.path(), code, allow_unsafe),
+        support::fix_rule(tmp.path(), code, allow_unsafe),
         0,
         "{fixture}: a second run must change nothing"
     );
@@ -54,25 +36,11 @@ fn fix_fixture(
         remaining,
         "{fixture}: findings left after the fix"
     );
+    support::assert_changed_files_parse(tmp.path(), &before);
     let mut snapshot = String::new();
-    for ((path, old), (_, new)) in before.iter().zip(&after) {
-        if old == new {
-            continue;
-        }
-        snapshot.push_str(&format!("=== {path}\n{new}"));
-        if path.ends_with(".rb") {
-            if let Some(ruby) = support::validator("ruby") {
-                let out = std::process::Command::new(ruby)
-                    .arg("-c")
-                    .arg(tmp.path().join(path))
-                    .output()
-                    .unwrap();
-                assert!(
-                    out.status.success(),
-                    "{fixture}: {path} after the fix:\n{new}\n{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
+    for (path, new) in &after {
+        if before.get(path) != Some(new) {
+            snapshot.push_str(&format!("=== {path}\n{}", String::from_utf8_lossy(new)));
         }
     }
     snapshot
@@ -133,9 +101,6 @@ fn leg_fixers_on_the_corpus_keep_ruby_valid() {
         eprintln!("SKIPPED: no corpus under {}", corpus.display());
         return;
     };
-    let Some(ruby) = support::validator("ruby") else {
-        return;
-    };
     let mut rows: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
@@ -148,24 +113,15 @@ fn leg_fixers_on_the_corpus_keep_ruby_valid() {
                 continue;
             }
             let tmp = support::copy_to_temp(row);
-            let before = texts(tmp.path());
-            fixed += support::apply_rule_fixes(tmp.path(), code, true);
+            let before = support::read_tree(tmp.path());
+            fixed += support::fix_rule(tmp.path(), code, true);
             assert_eq!(
-                support::apply_rule_fixes(tmp.path(), code, true),
+                support::fix_rule(tmp.path(), code, true),
                 0,
                 "{code} {row:?}"
             );
             left += support::lint_one_rule(tmp.path(), code).len();
-            for ((path, old), (_, new)) in before.iter().zip(texts(tmp.path())) {
-                if *old != new && path.ends_with(".rb") {
-                    let out = std::process::Command::new(&ruby)
-                        .arg("-c")
-                        .arg(tmp.path().join(path))
-                        .output()
-                        .unwrap();
-                    assert!(out.status.success(), "{code} {row:?} {path}:\n{new}");
-                }
-            }
+            support::assert_changed_files_parse(tmp.path(), &before);
         }
         eprintln!("{code}: {fixed} fixed, {left} left without a mechanical fix");
     }

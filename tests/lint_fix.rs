@@ -25,38 +25,12 @@ fn fixture(rule: &str, kind: &str) -> PathBuf {
         .join(kind)
 }
 
-/// Every file under `dir`, by `/`-separated relative path.
-fn tree(dir: &Path) -> BTreeMap<String, String> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap())
-            .collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
-                out.insert(
-                    rel.replace('\\', "/"),
-                    std::fs::read_to_string(&path).unwrap(),
-                );
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
 /// The files that differ between two trees, as `== path ==` and the new text.
-fn changed(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) -> String {
+fn changed(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> String {
     let mut out = String::new();
     for (path, text) in after {
         if before.get(path) != Some(text) {
-            out.push_str(&format!("== {path} ==\n{text}"));
+            out.push_str(&format!("== {path} ==\n{}", String::from_utf8_lossy(text)));
         }
     }
     for path in before.keys().filter(|p| !after.contains_key(*p)) {
@@ -84,36 +58,32 @@ fn lint_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
 /// second `--fix` that changes nothing.
 fn must_fix(rule: &str, fixed: usize) {
     let tmp = support::copy_to_temp(&fixture(rule, "must-fix"));
-    let before = tree(tmp.path());
+    let before = support::read_tree(tmp.path());
     let (code, _, err) = lint_in(tmp.path(), &["--fix", "--select", rule]);
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains(&format!("Fixed {fixed} problems (0 remaining)")),
         "{err}"
     );
-    let after = tree(tmp.path());
+    let after = support::read_tree(tmp.path());
     insta::assert_snapshot!(format!("{rule}_must_fix"), changed(&before, &after));
     // Idempotent: nothing left to fix, nothing changes.
     let (code, _, err) = lint_in(tmp.path(), &["--fix", "--select", rule]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("Fixed 0 problems"), "{err}");
-    assert_eq!(tree(tmp.path()), after);
-    // And the fixed files parse.
-    for (path, text) in &after {
-        if path.ends_with(".rb") {
-            assert_eq!(engine::syntax_error(path, text), None, "{path}");
-        }
-    }
+    assert_eq!(support::read_tree(tmp.path()), after);
+    // And the fixed files parse (prism and `ruby -c`, JSON).
+    support::assert_changed_files_parse(tmp.path(), &before);
 }
 
 /// `--fix --unsafe-fixes` on the must-not-fix fixture changes nothing.
 fn must_not_fix(rule: &str) {
     let tmp = support::copy_to_temp(&fixture(rule, "must-not-fix"));
-    let before = tree(tmp.path());
+    let before = support::read_tree(tmp.path());
     let (code, _, err) = lint_in(tmp.path(), &["--fix", "--unsafe-fixes", "--select", rule]);
     assert!(code == 0 || code == 1, "{err}");
     assert!(err.contains("Fixed 0 problems"), "{err}");
-    assert_eq!(tree(tmp.path()), before);
+    assert_eq!(support::read_tree(tmp.path()), before);
 }
 
 #[test]
@@ -143,10 +113,10 @@ fn svc001_must_not_fix() {
 #[test]
 fn diff_writes_nothing_and_exits_1() {
     let tmp = support::copy_to_temp(&fixture("leg001", "must-fix"));
-    let before = tree(tmp.path());
+    let before = support::read_tree(tmp.path());
     let (code, out, err) = lint_in(tmp.path(), &["--diff"]);
     assert_eq!(code, 1, "{err}");
-    assert_eq!(tree(tmp.path()), before);
+    assert_eq!(support::read_tree(tmp.path()), before);
     assert!(err.contains("Would fix 8 problems"), "{err}");
     insta::assert_snapshot!("leg001_diff", out);
     // Nothing to fix: no diff, exit 0.
@@ -160,14 +130,14 @@ fn diff_writes_nothing_and_exits_1() {
 #[test]
 fn select_and_ignore_limit_which_rules_fix() {
     let tmp = support::copy_to_temp(&fixture("leg001", "must-fix"));
-    let before = tree(tmp.path());
+    let before = support::read_tree(tmp.path());
     let (code, _, err) = lint_in(tmp.path(), &["--fix", "--ignore", "LEG001"]);
     assert!(err.contains("Fixed 0 problems"), "{err}");
     assert_eq!(code, 1, "other findings remain: {err}");
-    assert_eq!(tree(tmp.path()), before);
+    assert_eq!(support::read_tree(tmp.path()), before);
     let (_, _, err) = lint_in(tmp.path(), &["--fix", "--select", "SVC"]);
     assert!(err.contains("Fixed 0 problems"), "{err}");
-    assert_eq!(tree(tmp.path()), before);
+    assert_eq!(support::read_tree(tmp.path()), before);
 }
 
 #[test]
@@ -263,7 +233,7 @@ static INEFFECTIVE: Fixer = Fixer {
 #[test]
 fn a_fix_that_breaks_the_syntax_is_rolled_back_and_reported() {
     let tmp = support::copy_to_temp(&fixture("leg001", "must-fix"));
-    let before = tree(tmp.path());
+    let before = support::read_tree(tmp.path());
     let mut request = FixRequest::new(Applicability::Safe);
     request.overrides.push(("LEG001", &BREAKING));
     let outcome =
@@ -281,7 +251,7 @@ fn a_fix_that_breaks_the_syntax_is_rolled_back_and_reported() {
     // Every finding is still there, and nothing was written.
     assert_eq!(outcome.remaining.diagnostics.len(), 8);
     engine::write(&outcome, &|_| {}).unwrap();
-    assert_eq!(tree(tmp.path()), before);
+    assert_eq!(support::read_tree(tmp.path()), before);
 }
 
 #[test]
@@ -329,7 +299,9 @@ fn a_file_edited_since_the_lint_is_not_overwritten() {
         Verdict::Failed
     );
     // No staged file is left behind.
-    assert!(tree(tmp.path()).keys().all(|p| !p.contains(".stackchef-")));
+    assert!(support::read_tree(tmp.path())
+        .keys()
+        .all(|p| !p.contains(".stackchef-")));
 }
 
 /// A two-file fix: renames `set` and records the change in a new file beside the cookbook.
@@ -451,7 +423,7 @@ static WHOLE_LINE: Fixer = Fixer {
 #[test]
 fn unsafe_fixes_alone_only_counts() {
     let tmp = support::copy_to_temp(&fixture("leg001", "must-fix"));
-    let before = tree(tmp.path());
+    let before = support::read_tree(tmp.path());
     let (code, out, err) = lint_in(tmp.path(), &["--unsafe-fixes", "--select", "LEG001"]);
     assert_eq!(code, 1, "{err}");
     assert!(out.contains("[LEG001]"), "{out}");
@@ -459,5 +431,5 @@ fn unsafe_fixes_alone_only_counts() {
         err.contains("8 fixable with --fix, 0 more with --fix --unsafe-fixes"),
         "{err}"
     );
-    assert_eq!(tree(tmp.path()), before);
+    assert_eq!(support::read_tree(tmp.path()), before);
 }

@@ -2,31 +2,13 @@
 //! (a small repo): the fixed files (snapshot), the near-misses left alone (every file whose
 //! path contains `keep` must come out byte-identical), idempotence (a second pass applies
 //! nothing and the rule no longer reports the fixed files), and every changed `.rb` accepted by
-//! prism and `ruby -c`. Fixes are applied by the test stand-in loop
-//! (`support::apply_rule_fixes`) on a temporary copy.
+//! prism and `ruby -c`. Fixes are applied by the real fix engine (`support::fix_rule`, the
+//! engine behind `stackchef lint --fix`) on a temporary copy; a fix it rolls back fails the test.
 
 mod support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// Every file under `dir`: path relative to it (`/`-separated) → bytes.
-fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
-                out.insert(rel.replace('\\', "/"), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
 
 /// What changed between two trees, as text for a snapshot: each changed or created file whole,
 /// each deleted file named.
@@ -50,54 +32,14 @@ fn changes(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>
     out
 }
 
-/// Every changed or created `.rb` parses with prism and passes `ruby -c` (when ruby is here).
-fn assert_valid_ruby(
-    dir: &Path,
-    before: &BTreeMap<String, Vec<u8>>,
-    after: &BTreeMap<String, Vec<u8>>,
-) {
-    let ruby = support::validator("ruby");
-    for (path, text) in after {
-        if !path.ends_with(".rb") || before.get(path) == Some(text) {
-            continue;
-        }
-        let parsed = ruby_prism::parse(text);
-        if let Some(err) = parsed.errors().next() {
-            panic!(
-                "{path}: prism rejects the fixed file: {}\n{}",
-                String::from_utf8_lossy(err.message()),
-                String::from_utf8_lossy(text)
-            );
-        }
-        if let Some(ruby) = &ruby {
-            let out = std::process::Command::new(ruby)
-                .arg("-c")
-                .arg(dir.join(path))
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{path}: ruby -c rejects the fixed file: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-    }
-}
-
 /// The findings of rule `code` under `dir` as (display path, message), each with whether its
 /// fixer offers a fix (of an allowed applicability).
 fn findings(dir: &Path, code: &str, allow_unsafe: bool) -> Vec<((String, String), bool)> {
     use stackchef::lint::fix::{Applicability, FixContext};
     let rule = stackchef::lint::find_rule(code).unwrap();
     let fixer = rule.fix.expect("the rule declares a fixer");
-    let options = stackchef::lint::Options::resolve(
-        &stackchef::lint::LintConfig::default(),
-        &[code.to_string()],
-        &[],
-        None,
-    )
-    .unwrap();
-    let outcome = stackchef::lint::lint_paths(&[dir.to_path_buf()], options).unwrap();
+    let outcome =
+        stackchef::lint::lint_paths(&[dir.to_path_buf()], support::select(&[code])).unwrap();
     let ctx = FixContext::new(&outcome.repo);
     outcome
         .diagnostics
@@ -119,7 +61,7 @@ fn fixture(code: &str) -> PathBuf {
 fn fix_fixture(code: &str, allow_unsafe: bool) -> String {
     let tmp = support::copy_to_temp(&fixture(code));
     let dir = tmp.path();
-    let before = read_tree(dir);
+    let before = support::read_tree(dir);
     let flagged: Vec<String> = support::lint_one_rule(dir, code)
         .into_iter()
         .map(|d| d.path)
@@ -133,9 +75,9 @@ fn fix_fixture(code: &str, allow_unsafe: bool) -> String {
         .map(|(finding, _)| finding)
         .collect();
 
-    let applied = support::apply_rule_fixes(dir, code, allow_unsafe);
+    let applied = support::fix_rule(dir, code, allow_unsafe);
     assert!(applied > 0, "{code}: no fix applied");
-    let after = read_tree(dir);
+    let after = support::read_tree(dir);
 
     // Near-misses come out untouched.
     for (path, text) in &before {
@@ -147,15 +89,15 @@ fn fix_fixture(code: &str, allow_unsafe: bool) -> String {
             );
         }
     }
-    assert_valid_ruby(dir, &before, &after);
+    support::assert_changed_files_parse(dir, &before);
 
     // Idempotence: nothing left to fix, and what was fixed is no longer reported.
     assert_eq!(
-        support::apply_rule_fixes(dir, code, allow_unsafe),
+        support::fix_rule(dir, code, allow_unsafe),
         0,
         "{code}: a second pass applied fixes"
     );
-    assert_eq!(read_tree(dir), after);
+    assert_eq!(support::read_tree(dir), after);
     let remaining = findings(dir, code, allow_unsafe);
     for (finding, fixable) in &remaining {
         assert!(
@@ -169,7 +111,7 @@ fn fix_fixture(code: &str, allow_unsafe: bool) -> String {
         return changes(&before, &after);
     }
     let tmp2 = support::copy_to_temp(&fixture(code));
-    assert_eq!(support::apply_rule_fixes(tmp2.path(), code, false), 0);
+    assert_eq!(support::fix_rule(tmp2.path(), code, false), 0);
     changes(&before, &after)
 }
 
@@ -198,21 +140,6 @@ fn leg003_turns_a_definition_into_a_custom_resource() {
     insta::assert_snapshot!("leg003", fix_fixture("LEG003", true));
 }
 
-/// Copy a folder, skipping symbolic links (corpus rows may link outside themselves).
-fn copy_plain(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for entry in std::fs::read_dir(src).unwrap() {
-        let entry = entry.unwrap();
-        let kind = entry.file_type().unwrap();
-        let to = dst.join(entry.file_name());
-        if kind.is_dir() {
-            copy_plain(&entry.path(), &to);
-        } else if kind.is_file() {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-}
-
 /// Every fixer with unsafe fixes on a copy of each legacy and chef-repo row of the corpus
 /// (`target/corpus/`, rows from the manifest in `STACKCHEF_CORPUS_MANIFEST`, default
 /// `../shared/corpus/manifest.tsv` as for `scripts/corpus`): every changed `.rb` must pass prism and `ruby -c`, and what
@@ -221,17 +148,7 @@ fn copy_plain(src: &Path, dst: &Path) {
 #[test]
 #[ignore = "needs the extracted corpus"]
 fn corpus_fixes_parse() {
-    // Beside the repository, as `scripts/corpus` expects it (a worktree is one level deeper).
-    let manifest = match std::env::var("STACKCHEF_CORPUS_MANIFEST") {
-        Ok(path) => std::fs::read_to_string(path).ok(),
-        Err(_) => [
-            "../shared/corpus/manifest.tsv",
-            "../../shared/corpus/manifest.tsv",
-        ]
-        .iter()
-        .find_map(|p| std::fs::read_to_string(support::root().join(p)).ok()),
-    }
-    .expect("the corpus manifest");
+    let manifest = support::corpus_manifest();
     let mut lines = manifest.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
@@ -239,6 +156,7 @@ fn corpus_fixes_parse() {
     let codes = ["LEG005", "LEG006", "LEG004", "LEG003", "ATTR007"];
     let ruby = support::validator("ruby");
     let (mut fixes, mut changed, mut ruby_failures) = (BTreeMap::new(), 0, Vec::new());
+    let mut rolled_back = Vec::new();
     for line in lines.filter(|l| !l.trim().is_empty()) {
         let cells: Vec<&str> = line.split('\t').collect();
         // STACKCHEF_CORPUS_KINDS=modern,legacy,… widens or narrows the rows.
@@ -261,8 +179,8 @@ fn corpus_fixes_parse() {
                 .unwrap(),
             None => tempfile::tempdir().unwrap(),
         };
-        copy_plain(&row, tmp.path());
-        let before = read_tree(tmp.path());
+        support::copy_plain(&row, tmp.path());
+        let before = support::read_tree(tmp.path());
         let mut unfixable = Vec::new();
         for code in codes {
             unfixable.extend(
@@ -271,25 +189,22 @@ fn corpus_fixes_parse() {
                     .filter(|(_, fixable)| !fixable)
                     .map(|(finding, _)| finding),
             );
-            *fixes.entry(code).or_insert(0) += support::apply_rule_fixes(tmp.path(), code, true);
+            let outcome = support::fix_rules(tmp.path(), &[code], true);
+            *fixes.entry(code).or_insert(0) += outcome.applied.len();
+            rolled_back.extend(
+                outcome
+                    .bugs
+                    .iter()
+                    .map(|b| format!("{}/{}: {} {}", cells[folder], b.path, b.code, b.reason)),
+            );
         }
-        let after = read_tree(tmp.path());
+        let after = support::read_tree(tmp.path());
         for (path, text) in &after {
             if !path.ends_with(".rb") || before.get(path) == Some(text) {
                 continue;
             }
             changed += 1;
-            let prism_ok = ruby_prism::parse(text).errors().next().is_none();
-            let ruby_ok = ruby.as_ref().is_none_or(|ruby| {
-                std::process::Command::new(ruby)
-                    .arg("-c")
-                    .arg(tmp.path().join(path))
-                    .output()
-                    .unwrap()
-                    .status
-                    .success()
-            });
-            if !prism_ok || !ruby_ok {
+            if support::invalid_ruby(ruby.as_ref(), &tmp.path().join(path), text).is_some() {
                 ruby_failures.push(format!("{}/{path}", cells[folder]));
             }
         }
@@ -305,16 +220,17 @@ fn corpus_fixes_parse() {
             }
         }
     }
-    eprintln!("fixes applied: {fixes:?}; files changed, created or deleted: {changed}; rejected by prism or ruby -c: {ruby_failures:?}");
+    eprintln!("fixes applied: {fixes:?}; files changed, created or deleted: {changed}; rejected by prism or ruby -c: {ruby_failures:?}; rolled back by the engine: {rolled_back:#?}");
     assert!(ruby_failures.is_empty());
+    assert!(rolled_back.is_empty());
 }
 
 /// `unified_mode` exists from Chef 15.3: when metadata allows older clients the fix is unsafe.
 #[test]
 fn leg005_is_unsafe_when_metadata_allows_chef_before_15_3() {
     let tmp = support::copy_to_temp(&fixture("LEG005-old-chef"));
-    assert_eq!(support::apply_rule_fixes(tmp.path(), "LEG005", false), 0);
-    assert_eq!(support::apply_rule_fixes(tmp.path(), "LEG005", true), 1);
+    assert_eq!(support::fix_rule(tmp.path(), "LEG005", false), 0);
+    assert_eq!(support::fix_rule(tmp.path(), "LEG005", true), 1);
     let text = std::fs::read_to_string(tmp.path().join("resources/site.rb")).unwrap();
     assert!(
         text.starts_with("provides :old_chef_site\nunified_mode true\n"),

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The repository root.
@@ -86,122 +87,146 @@ pub fn images_over_inline_limit() -> usize {
         .expect("some number of images crosses 51,200 bytes")
 }
 
-/// Copy a fixture folder into a fresh temporary folder (fix tests change files).
+/// Copy a fixture folder into a fresh temporary folder (fix tests change files), without its
+/// symbolic links.
 pub fn copy_to_temp(src: &Path) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    copy_dir(src, tmp.path());
+    copy_plain(src, tmp.path());
     tmp
 }
 
-fn copy_dir(src: &Path, dst: &Path) {
+/// Lint options that run only the rules `codes` (preview or not), as `--select` does.
+pub fn select(codes: &[&str]) -> stackchef::lint::Options {
+    let codes: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+    stackchef::lint::Options::resolve(&stackchef::lint::LintConfig::default(), &codes, &[], None)
+        .unwrap()
+}
+
+/// Lint `dir` with only rule `code` (preview or not) and return its findings.
+pub fn lint_one_rule(dir: &Path, code: &str) -> Vec<stackchef::diag::Diagnostic> {
+    stackchef::lint::lint_paths(&[dir.to_path_buf()], select(&[code]))
+        .unwrap()
+        .diagnostics
+}
+
+/// Fix what the rules `codes` report under `dir` with the real fix engine (the one behind
+/// `stackchef lint --fix`, `--unsafe-fixes` when `allow_unsafe`) and write the result. Returns
+/// the engine's outcome: what it applied, and the fixes it rolled back (`bugs`).
+pub fn fix_rules(
+    dir: &Path,
+    codes: &[&str],
+    allow_unsafe: bool,
+) -> stackchef::lint::fix::engine::FixOutcome {
+    use stackchef::lint::fix::{engine, Applicability};
+    let applicability = if allow_unsafe {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let outcome = engine::fix_paths(
+        &[dir.to_path_buf()],
+        select(codes),
+        &engine::FixRequest::new(applicability),
+    )
+    .unwrap();
+    let written = engine::write(&outcome, &|holder| panic!("locked by {holder}")).unwrap();
+    assert!(written.stale.is_empty(), "not written: {:?}", written.stale);
+    outcome
+}
+
+/// [`fix_rules`] for one rule on a fixture: the engine must roll nothing back (a rollback is a
+/// bug in the fixer) nor stop at its pass bound. Returns the number of fixes applied.
+pub fn fix_rule(dir: &Path, code: &str, allow_unsafe: bool) -> usize {
+    let outcome = fix_rules(dir, &[code], allow_unsafe);
+    assert!(
+        outcome.bugs.is_empty(),
+        "{code}: the engine rolled back fixes: {:?}",
+        outcome.bugs
+    );
+    assert!(!outcome.bound_reached, "{code}: the pass bound was reached");
+    outcome.applied.len()
+}
+
+/// Every file under `dir`: path relative to it (`/`-separated) → bytes.
+pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+                out.insert(rel.replace('\\', "/"), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Copy a folder, skipping symbolic links (corpus rows may link outside themselves).
+pub fn copy_plain(src: &Path, dst: &Path) {
     std::fs::create_dir_all(dst).unwrap();
     for entry in std::fs::read_dir(src).unwrap() {
         let entry = entry.unwrap();
+        let kind = entry.file_type().unwrap();
         let to = dst.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to);
-        } else {
+        if kind.is_dir() {
+            copy_plain(&entry.path(), &to);
+        } else if kind.is_file() {
             std::fs::copy(entry.path(), &to).unwrap();
         }
     }
 }
 
-/// Lint `dir` with only rule `code` (preview or not) and return its findings.
-pub fn lint_one_rule(dir: &Path, code: &str) -> Vec<stackchef::diag::Diagnostic> {
-    let options = stackchef::lint::Options::resolve(
-        &stackchef::lint::LintConfig::default(),
-        &[code.to_string()],
-        &[],
-        None,
-    )
-    .unwrap();
-    stackchef::lint::lint_paths(&[dir.to_path_buf()], options)
-        .unwrap()
-        .diagnostics
-}
-
-/// Where a display path of a lint of `dir` is on disk: display paths are relative to the
-/// current directory when `dir` is below it, else to `dir` (a temporary copy is elsewhere).
-fn on_disk(dir: &Path, display: &str) -> PathBuf {
-    let cwd = std::env::current_dir().unwrap();
-    if dir.is_absolute() && !dir.starts_with(&cwd) {
-        dir.join(display)
-    } else {
-        PathBuf::from(display)
+/// Why `text`, the Ruby file at `path`, is invalid: prism's first error, else what `ruby -c`
+/// says when `ruby` is given (see [`validator`]); `None` when both accept it.
+pub fn invalid_ruby(ruby: Option<&PathBuf>, path: &Path, text: &[u8]) -> Option<String> {
+    if let Some(err) = ruby_prism::parse(text).errors().next() {
+        return Some(format!("prism: {}", String::from_utf8_lossy(err.message())));
     }
-}
-
-/// A test-only stand-in for the fix engine, to test one rule's fixer on its own: lint `dir`
-/// (a temporary copy) with rule `code`, apply every fix of that rule whose applicability is
-/// allowed (overlapping ones wait for the next pass), write the files, and repeat until
-/// nothing is fixed (at most 10 passes). Returns the number of fixes applied.
-pub fn apply_rule_fixes(dir: &Path, code: &str, allow_unsafe: bool) -> usize {
-    use stackchef::lint::fix::{apply_replacements, Applicability, Edit, FixContext};
-    let rule = stackchef::lint::find_rule(code).expect("a rule code");
-    let fixer = rule.fix.expect("the rule declares a fixer");
-    let mut applied = 0;
-    for _ in 0..10 {
-        let options = stackchef::lint::Options::resolve(
-            &stackchef::lint::LintConfig::default(),
-            &[code.to_string()],
-            &[],
-            None,
-        )
+    let out = std::process::Command::new(ruby?)
+        .arg("-c")
+        .arg(path)
+        .output()
         .unwrap();
-        let outcome = stackchef::lint::lint_paths(&[dir.to_path_buf()], options).unwrap();
-        let ctx = FixContext::new(&outcome.repo);
-        let mut taken: Vec<Edit> = Vec::new();
-        let mut this_pass = 0;
-        for d in &outcome.diagnostics {
-            let Some(fix) = (fixer.make)(&ctx, d) else {
-                continue;
-            };
-            if fix.applicability == Applicability::Unsafe && !allow_unsafe {
-                continue;
-            }
-            let mut trial: Vec<&Edit> = taken.iter().collect();
-            trial.extend(fix.edits.iter());
-            let conflicts = fix.edits.iter().any(|e| {
-                let same: Vec<&Edit> = trial
-                    .iter()
-                    .copied()
-                    .filter(|t| t.path() == e.path())
-                    .collect();
-                let text = ctx.file(e.path()).map_or("", |f| f.text.as_str());
-                let whole_file = same.iter().any(|t| !matches!(t, Edit::Replace { .. }));
-                (whole_file && same.len() > 1) || apply_replacements(text, &same).is_none()
-            });
-            if conflicts {
-                continue;
-            }
-            taken.extend(fix.edits);
-            this_pass += 1;
+    (!out.status.success()).then(|| format!("ruby -c: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// Every file under `dir` that is not as in `before` (a [`read_tree`]) still parses: `.rb`
+/// with prism and `ruby -c` (when ruby is here), `.json` with serde.
+pub fn assert_changed_files_parse(dir: &Path, before: &BTreeMap<String, Vec<u8>>) {
+    let ruby = validator("ruby");
+    for (path, text) in read_tree(dir) {
+        if before.get(&path) == Some(&text) {
+            continue;
         }
-        if this_pass == 0 {
-            break;
-        }
-        applied += this_pass;
-        let mut paths: Vec<&str> = taken.iter().map(Edit::path).collect();
-        paths.sort();
-        paths.dedup();
-        for path in paths {
-            let edits: Vec<&Edit> = taken.iter().filter(|e| e.path() == path).collect();
-            let target = on_disk(dir, path);
-            match edits[0] {
-                Edit::Create { text, .. } => {
-                    if let Some(parent) = target.parent() {
-                        std::fs::create_dir_all(parent).unwrap();
-                    }
-                    std::fs::write(&target, text).unwrap();
-                }
-                Edit::Delete { .. } => std::fs::remove_file(&target).unwrap(),
-                Edit::Replace { .. } => {
-                    let text = ctx.file(path).expect("a linted file").text.as_str();
-                    let fixed = apply_replacements(text, &edits).unwrap();
-                    std::fs::write(&target, fixed).unwrap();
-                }
+        if path.ends_with(".rb") {
+            if let Some(why) = invalid_ruby(ruby.as_ref(), &dir.join(&path), &text) {
+                panic!(
+                    "{path}: the fixed file is invalid: {why}\n{}",
+                    String::from_utf8_lossy(&text)
+                );
             }
+        } else if path.ends_with(".json") {
+            serde_json::from_slice::<serde_json::Value>(&text)
+                .unwrap_or_else(|e| panic!("{path} is no longer JSON: {e}"));
         }
     }
-    applied
+}
+
+/// The corpus manifest, beside the repository as `scripts/corpus` expects it (a worktree is
+/// one level deeper), or `STACKCHEF_CORPUS_MANIFEST`.
+pub fn corpus_manifest() -> String {
+    match std::env::var("STACKCHEF_CORPUS_MANIFEST") {
+        Ok(path) => std::fs::read_to_string(path).ok(),
+        Err(_) => [
+            "../shared/corpus/manifest.tsv",
+            "../../shared/corpus/manifest.tsv",
+        ]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(root().join(p)).ok()),
+    }
+    .expect("the corpus manifest")
 }
