@@ -195,6 +195,7 @@ fn breaking(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "break it".into(),
         applicability: Applicability::Safe,
+        leaves_finding: false,
         edits: vec![Edit::replace(
             &d.path,
             range.start,
@@ -216,6 +217,7 @@ fn ineffective(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "comment it".into(),
         applicability: Applicability::Safe,
+        leaves_finding: false,
         edits: vec![Edit::replace(
             &d.path,
             range.start,
@@ -273,6 +275,42 @@ fn a_fix_that_leaves_its_finding_is_rolled_back_and_reported() {
     );
 }
 
+/// A fixer that edits only another file (as the run-list migration edits roles) and leaves its
+/// finding: creates a note beside the file.
+fn elsewhere(_ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
+    Some(Fix {
+        title: "note it elsewhere".into(),
+        applicability: Applicability::Safe,
+        leaves_finding: false,
+        edits: vec![Edit::Create {
+            path: format!("{}.note", d.path),
+            text: "fixed?\n".into(),
+        }],
+    })
+}
+static ELSEWHERE: Fixer = Fixer {
+    applicability: Applicability::Safe,
+    summary: "test: edits another file, leaves the finding",
+    make: elsewhere,
+};
+
+/// Regression: the roll-back used to start from the finding's file only, so a blamed fix that
+/// edited other files stayed applied (and was written).
+#[test]
+fn a_fix_blamed_for_its_finding_is_rolled_back_even_when_it_edits_other_files() {
+    let tmp = support::copy_to_temp(&fixture("leg001", "must-fix"));
+    let before = support::read_tree(tmp.path());
+    let mut request = FixRequest::new(Applicability::Safe);
+    request.overrides.push(("LEG001", &ELSEWHERE));
+    let outcome =
+        engine::fix_paths(&[tmp.path().to_path_buf()], options("LEG001"), &request).unwrap();
+    assert!(outcome.changes.is_empty(), "{:?}", outcome.changes);
+    assert!(outcome.applied.is_empty(), "{:?}", outcome.applied);
+    assert!(!outcome.bugs.is_empty());
+    engine::write(&outcome, &|_| {}).unwrap();
+    assert_eq!(support::read_tree(tmp.path()), before);
+}
+
 #[test]
 fn a_file_edited_since_the_lint_is_not_overwritten() {
     let tmp = support::copy_to_temp(&fixture("leg001", "must-fix"));
@@ -316,6 +354,7 @@ fn with_note(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "rename with a note".into(),
         applicability: Applicability::Unsafe,
+        leaves_finding: false,
         edits: vec![
             Edit::replace(&d.path, at, at + 3, "normal"),
             Edit::Create {
@@ -411,6 +450,7 @@ fn whole_line(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "rewrite the line".into(),
         applicability: Applicability::Safe,
+        leaves_finding: false,
         edits: vec![Edit::replace(&d.path, start, end, line)],
     })
 }

@@ -40,12 +40,7 @@ fn messages(dir: &Path, code: &str) -> Vec<String> {
         .collect()
 }
 
-/// Ignored until the engine accepts INC001's keep-the-recipe fix: that fix rewrites the run
-/// lists but keeps the recipe (something else names it), so its finding stays and the engine
-/// calls the fix a bug; its roll-back misses the fix (it edits only other files), which stays
-/// written, and bans the other INC001 fixes of those files (`base::default` is left).
 #[test]
-#[ignore = "engine: INC001's keep-the-recipe fix is reported as a bug (see the comment)"]
 fn include_only_recipes_become_explicit_run_lists() {
     let dir = sample();
     let before = support::read_tree(dir.path());
@@ -73,12 +68,7 @@ fn include_only_recipes_become_explicit_run_lists() {
     );
 }
 
-/// Ignored until the engine accepts INC001's keep-the-recipe fix: that fix rewrites the run
-/// lists but keeps the recipe (something else names it), so its finding stays and the engine
-/// calls the fix a bug; its roll-back misses the fix (it edits only other files), which stays
-/// written, and bans the other INC001 fixes of those files (`base::default` is left).
 #[test]
-#[ignore = "engine: INC001's keep-the-recipe fix is reported as a bug (see the comment)"]
 fn a_second_run_changes_nothing() {
     let dir = sample();
     support::fix_rule(dir.path(), "INC001", true);
@@ -100,12 +90,7 @@ fn safe_fixes_alone_change_nothing() {
 /// INC002's fix is the same migration: fixing it first, then INC001, ends where INC001 alone
 /// does.
 ///
-/// Ignored until the engine accepts INC001's keep-the-recipe fix: that fix rewrites the run
-/// lists but keeps the recipe (something else names it), so its finding stays and the engine
-/// calls the fix a bug; its roll-back misses the fix (it edits only other files), which stays
-/// written, and bans the other INC001 fixes of those files (`base::default` is left).
 #[test]
-#[ignore = "engine: INC001's keep-the-recipe fix is reported as a bug (see the comment)"]
 fn default_includes_all_migrates_the_same_way() {
     let dir = sample();
     let before = support::read_tree(dir.path());
@@ -159,12 +144,7 @@ fn the_recipe_goes_when_nothing_else_names_it() {
     assert_eq!(migrated(&[]), (MIGRATED_ROLE.to_string(), false));
 }
 
-/// Ignored until the engine accepts INC001's keep-the-recipe fix: that fix rewrites the run
-/// lists but keeps the recipe (something else names it), so its finding stays and the engine
-/// calls the fix a bug; its roll-back misses the fix (it edits only other files), which stays
-/// written, and bans the other INC001 fixes of those files (`base::default` is left).
 #[test]
-#[ignore = "engine: INC001's keep-the-recipe fix is reported as a bug (see the comment)"]
 fn the_recipe_stays_while_anything_else_names_it() {
     let role = MIGRATED_ROLE;
     let cases: &[&[(&str, &str)]] = &[

@@ -237,11 +237,14 @@ pub fn fix_repo(
         // A finding a fix claimed to fix, still reported where it moved to: the fix is wrong.
         let mut bad_paths: BTreeSet<String> = BTreeSet::new();
         for c in &chosen {
-            if still_reported(c, &chosen, &before, texts, &next_diags) {
+            if !c.fix.leaves_finding && still_reported(c, &chosen, &before, texts, &next_diags) {
                 let reason = "the finding was still reported after its fix".to_string();
                 report_bug(&mut bugs, c.code, &c.diag.path, reason);
                 ban(&mut banned, c);
                 bad_paths.insert(c.diag.path.clone());
+                // The blamed fix itself goes too, even when it edits only other files (the
+                // run-list migration edits roles, not the recipe its finding is in).
+                bad_paths.extend(c.fix.edits.iter().map(|e| e.path().to_string()));
             }
         }
         if bad_paths.is_empty() {

@@ -75,6 +75,10 @@ pub struct Fix {
     /// What it does, for `--diff` and the summary (`replace node.set with node.normal`).
     pub title: String,
     pub applicability: Applicability,
+    /// The fix does the mechanical part but leaves the finding true (the include-all migration
+    /// rewrites every run list yet keeps a recipe something else still names): the engine does
+    /// not take the finding's survival for a broken fix.
+    pub leaves_finding: bool,
     pub edits: Vec<Edit>,
 }
 

@@ -247,6 +247,7 @@ fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
             file.rel
         ),
         applicability: Applicability::Unsafe,
+        leaves_finding: false,
         edits,
     })
 }

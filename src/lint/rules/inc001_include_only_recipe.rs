@@ -258,6 +258,7 @@ pub(crate) fn migrate(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
             " (`{cb}` may leave those run lists: its attributes and libraries then no longer load)"
         ));
     }
+    let recipe_kept = !keep.is_empty();
     match keep.first() {
         None => {
             edits.push(Edit::Delete {
@@ -276,6 +277,9 @@ pub(crate) fn migrate(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title,
         applicability: Applicability::Unsafe,
+        // The run lists are rewritten either way; the recipe (and so its finding) stays while
+        // anything else still names it.
+        leaves_finding: recipe_kept,
         edits,
     })
 }

@@ -64,6 +64,7 @@ fn make_fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: format!("replace `{old}` with `{new}`"),
         applicability: Applicability::Safe,
+        leaves_finding: false,
         edits: vec![Edit::replace(&diag.path, name_start, name_end, new)],
     })
 }

@@ -306,6 +306,7 @@ fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: format!("turn definition `{name}` into resources/{name}.rb"),
         applicability: Applicability::Unsafe,
+        leaves_finding: false,
         edits: vec![
             Edit::Create {
                 path,

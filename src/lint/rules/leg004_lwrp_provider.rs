@@ -354,6 +354,7 @@ fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: format!("merge providers/{name}.rb into resources/{name}.rb as a custom resource"),
         applicability: Applicability::Unsafe,
+        leaves_finding: false,
         edits: vec![
             Edit::replace(&resource.path, 0, resource.text.len(), text),
             Edit::Delete {

@@ -156,6 +156,7 @@ fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: title.to_string(),
         applicability,
+        leaves_finding: false,
         edits: vec![Edit::replace(&file.path, at, at, insert)],
     })
 }

@@ -114,6 +114,7 @@ fn fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "replace `resource_name` with `provides`".to_string(),
         applicability: Applicability::Safe,
+        leaves_finding: false,
         edits: vec![Edit::replace(
             &file.path,
             name.start() as usize,

@@ -103,6 +103,7 @@ fn make(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "delete `use_inline_resources`".to_string(),
         applicability: Applicability::Safe,
+        leaves_finding: false,
         edits: vec![Edit::replace(&file.path, start, end, "")],
     })
 }

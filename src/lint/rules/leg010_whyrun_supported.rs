@@ -89,6 +89,7 @@ fn make(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "delete `whyrun_supported?`".to_string(),
         applicability: Applicability::Safe,
+        leaves_finding: false,
         edits: vec![Edit::replace(&file.path, start, end, "")],
     })
 }

@@ -110,6 +110,7 @@ fn make(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: format!("delete `{name}` from metadata.rb"),
         applicability: Applicability::Safe,
+        leaves_finding: false,
         edits: vec![Edit::replace(&file.path, start, end, "")],
     })
 }

@@ -128,6 +128,7 @@ fn make(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "replace `supports` with properties".to_string(),
         applicability: Applicability::Safe,
+        leaves_finding: false,
         edits: vec![Edit::replace(
             &file.path,
             start,

@@ -98,6 +98,7 @@ fn make(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "raise instead of `Chef::Application.fatal!`".to_string(),
         applicability: Applicability::Unsafe,
+        leaves_finding: false,
         edits: vec![Edit::replace(&file.path, start, end, "raise")],
     })
 }

@@ -120,6 +120,7 @@ fn make(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
     Some(Fix {
         title: "inject into `Chef::DSL::Recipe`".to_string(),
         applicability: Applicability::Safe,
+        leaves_finding: false,
         edits: vec![Edit::replace(&file.path, start, end, "Chef::DSL::Recipe")],
     })
 }

@@ -101,6 +101,7 @@ fn make_fix(ctx: &FixContext<'_>, diag: &Diagnostic) -> Option<Fix> {
             dropped.join("`/`:")
         ),
         applicability: Applicability::Safe,
+        leaves_finding: false,
         edits: vec![Edit::replace(&diag.path, first, last, kept.join(separator))],
     })
 }
