@@ -473,3 +473,22 @@ fn unsafe_fixes_alone_only_counts() {
     );
     assert_eq!(support::read_tree(tmp.path()), before);
 }
+
+/// The summary counts findings resolved, and says so when one fix resolved several: merging the
+/// legacy sample's LWRP provider away also ends its `use_inline_resources` and
+/// `whyrun_supported?` findings.
+#[test]
+fn the_summary_counts_findings_resolved_and_the_fixes_that_did_it() {
+    let tmp = support::copy_to_temp(&support::root().join("samples/lint/legacy"));
+    let (code, _, err) = lint_in(tmp.path(), &["--diff", "--unsafe-fixes"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("Would fix 9 problems with 7 fixes (3 remaining)"),
+        "{err}"
+    );
+    let (_, _, err) = lint_in(tmp.path(), &["--fix", "--unsafe-fixes"]);
+    assert!(
+        err.contains("Fixed 9 problems with 7 fixes (3 remaining)"),
+        "{err}"
+    );
+}

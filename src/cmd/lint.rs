@@ -109,8 +109,18 @@ fn run_fix(args: &LintArgs, paths: &[PathBuf], options: Options, color: bool) ->
             outcome.fixable_unsafe
         ));
     }
-    let fixed = outcome.applied.len();
-    let problems = if fixed == 1 { "problem" } else { "problems" };
+    // Findings resolved, as ruff counts them; one fix can resolve several (a merged LWRP
+    // provider takes its `use_inline_resources` finding with it), so say so when they differ.
+    let fixes = outcome.applied.len();
+    let fixed = outcome.found.saturating_sub(remaining).max(fixes);
+    let problems = match (fixed == 1, fixed == fixes) {
+        (true, _) => "problem".to_string(),
+        (false, true) => "problems".to_string(),
+        (false, false) => format!(
+            "problems with {fixes} {}",
+            if fixes == 1 { "fix" } else { "fixes" }
+        ),
+    };
     if args.diff {
         let mut text = String::new();
         for change in &outcome.changes {

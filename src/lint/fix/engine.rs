@@ -90,6 +90,10 @@ pub struct FixOutcome {
     /// Files that differ from what the lint read, sorted by path.
     pub changes: Vec<FileChange>,
     pub applied: Vec<AppliedFix>,
+    /// Findings of the first lint, before any fix. One fix may resolve several findings (merging
+    /// an LWRP's provider away also ends its `use_inline_resources` finding), so the findings
+    /// resolved are `found - remaining`, not `applied.len()`.
+    pub found: usize,
     /// The lint of the fixed texts: what is left.
     pub remaining: Outcome,
     /// Remaining findings a fix of the requested applicability would fix (left because the
@@ -153,6 +157,7 @@ pub fn fix_repo(
 
     let mut repo = repo;
     let mut diags = lint(&repo);
+    let found = diags.len();
     // Texts as the lint read them, for every file changed so far (`None`: did not exist).
     let mut originals: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut banned: BTreeSet<(&'static str, String)> = BTreeSet::new();
@@ -325,6 +330,7 @@ pub fn fix_repo(
     FixOutcome {
         changes,
         applied,
+        found,
         remaining: Outcome {
             repo,
             diagnostics: diags,
