@@ -6,6 +6,7 @@ use anyhow::{Context as _, Result};
 
 use super::args::{ExplainArgs, LintArgs, LintFormat, RulesArgs};
 use super::{EXIT_FINDINGS, EXIT_OK};
+use crate::diag::{Severity, UserError};
 use crate::lint::{
     config, explanation, find_rule, lint_paths, report, rules_table, suggest, Options, Outcome,
     RULES,
@@ -86,14 +87,15 @@ fn run_fix(args: &LintArgs, paths: &[PathBuf], options: Options, color: bool) ->
     let outcome = crate::lint::fix::engine::fix_paths(paths, options, &request)?;
     warn_if_empty(&outcome.remaining, paths);
     for bug in &outcome.bugs {
-        crate::errln!(
-            "error: the {} fix was rolled back in {}: {}\n  = help: this is a bug in stackchef's fix; \
-             please report it (`--ignore {}` skips the rule meanwhile)",
-            bug.code,
-            bug.path,
-            bug.reason,
+        let error = UserError::new(format!(
+            "the {} fix was rolled back in {}: {}",
+            bug.code, bug.path, bug.reason
+        ))
+        .with_help(format!(
+            "this is a bug in stackchef's fix; please report it (`--ignore {}` skips the rule meanwhile)",
             bug.code
-        );
+        ));
+        crate::errln!("{}", error.render(Severity::Error));
     }
     if outcome.bound_reached {
         crate::errln!(
@@ -146,10 +148,11 @@ fn run_fix(args: &LintArgs, paths: &[PathBuf], options: Options, color: bool) ->
     };
     let written = crate::lint::fix::engine::write(&outcome, &on_wait)?;
     for path in &written.stale {
-        crate::errln!(
-            "error: {path} changed on disk since it was linted: not overwritten (nor the files \
-             fixed with it)\n  = help: run `stackchef lint --fix` again"
-        );
+        let error = UserError::new(format!(
+            "{path} changed on disk since it was linted: not overwritten (nor the files fixed with it)"
+        ))
+        .with_help("run `stackchef lint --fix` again");
+        crate::errln!("{}", error.render(Severity::Error));
     }
     if !args.fix_only {
         emit_report(args, &outcome.remaining, color)?;
