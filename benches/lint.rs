@@ -122,7 +122,7 @@ fn corpus(root: &Path, cookbooks: usize) {
 /// The floor: find (the linter's own parallel walk), read, and prism-parse every Ruby file and
 /// template, in parallel.
 fn parse_only(root: &Path) -> (usize, usize) {
-    let (found, _) = lint::repo::discover(&[root.to_path_buf()]).unwrap();
+    let (found, _) = lint::model::discover(&[root.to_path_buf()]).unwrap();
     let files: Vec<PathBuf> = found
         .into_iter()
         .map(|(path, _)| path)
@@ -136,7 +136,7 @@ fn parse_only(root: &Path) -> (usize, usize) {
         .map(|path| {
             let text = std::fs::read(path).unwrap();
             let errors = if path.extension().is_some_and(|e| e == "erb") {
-                let (code, _) = lint::erb::ruby_of(&text);
+                let (code, _) = lint::parse::erb::ruby_of(&text);
                 let result = ruby_prism::parse(&code);
                 let errors = result.errors().count();
                 errors
@@ -302,7 +302,7 @@ fn main() {
         );
     }
     // In memory, one thread: prism alone vs prism + fact extraction.
-    let texts: Vec<(bool, String)> = lint::repo::discover(&[root.to_path_buf()])
+    let texts: Vec<(bool, String)> = lint::model::discover(&[root.to_path_buf()])
         .unwrap()
         .0
         .into_iter()
@@ -314,7 +314,7 @@ fn main() {
         .collect();
     let code = |erb: bool, text: &str| {
         if erb {
-            lint::erb::ruby_of(text.as_bytes()).0
+            lint::parse::erb::ruby_of(text.as_bytes()).0
         } else {
             text.as_bytes().to_vec()
         }
@@ -329,7 +329,7 @@ fn main() {
     let t = Instant::now();
     for (erb, text) in &texts {
         let c = code(*erb, text);
-        std::hint::black_box(lint::ruby::extract(&c, text));
+        std::hint::black_box(lint::parse::ruby::extract(&c, text));
     }
     let facts = t.elapsed();
     // STACKCHEF_BENCH_PROFILE=facts|rules|floor|lint: loop one phase ten or twenty
@@ -339,7 +339,7 @@ fn main() {
         for _ in 0..20 {
             for (erb, text) in &texts {
                 let c = code(*erb, text);
-                std::hint::black_box(lint::ruby::extract(&c, text));
+                std::hint::black_box(lint::parse::ruby::extract(&c, text));
             }
         }
         return;

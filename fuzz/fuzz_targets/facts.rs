@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use stackchef::lint::{erb, ruby, scan, suppress::Suppressions};
+use stackchef::lint::parse::{erb, ruby, scan, suppress::Suppressions};
 
 fuzz_target!(|data: &[u8]| {
     let data = data.to_vec();

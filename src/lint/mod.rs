@@ -1,24 +1,27 @@
-//! The cookbook linter: cookbook tree → parsed files → rules → diagnostics → reporter.
+//! The cookbook linter: cookbook tree → parsed files → rules → diagnostics → reporter. This
+//! file is the pipeline ([`Options`], [`lint_paths`], [`check`], [`Outcome`]); each stage is a
+//! folder, and a stage imports only the stages before it (`tests/architecture.rs` checks it):
 //!
-//! - [`repo`] walks the lint paths (honouring `.gitignore` and `chefignore`), reads and parses
-//!   every file once, in parallel, into owned [`facts`], and groups them into cookbooks;
-//! - [`rules`] holds one file per rule; rules run in parallel over the whole repo model, so a
-//!   rule can look across files and cookbooks;
-//! - [`report`] holds one file per output format.
+//! - [`source`]: the lint paths → the files under them (honouring `.gitignore` and
+//!   `chefignore`) and the scope the user asked about;
+//! - [`parse`]: one file's text → its owned [`facts`] and suppression comments;
+//! - [`model`]: the files → the [`Repo`]: every file read and parsed once, in parallel, placed
+//!   in its cookbook, with roles, lock files and indexes;
+//! - [`fix`]: the vocabulary of autofixes (edits, fixes, fixers), which rules declare beside
+//!   their checks; and [`fix::engine`], which applies them and re-runs the pipeline;
+//! - [`rules`]: the repo model → findings, one file per rule; rules run in parallel over the
+//!   whole model, so a rule can look across files and cookbooks;
+//! - [`report`]: an [`Outcome`] → text, one file per output format.
+//!
+//! [`config`] (the `[lint]` settings) sits beside the pipeline; any stage may read it.
 
 pub mod config;
-pub mod context;
-pub mod erb;
-pub mod facts;
 pub mod fix;
-pub mod repo;
+pub mod model;
+pub mod parse;
 pub mod report;
-pub mod ruby;
-pub mod rule;
 pub mod rules;
-pub mod scan;
-pub mod suppress;
-pub mod swar;
+pub mod source;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -29,9 +32,14 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Severity};
 
 pub use config::{LintConfig, Settings};
-pub use repo::Repo;
-pub use rule::Rule;
+/// The model's old path, still named by `tests/lint_migration.rs` (`lint::repo::FileKind`),
+/// which another branch is editing: point it at `lint::model`, then drop this alias.
+#[doc(hidden)]
+pub use model as repo;
+pub use model::Repo;
+pub use parse::facts;
 pub use rules::maturity::Maturity;
+pub use rules::rule::Rule;
 pub use rules::RULES;
 
 /// Which rules run, at which level, with which thresholds; and what fails the run.
@@ -200,11 +208,11 @@ impl Outcome {
 }
 
 /// Lint `paths` with `options`. A file among them is linted in its context (its repo, found
-/// upward; see [`context`]) and only its own findings are kept. `Err` only when a path does
+/// upward; see [`source::context`]) and only its own findings are kept. `Err` only when a path does
 /// not exist.
 pub fn lint_paths(paths: &[PathBuf], options: Options) -> Result<Outcome> {
     // A path that does not exist is kept as a root by `scope` and refused by the walk.
-    let scope = context::scope(paths);
+    let scope = source::context::scope(paths);
     let repo = Repo::load(&scope.roots)?;
     let mut diagnostics = check(&repo, &options);
     diagnostics.retain(|d| scope.keeps(&d.path));
@@ -218,7 +226,7 @@ pub fn lint_paths(paths: &[PathBuf], options: Options) -> Result<Outcome> {
 /// Run the enabled rules over a loaded repo, in parallel; findings sorted by path, position
 /// and code.
 pub fn check(repo: &Repo, options: &Options) -> Vec<Diagnostic> {
-    let ctx = rule::Context::new(repo, &options.settings);
+    let ctx = rules::rule::Context::new(repo, &options.settings);
     let order = |a: &Diagnostic, b: &Diagnostic| {
         (&a.path, a.location, &a.code, &a.message).cmp(&(&b.path, b.location, &b.code, &b.message))
     };
@@ -229,7 +237,7 @@ pub fn check(repo: &Repo, options: &Options) -> Vec<Diagnostic> {
         .rules
         .par_iter()
         .map(|&(rule, level)| {
-            let mut sink = rule::Sink::new(rule, level);
+            let mut sink = rules::rule::Sink::new(rule, level);
             (rule.check)(&ctx, &mut sink);
             sink.out.sort_by(order);
             sink.out

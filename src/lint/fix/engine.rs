@@ -20,8 +20,10 @@ use anyhow::{Context as _, Result};
 
 use super::{apply_replacements, Applicability, Edit, Fix, FixContext, Fixer};
 use crate::diag::{Diagnostic, SourceIndex};
-use crate::lint::repo::{self, Repo};
-use crate::lint::{check, context, ruby, Options, Outcome, Rule};
+use crate::lint::model::{self, Repo};
+use crate::lint::parse::ruby;
+use crate::lint::source::context;
+use crate::lint::{check, Options, Outcome, Rule};
 
 /// How many lint → fix rounds at most: overlapping fixes wait for the next round, and a fix
 /// may uncover another finding; ten is far more than real code needs (reaching it is reported).
@@ -688,7 +690,7 @@ fn net_changes(
             disk: if roots.is_empty() {
                 PathBuf::from(path)
             } else {
-                repo::disk_path(roots, path)
+                model::disk_path(roots, path)
             },
             original: original.clone(),
             fixed,

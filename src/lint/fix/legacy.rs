@@ -10,7 +10,7 @@ use ruby_prism::{Node, Visit};
 use crate::diag::Diagnostic;
 
 use super::FixContext;
-use crate::lint::repo::SourceFile;
+use crate::lint::model::SourceFile;
 
 /// The linted file a finding is about and the byte its location starts at.
 pub fn finding_start<'a>(ctx: &FixContext<'a>, d: &Diagnostic) -> Option<(&'a SourceFile, usize)> {

@@ -1,4 +1,7 @@
-//! Autofixes (`stackchef lint --fix`): what a fix is, and what a rule declares to offer one.
+//! Stage 4, fix: autofixes (`stackchef lint --fix`): what a fix is, and what a rule declares to
+//! offer one. Takes the model's files; gives [`Edit`]s. This vocabulary (and its helpers in
+//! [`prism`], [`legacy`], [`run_list`]) comes before the rules, which declare their fixers with
+//! it; [`engine`], which applies fixes and re-runs the checks, comes after the pipeline.
 //!
 //! A rule that can fix its findings declares a [`Fixer`] beside its check (`fix = FIX` in
 //! `declare_rule!`). Fixes are computed only when asked for (`--fix`, `--diff`), from a fresh
@@ -14,7 +17,7 @@ use crate::diag::{Diagnostic, Location, SourceIndex};
 
 pub mod legacy;
 
-use super::repo::{Repo, SourceFile};
+use super::model::{Repo, SourceFile};
 
 /// Whether a fix keeps behaviour (ruff's terms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,3 +1,6 @@
+//! Stage 6, report: an [`Outcome`] → text. Takes the pipeline's outcome (and the rule table
+//! for names); gives the rendered report.
+//!
 //! Output formats, one file each. Every reporter is a pure function of the [`Outcome`]:
 //! deterministic, relative paths only, no timestamps.
 

@@ -1,4 +1,4 @@
-use crate::lint::facts::{AttrPath, NilCheck};
+use crate::lint::parse::facts::{AttrPath, NilCheck};
 
 use super::prelude::*;
 

@@ -1,8 +1,8 @@
 use ruby_prism::Node;
 
 use crate::diag::Diagnostic;
-use crate::lint::facts::{AttrPath, Key};
 use crate::lint::fix::{prism, Applicability, Edit, Fix, FixContext, Fixer};
+use crate::lint::parse::facts::{AttrPath, Key};
 
 use super::prelude::*;
 

@@ -1,4 +1,4 @@
-use crate::lint::facts::AttrPath;
+use crate::lint::parse::facts::AttrPath;
 
 use super::prelude::*;
 

@@ -1,14 +1,14 @@
 //! What the attribute rules (ATTR003–ATTR006, ATTR009) ask about every attribute write and
 //! read in the repo — which namespace it is in, whether Ohai fills that namespace, which
 //! cookbook owns it, whether a read or write elsewhere overlaps it — worked out once per lint
-//! run ([`Context::attrs`](crate::lint::rule::Context::attrs)) instead of once per rule: each
+//! run ([`Context::attrs`](crate::lint::rules::rule::Context::attrs)) instead of once per rule: each
 //! rule used to hash every path of the repo again, into its own index, and look every
 //! namespace up again (a binary search over the Ohai keys, a hash lookup by cookbook name).
 
-use crate::lint::facts::{
+use crate::lint::model::{Cookbook, FileKind, Repo};
+use crate::lint::parse::facts::{
     AttrIndex, AttrNode, AttrPath, AttrWrite, FxHashMap, FxHashSet, IncludeTarget,
 };
-use crate::lint::repo::{Cookbook, FileKind, Repo};
 
 use super::{is_ohai, owner};
 
@@ -330,7 +330,7 @@ impl<'a> Builder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::facts::AttrIndex;
+    use crate::lint::parse::facts::AttrIndex;
 
     fn repo() -> Repo {
         let files: Vec<(String, Vec<u8>)> = [

@@ -4,7 +4,7 @@ use super::prelude::*;
 use crate::diag::Diagnostic;
 use crate::lint::fix::run_list;
 use crate::lint::fix::{apply_replacements, Applicability, Edit, Fix, FixContext, Fixer};
-use crate::lint::repo::Repo;
+use crate::lint::model::Repo;
 
 declare_rule! {
     /// ## What it does

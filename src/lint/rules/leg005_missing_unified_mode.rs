@@ -1,7 +1,7 @@
 use crate::diag::Diagnostic;
-use crate::lint::facts::Lit;
 use crate::lint::fix::{prism, Applicability, Edit, Fix, FixContext, Fixer};
-use crate::lint::repo::Repo;
+use crate::lint::model::Repo;
+use crate::lint::parse::facts::Lit;
 
 use super::prelude::*;
 

@@ -1,4 +1,4 @@
-use crate::lint::facts::{Call, Lit};
+use crate::lint::parse::facts::{Call, Lit};
 
 use super::prelude::*;
 
@@ -58,7 +58,7 @@ impl Violation for ResourcesLookup<'_> {
 
 /// `service[nginx]` → ("service", "nginx"); `resources(service: 'nginx')` via kwargs. The
 /// name may be interpolated (`package[#{name}]`, kept with `#{…}` for the code).
-fn target(call: &crate::lint::facts::Call) -> Option<(String, String)> {
+fn target(call: &crate::lint::parse::facts::Call) -> Option<(String, String)> {
     if let Some(text) = call.args.first().and_then(Lit::template) {
         let (kind, rest) = text.split_once('[')?;
         return Some((kind.to_string(), rest.strip_suffix(']')?.to_string()));
@@ -84,7 +84,7 @@ fn declares(ctx: &Context<'_>, cookbook: &Cookbook, kind: &str, name: &str) -> b
 
 /// Whether the lookup is the target of a `notifies`/`subscribes` on its line (the old
 /// spelling of `notifies :reload, 'service[nginx]'`): it names the resource, changes nothing.
-fn notification_target(facts: &crate::lint::facts::Facts, call: &Call) -> bool {
+fn notification_target(facts: &crate::lint::parse::facts::Facts, call: &Call) -> bool {
     facts.calls.iter().any(|n| {
         matches!(n.name.as_str(), "notifies" | "subscribes")
             && n.span.line == call.span.line

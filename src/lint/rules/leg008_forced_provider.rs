@@ -1,4 +1,4 @@
-use crate::lint::facts::Lit;
+use crate::lint::parse::facts::Lit;
 
 use super::prelude::*;
 
@@ -82,7 +82,7 @@ fn provider_platforms(provider: &str) -> &'static [&'static str] {
 
 /// The platforms a file's `provides` calls restrict it to (`platform:`, `platform_family:`,
 /// `os:`); empty when any `provides` is unrestricted (the resource runs everywhere).
-fn provided_platforms(facts: &crate::lint::facts::Facts) -> Vec<&str> {
+fn provided_platforms(facts: &crate::lint::parse::facts::Facts) -> Vec<&str> {
     let mut out = Vec::new();
     for call in facts.top_calls("provides") {
         let mut restricted = false;

@@ -1,7 +1,7 @@
 use crate::diag::Diagnostic;
-use crate::lint::facts::Lit;
 use crate::lint::fix::legacy::{finding_start, whole_lines, with_node_at};
 use crate::lint::fix::{Applicability, Edit, Fix, FixContext, Fixer};
+use crate::lint::parse::facts::Lit;
 
 use super::prelude::*;
 

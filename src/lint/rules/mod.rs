@@ -1,3 +1,7 @@
+//! Stage 5, rules: the repo model → findings. Takes the [`Repo`](crate::lint::Repo) (and the
+//! [`Settings`](crate::lint::Settings)); gives [`Diagnostic`](crate::diag::Diagnostic)s through
+//! a [`rule::Sink`]. [`rule`] says what a rule is.
+//!
 //! Every rule, one file each. A rule file holds its documentation (the doc comment of
 //! `declare_rule!`, printed by `stackchef explain`), a small violation type that owns the
 //! message, and one check function over the repo model.
@@ -7,13 +11,14 @@
 //! `OPS` (operational hygiene).
 
 mod prelude {
-    pub(crate) use crate::lint::facts::{IncludeTarget, Span};
-    pub(crate) use crate::lint::repo::{Cookbook, FileKind, SourceFile};
-    pub(crate) use crate::lint::rule::{declare_rule, Context, Sink, Violation};
+    pub(crate) use crate::lint::model::{Cookbook, FileKind, SourceFile};
+    pub(crate) use crate::lint::parse::facts::{IncludeTarget, Span};
+    pub(crate) use crate::lint::rules::rule::{declare_rule, Context, Sink, Violation};
     pub(crate) use crate::lint::rules::{recipe_name, START};
 }
 
 pub mod attr_table;
+pub mod rule;
 
 mod attr001_attributes_file_too_large;
 mod attr002_attributes_outnumber_resources;
@@ -63,9 +68,9 @@ mod svc001_restart_on_every_run;
 mod svc002_hand_rolled_service;
 mod svc003_duplicate_resource;
 
-use crate::lint::facts::Span;
-use crate::lint::repo::{Cookbook, Repo};
-use crate::lint::rule::Rule;
+use crate::lint::model::{Cookbook, Repo};
+use crate::lint::parse::facts::Span;
+use crate::lint::rules::rule::Rule;
 
 /// Every rule, in code order.
 pub static RULES: &[&Rule] = &[

@@ -1,4 +1,4 @@
-use crate::lint::facts::{Facts, Guard, Lit};
+use crate::lint::parse::facts::{Facts, Guard, Lit};
 
 use super::prelude::*;
 

@@ -1,10 +1,10 @@
 use std::net::Ipv4Addr;
 
-use crate::lint::repo::Repo;
-use crate::lint::scan::harmless_ip;
+use crate::lint::model::Repo;
+use crate::lint::parse::scan::harmless_ip;
 
 use super::prelude::*;
-use crate::lint::facts::FxHashSet as HashSet;
+use crate::lint::parse::facts::FxHashSet as HashSet;
 
 declare_rule! {
     /// ## What it does

@@ -1,5 +1,5 @@
-use crate::lint::facts::Lit;
-use crate::lint::scan::{secret_name, secret_value};
+use crate::lint::parse::facts::Lit;
+use crate::lint::parse::scan::{secret_name, secret_value};
 
 use super::prelude::*;
 

@@ -1,4 +1,4 @@
-use crate::lint::facts::Lit;
+use crate::lint::parse::facts::Lit;
 
 use super::prelude::*;
 

@@ -1,4 +1,4 @@
-use crate::lint::facts::{Facts, Lit, Resource};
+use crate::lint::parse::facts::{Facts, Lit, Resource};
 
 use super::prelude::*;
 

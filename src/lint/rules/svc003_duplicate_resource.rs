@@ -2,8 +2,8 @@ use std::collections::BTreeSet;
 
 // FxHash, not SipHash: every resource of every run list is looked up (the maps are never
 // iterated, so their order cannot reach the output).
-use crate::lint::facts::{FxHashMap as HashMap, FxHashSet as HashSet, Lit};
-use crate::lint::repo::Repo;
+use crate::lint::model::Repo;
+use crate::lint::parse::facts::{FxHashMap as HashMap, FxHashSet as HashSet, Lit};
 
 use super::prelude::*;
 

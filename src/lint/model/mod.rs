@@ -6,9 +6,11 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::facts::{AttrPath, AttrWrite, Call, Facts, FxHashMap, Guard, Lit, Resource, Span};
-use super::suppress::Suppressions;
-use super::{erb, ruby, scan};
+use super::parse::facts::{
+    AttrPath, AttrWrite, Call, Facts, FxHashMap, Guard, Lit, Resource, Span,
+};
+use super::parse::suppress::Suppressions;
+use super::parse::{erb, ruby, scan};
 
 /// The threads that parse: prism's recursive descent (capped at 10 000 levels) needs more than
 /// the 2 MiB default stack on hostile input (and the tree walk over 10 000 levels needs far more

@@ -5,10 +5,10 @@ use std::sync::OnceLock;
 
 use crate::diag::{Diagnostic, Severity};
 
-use super::config::Settings;
-use super::facts::Span;
-use super::repo::{Repo, SourceFile};
-use super::rules::attr_table::AttrTable;
+use super::attr_table::AttrTable;
+use crate::lint::config::Settings;
+use crate::lint::model::{Repo, SourceFile};
+use crate::lint::parse::facts::Span;
 
 /// A lint rule. Its documentation (the doc comment given to [`declare_rule!`]) is what
 /// `stackchef explain` prints, so it uses fixed headings: `## What it does`,
@@ -72,7 +72,7 @@ impl Rule {
 macro_rules! declare_rule {
     ($(#[doc = $doc:literal])* $ident:ident = $code:literal, $name:literal, $level:ident, $summary:literal, $check:path, fix = $fix:path $(,)?) => {
         $(#[doc = $doc])*
-        pub static $ident: $crate::lint::rule::Rule = $crate::lint::rule::Rule {
+        pub static $ident: $crate::lint::rules::rule::Rule = $crate::lint::rules::rule::Rule {
             code: $code,
             name: $name,
             level: $crate::diag::Severity::$level,
@@ -84,7 +84,7 @@ macro_rules! declare_rule {
     };
     ($(#[doc = $doc:literal])* $ident:ident = $code:literal, $name:literal, $level:ident, $summary:literal, $check:path $(,)?) => {
         $(#[doc = $doc])*
-        pub static $ident: $crate::lint::rule::Rule = $crate::lint::rule::Rule {
+        pub static $ident: $crate::lint::rules::rule::Rule = $crate::lint::rules::rule::Rule {
             code: $code,
             name: $name,
             level: $crate::diag::Severity::$level,

@@ -227,7 +227,7 @@ mod tests {
             "all",
         ];
         let mut found = 0;
-        for text in crate::lint::scan::token_samples(&tokens, 20_000, 23) {
+        for text in crate::lint::parse::scan::token_samples(&tokens, 20_000, 23) {
             let (new, old) = (Suppressions::scan(&text), scan_twice(&text));
             found += new.file.len() + new.lines.len() + new.ranges.len();
             assert_eq!(format!("{new:?}"), format!("{old:?}"), "{text:?}");
