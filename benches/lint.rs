@@ -122,7 +122,7 @@ fn corpus(root: &Path, cookbooks: usize) {
 /// The floor: find (the linter's own parallel walk), read, and prism-parse every Ruby file and
 /// template, in parallel.
 fn parse_only(root: &Path) -> (usize, usize) {
-    let (found, _) = lint::model::discover(&[root.to_path_buf()]).unwrap();
+    let (found, _) = lint::source::walk::discover(&[root.to_path_buf()]).unwrap();
     let files: Vec<PathBuf> = found
         .into_iter()
         .map(|(path, _)| path)
@@ -302,7 +302,7 @@ fn main() {
         );
     }
     // In memory, one thread: prism alone vs prism + fact extraction.
-    let texts: Vec<(bool, String)> = lint::model::discover(&[root.to_path_buf()])
+    let texts: Vec<(bool, String)> = lint::source::walk::discover(&[root.to_path_buf()])
         .unwrap()
         .0
         .into_iter()

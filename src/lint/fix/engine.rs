@@ -20,9 +20,10 @@ use anyhow::{Context as _, Result};
 
 use super::{apply_replacements, Applicability, Edit, Fix, FixContext, Fixer};
 use crate::diag::{Diagnostic, SourceIndex};
-use crate::lint::model::{self, Repo};
+use crate::lint::model::Repo;
 use crate::lint::parse::ruby;
 use crate::lint::source::context;
+use crate::lint::source::walk;
 use crate::lint::{check, Options, Outcome, Rule};
 
 /// How many lint → fix rounds at most: overlapping fixes wait for the next round, and a fix
@@ -690,7 +691,7 @@ fn net_changes(
             disk: if roots.is_empty() {
                 PathBuf::from(path)
             } else {
-                model::disk_path(roots, path)
+                walk::disk_path(roots, path)
             },
             original: original.clone(),
             fixed,

@@ -40,9 +40,7 @@ pub fn scope(paths: &[PathBuf]) -> Scope {
     let mut scope = Scope::default();
     for path in paths {
         if !path.is_file() {
-            scope
-                .folders
-                .push(crate::lint::model::display_base(path, &cwd));
+            scope.folders.push(super::walk::display_base(path, &cwd));
             scope.roots.push(path.clone());
             continue;
         }
@@ -51,15 +49,13 @@ pub fn scope(paths: &[PathBuf]) -> Scope {
             continue;
         };
         let root = context_of(&file);
-        let base = crate::lint::model::display_base(&root, &cwd);
+        let base = super::walk::display_base(&root, &cwd);
         let rel = file.strip_prefix(&root).unwrap_or(&file);
         let rel: Vec<String> = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        scope
-            .files
-            .push(crate::lint::model::join(&base, &rel.join("/")));
+        scope.files.push(super::walk::join(&base, &rel.join("/")));
         scope.roots.push(root);
     }
     scope.roots.sort();

@@ -3,3 +3,4 @@
 //! errors, and the [`context::Scope`] (folders, files) the user asked about.
 
 pub mod context;
+pub mod walk;
