@@ -6,12 +6,16 @@
 //!   codes), the library below it returns typed outcomes;
 //! - only `cmd` prints (through `output`) and only `cmd` uses clap;
 //! - no cycle among top-level modules, so each can be read, tested and changed from the bottom
-//!   up. A cycle is reported with the files whose paths close it.
+//!   up. A cycle is reported with the files whose paths close it;
+//! - the linter's stages ([`LINT_STAGES`]) in pipeline order: no file of a stage names a module
+//!   of a later one.
 //!
 //! A text scan, not a compiler pass: it reads `crate::` paths (grouped `use crate::{a, b::c}`
 //! included) and the crate's exported macros (`crate::outln!` is `output`'s), skips comment
-//! lines, and ignores `super::` (which never leaves a top-level module: a top-level file's
-//! `super` is the crate root).
+//! lines, and ignores `super::` between top-level modules (it never leaves one: a top-level
+//! file's `super` is the crate root). Inside `lint`, where `super::` is how stages name each
+//! other, the stage check resolves it against the file's module (and the inline modules, such
+//! as `mod tests`, the line sits in).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -34,6 +38,44 @@ const CLAP_OUTSIDE_CMD: &[(&str, &str)] = &[];
 /// `("templates", "generate")` (`templates` called `generate::register_filters`) and
 /// `("plan", "generate")` (`plan::{mod,writer,manifest}` imported `generate::Target`).
 const KNOWN_CYCLE_EDGES: &[(&str, &str)] = &[];
+
+/// The linter's stages in pipeline order: (module path, what it takes and gives). A file
+/// belongs to the stage whose path is the longest prefix of its module path; it may name
+/// modules of its own stage and of earlier ones, never of a later one. The pipeline itself
+/// (`lint/mod.rs`: `Options`, `lint_paths`, `check`, `Outcome`) sits after the rules it runs;
+/// so `lint::Repo`-style re-exports count as the pipeline, and a stage names the real path.
+const LINT_STAGES: &[(&str, &str)] = &[
+    (
+        "lint::config",
+        "the [lint] settings from .stackchef.toml: read by any stage",
+    ),
+    (
+        "lint::source",
+        "lint paths -> the files to lint, the scope asked about",
+    ),
+    (
+        "lint::parse",
+        "one file's text -> its facts and suppressions",
+    ),
+    (
+        "lint::model",
+        "the files -> the Repo (cookbooks, roles, locks, indexes)",
+    ),
+    (
+        "lint::fix",
+        "the autofix vocabulary (Edit, Fix, Fixer, node finders): rules declare fixers with it",
+    ),
+    ("lint::rules", "the Repo -> findings"),
+    (
+        "lint",
+        "the pipeline: Options, lint_paths, check -> Outcome",
+    ),
+    (
+        "lint::fix::engine",
+        "applies fixes, verifies, re-runs the pipeline",
+    ),
+    ("lint::report", "an Outcome -> text"),
+];
 
 /// One reference: the module that names, the module named, and the file it is in.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -92,7 +134,7 @@ fn top(node: &str) -> &str {
     node.split("::").next().unwrap_or(node)
 }
 
-/// The paths (first two segments at most) named after each `crate::` in `text`, grouped
+/// The paths named after each `crate::` in `text`, grouped
 /// imports expanded: `use crate::{a::b, c::{d, e}}` → `[a, b]`, `[c, d]`, `[c, e]`. A path
 /// followed by `!` is a macro: `[name, "!"]`.
 fn crate_paths(text: &str) -> Vec<Vec<String>> {
@@ -174,7 +216,6 @@ fn parse_tree(
         break;
     }
     if !prefix.is_empty() {
-        prefix.truncate(2);
         out.push(prefix);
     }
 }
@@ -439,4 +480,270 @@ fn a_cycle_is_found_and_reported_in_order() {
         find_cycle(&graph(&[("a", "b"), ("b", "c"), ("a", "c")])),
         None
     );
+}
+
+/// The lint stage a module path belongs to: the index in [`LINT_STAGES`] of the longest stage
+/// path that prefixes it; `None` outside `lint`.
+fn lint_stage(path: &[String]) -> Option<usize> {
+    LINT_STAGES
+        .iter()
+        .enumerate()
+        .filter(|(_, (stage, _))| {
+            let parts: Vec<&str> = stage.split("::").collect();
+            parts.len() <= path.len() && parts.iter().zip(path).all(|(a, b)| a == b)
+        })
+        .max_by_key(|(_, (stage, _))| stage.len())
+        .map(|(i, _)| i)
+}
+
+/// The name of an inline module opened on this (trimmed) line: `mod tests {`,
+/// `pub(crate) mod prelude {`.
+fn inline_mod(trimmed: &str) -> Option<String> {
+    let mut rest = trimmed;
+    if let Some(after) = rest.strip_prefix("pub") {
+        rest = after.trim_start();
+        if rest.starts_with('(') {
+            rest = rest[rest.find(')')? + 1..].trim_start();
+        }
+    }
+    let name = rest.strip_prefix("mod ")?.strip_suffix('{')?.trim();
+    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .then(|| name.to_string())
+}
+
+/// The code lines of `text` (comments skipped, multi-line `use` groups joined into one), each
+/// with the inline modules it sits in. An inline module ends at the `}` with its `mod` line's
+/// indentation (rustfmt's layout, which the crate keeps). Test code is left out: lines in a
+/// `#[cfg(test)]` inline module (a test may drive the whole pipeline to check a stage).
+fn lines_in_modules(text: &str) -> Vec<(Vec<String>, String)> {
+    let mut out = Vec::new();
+    let mut open: Vec<(String, usize)> = Vec::new();
+    let mut group: Option<(String, usize)> = None;
+    let mut cfg_test = false;
+    let mut test_depth: Option<usize> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some((mut joined, depth)) = group.take() {
+            joined.push(' ');
+            joined.push_str(trimmed);
+            let depth =
+                (depth + trimmed.matches('{').count()).saturating_sub(trimmed.matches('}').count());
+            if depth == 0 {
+                if test_depth.is_none() {
+                    let mods = open.iter().map(|(m, _)| m.clone()).collect();
+                    out.push((mods, joined));
+                }
+            } else {
+                group = Some((joined, depth));
+            }
+            continue;
+        }
+        if trimmed.starts_with("//") {
+            continue;
+        }
+        if open
+            .last()
+            .is_some_and(|(_, at)| trimmed == "}" && indent == *at)
+        {
+            open.pop();
+            if test_depth.is_some_and(|d| open.len() < d) {
+                test_depth = None;
+            }
+            continue;
+        }
+        let after_cfg_test = std::mem::replace(&mut cfg_test, trimmed == "#[cfg(test)]");
+        let depth = trimmed
+            .matches('{')
+            .count()
+            .saturating_sub(trimmed.matches('}').count());
+        if trimmed.contains("use ") && depth > 0 && inline_mod(trimmed).is_none() {
+            group = Some((trimmed.to_string(), depth));
+            continue;
+        }
+        if let Some(name) = inline_mod(trimmed) {
+            open.push((name, indent));
+            if after_cfg_test && test_depth.is_none() {
+                test_depth = Some(open.len());
+            }
+            continue;
+        }
+        if test_depth.is_none() {
+            let mods = open.iter().map(|(m, _)| m.clone()).collect();
+            out.push((mods, trimmed.to_string()));
+        }
+    }
+    out
+}
+
+/// The full module paths a line names through `super::` (resolved against `module`, the
+/// module the line sits in) and through `crate::`.
+fn resolved_paths(line: &str, module: &[String]) -> Vec<Vec<String>> {
+    let mut out = crate_paths(line);
+    let mut rest = line;
+    while let Some(at) = rest.find("super::") {
+        let before = rest[..at].chars().next_back();
+        rest = &rest[at..];
+        let mut up = 0;
+        while let Some(after) = rest.strip_prefix("super::") {
+            up += 1;
+            rest = after;
+        }
+        if before.is_some_and(|c| c == '$' || c == '_' || c == ':' || c.is_alphanumeric()) {
+            continue;
+        }
+        let Some(base) = module.len().checked_sub(up).map(|n| module[..n].to_vec()) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        parse_tree(&mut rest.chars().peekable(), base.clone(), &mut found);
+        if found.is_empty() {
+            found.push(base); // `use super::*;`
+        }
+        out.extend(found);
+    }
+    out
+}
+
+/// The modules declared `#[cfg(test)] mod name;` in these files (test code in files of its own).
+fn test_modules(src: &Path, files: &[PathBuf]) -> BTreeSet<Vec<String>> {
+    let mut out = BTreeSet::new();
+    for file in files {
+        let module = module_of(file.strip_prefix(src).unwrap());
+        let text = std::fs::read_to_string(file).unwrap();
+        let mut after_cfg_test = false;
+        for line in text.lines().map(str::trim) {
+            if after_cfg_test {
+                if let Some(name) = line.strip_prefix("mod ").and_then(|l| l.strip_suffix(';')) {
+                    out.insert(module.iter().cloned().chain([name.to_string()]).collect());
+                }
+            }
+            after_cfg_test = line == "#[cfg(test)]";
+        }
+    }
+    out
+}
+
+/// Every reference from a file of one lint stage to a module of a later stage, as
+/// `file: names path (stage) from stage`, and how many lint paths were resolved. Test code
+/// is not checked (a model test may run the rules to compare findings).
+fn later_stage_imports(src: &Path) -> (Vec<String>, usize) {
+    let mut files = Vec::new();
+    rust_files(&src.join("lint"), &mut files);
+    let tests = test_modules(src, &files);
+    let mut offending = Vec::new();
+    let mut seen = 0;
+    for file in &files {
+        let rel = file.strip_prefix(src).unwrap();
+        let module = module_of(rel);
+        if tests.iter().any(|t| module.starts_with(t)) {
+            continue;
+        }
+        let from = lint_stage(&module).expect("every lint file belongs to a stage");
+        let text = std::fs::read_to_string(file).unwrap();
+        for (inline, line) in lines_in_modules(&text) {
+            let here: Vec<String> = module.iter().cloned().chain(inline).collect();
+            for path in resolved_paths(&line, &here) {
+                let Some(to) = lint_stage(&path) else {
+                    continue;
+                };
+                seen += 1;
+                if to > from {
+                    offending.push(format!(
+                        "src/{}: names {} (stage {}) from stage {}",
+                        rel.display(),
+                        path.join("::"),
+                        LINT_STAGES[to].0,
+                        LINT_STAGES[from].0
+                    ));
+                }
+            }
+        }
+    }
+    offending.sort();
+    offending.dedup();
+    (offending, seen)
+}
+
+#[test]
+fn no_lint_stage_imports_a_later_stage() {
+    let src = src_dir();
+    let (offending, seen) = later_stage_imports(&src);
+    assert!(
+        seen > 100,
+        "the stage scan resolved only {seen} lint paths: it no longer reads the source"
+    );
+    assert!(
+        offending.is_empty(),
+        "a lint stage may name only its own and earlier stages ({}):\n  {}",
+        LINT_STAGES
+            .iter()
+            .map(|(s, _)| *s)
+            .collect::<Vec<_>>()
+            .join(" < "),
+        offending.join("\n  ")
+    );
+}
+
+#[test]
+fn every_lint_folder_is_a_stage() {
+    let lint = src_dir().join("lint");
+    for (stage, _) in LINT_STAGES {
+        let rel: Vec<&str> = stage.split("::").skip(1).collect();
+        if rel.is_empty() {
+            continue;
+        }
+        let at = lint.join(rel.join("/"));
+        assert!(
+            at.with_extension("rs").is_file() || at.join("mod.rs").is_file(),
+            "LINT_STAGES names {stage}, which has no file or folder"
+        );
+    }
+    let mut unplaced: Vec<String> = std::fs::read_dir(&lint)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "mod.rs")
+        .filter(|name| {
+            let module = ["lint".to_string(), name.trim_end_matches(".rs").to_string()];
+            lint_stage(&module).is_none_or(|i| LINT_STAGES[i].0 == "lint")
+        })
+        .collect();
+    unplaced.sort();
+    assert!(
+        unplaced.is_empty(),
+        "src/lint/{unplaced:?} belongs to no stage: add it to LINT_STAGES in pipeline order"
+    );
+}
+
+#[test]
+fn super_paths_resolve_against_the_module_and_inline_modules() {
+    let text = "use super::facts::{Span, Lit};\nuse super::{\n    a::b,\n    c,\n};\n// super::commented\npub(super) fn f() {}\nmod inner {\n    use super::*;\n    fn g() { super::super::RULES; }\n}\n#[cfg(test)]\nmod tests {\n    use crate::lint::check;\n}\nuse super::after;\n";
+    let module: Vec<String> = ["lint", "rules", "rule"].map(String::from).to_vec();
+    let mut paths = Vec::new();
+    for (inline, line) in lines_in_modules(text) {
+        let here: Vec<String> = module.iter().cloned().chain(inline).collect();
+        paths.extend(
+            resolved_paths(&line, &here)
+                .into_iter()
+                .map(|p| p.join("::")),
+        );
+    }
+    assert_eq!(
+        paths,
+        [
+            "lint::rules::facts::Span",
+            "lint::rules::facts::Lit",
+            "lint::rules::a::b",
+            "lint::rules::c",
+            "lint::rules::rule",
+            "lint::rules::RULES",
+            "lint::rules::after",
+        ]
+    );
+    let stage = |p: &str| lint_stage(&p.split("::").map(String::from).collect::<Vec<_>>());
+    assert_eq!(stage("lint::fix::engine::FixOutcome"), Some(7));
+    assert_eq!(stage("lint::fix::Edit"), Some(4));
+    assert_eq!(stage("lint::Repo"), Some(6));
+    assert_eq!(stage("lint::parse::facts"), Some(2));
+    assert_eq!(stage("plan::writer"), None);
 }

@@ -152,7 +152,10 @@ mod tests {
     fn table_is_sorted_and_names_real_rules() {
         assert!(MEASURED.windows(2).all(|w| w[0].0 < w[1].0));
         for (code, _) in MEASURED {
-            assert!(crate::lint::RULES.iter().any(|r| r.code == *code), "{code}");
+            assert!(
+                crate::lint::rules::RULES.iter().any(|r| r.code == *code),
+                "{code}"
+            );
         }
     }
 

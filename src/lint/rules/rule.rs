@@ -52,7 +52,7 @@ impl Rule {
 
     /// Stable rules run by default; preview ones only when asked for (see
     /// [`crate::lint::rules::maturity`]).
-    pub fn maturity(&self) -> crate::lint::Maturity {
+    pub fn maturity(&self) -> super::maturity::Maturity {
         crate::lint::rules::maturity::maturity(self.code)
     }
 
