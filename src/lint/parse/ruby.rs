@@ -1120,6 +1120,16 @@ impl<'a, 's> Collector<'a, 's> {
 
     /// Handle a call; returns true when its children were already visited. Never inlined: it
     /// has large locals, and it sits on the recursion path of the visitor.
+    ///
+    /// The dispatch, in order (the first that claims the call wins):
+    /// - `x[k] = v` → [`Self::index_assignment`] (an attribute write);
+    /// - `x[k]` → [`Self::index_read`] (an attribute read);
+    /// - `<<`, `push`, `merge!`, … on an attribute chain → [`Self::append_write`];
+    /// - a call on a constant (`Chef::Log.warn`) → [`Self::const_call`];
+    /// - `node.read(…)`, `node.key?(…)`, … → [`Self::node_method_read`];
+    /// - `DataBagItem.load` → [`Self::data_bag_class_load`];
+    /// - anything else without a receiver or on `node` → [`Self::dsl_call`] (includes, data bag
+    ///   searches, role attributes, resources and their properties).
     #[inline(never)]
     fn call(&mut self, call: &CallNode<'_>) -> bool {
         // Each accessor goes through the bindings (the name through three calls into C):
@@ -1128,72 +1138,10 @@ impl<'a, 's> Collector<'a, 's> {
         let name = call.name().as_slice();
         let receiver = call.receiver();
         match name {
-            b"[]=" => {
-                let Some(args) = call.arguments() else {
-                    return false;
-                };
-                let mut it = args.arguments().iter();
-                let (Some(k), Some(v), None) = (it.next(), it.next(), it.next()) else {
-                    return false;
-                };
-                let span = self.call_span(call);
-                return self.write(receiver, Some(k), Some(v), span);
-            }
-            [b'[', b']'] => {
-                let Some(chain) = self.chain(call) else {
-                    return false;
-                };
-                let tested = self.take_tested(call);
-                let (path, indirect) = match chain.root {
-                    // A hash that merely may be a node: only a namespace and a key say so.
-                    Root::Loose if chain.path.keys.len() < 2 => return false,
-                    Root::Loose => (chain.path, true),
-                    Root::Alias(i) => {
-                        let mut path = self.aliases[i].1.clone();
-                        for k in chain.path.keys {
-                            path.push_key(Key::Lit(k));
-                        }
-                        if chain.path.partial {
-                            path.push_key(Key::Dynamic);
-                        }
-                        (path, true)
-                    }
-                    _ => (chain.path, false),
-                };
-                let nil = match chain.root {
-                    // `node.default[…]` creates the keys it walks through.
-                    Root::Level { via_node: true, .. } => NilCheck::Safe,
-                    _ if tested => NilCheck::Tested,
-                    _ => NilCheck::Unchecked,
-                };
-                let span = self.call_span(call);
-                self.push_read_via(path, span, nil, indirect);
-                if self.presence_at == Some(loc_of(call)) {
-                    if let Some(read) = self.facts.reads.last_mut() {
-                        read.presence = true;
-                    }
-                }
-                if chain.dynamic {
-                    self.visit_dynamic_keys(&call.as_node());
-                }
-                return true;
-            }
+            b"[]=" => return self.index_assignment(call, receiver),
+            [b'[', b']'] => return self.index_read(call),
             b"<<" | b"push" | b"merge!" | b"concat" | b"store" | b"unshift" => {
-                let Some(recv) = receiver else {
-                    return false;
-                };
-                let is_chain = recv.as_call_node().is_some_and(|c| {
-                    is_index(c.name().as_slice())
-                        && self
-                            .chain(&c)
-                            .is_some_and(|ch| matches!(ch.root, Root::Node | Root::Level { .. }))
-                });
-                if !is_chain {
-                    return false;
-                }
-                let value = call.arguments().and_then(|a| a.arguments().iter().next());
-                let span = self.call_span(call);
-                return self.write(Some(recv), None, value, span);
+                return self.append_write(call, receiver)
             }
             _ => {}
         }
@@ -1210,74 +1158,133 @@ impl<'a, 's> Collector<'a, 's> {
             }
         };
         let span = self.call_span(call);
-        if on_node
-            && matches!(
-                name,
-                b"read"
-                    | b"read!"
-                    | b"dig"
-                    | b"attribute?"
-                    | b"exist?"
-                    | b"key?"
-                    | b"has_key?"
-                    | b"include?"
-                    | b"member?"
-            )
-        {
-            let path = match call.arguments() {
-                Some(args) => {
-                    AttrPath::from_keys(args.arguments().iter().map(|k| key(self.src, &k)))
-                }
-                None => AttrPath::default(),
-            };
-            match name {
-                // `read!` raises on absence, like `[]` does on a missing parent.
-                b"read!" => self.push_read(path, span, NilCheck::Unchecked),
-                b"read" | b"dig" => self.push_read(path, span, NilCheck::Safe),
-                _ => self.push_presence(path, span),
-            }
-            return false;
+        if on_node && is_node_read_method(name) {
+            return self.node_method_read(call, name, span);
         }
         if receiver_is_data_bag_class {
-            if let Some(recv) = receiver {
-                if recv.location().as_slice().ends_with(b"DataBagItem") {
-                    self.facts.data_bag_reads.push(span);
-                }
-            }
-            return false;
+            return self.data_bag_class_load(receiver, span);
         }
         // A name that is not UTF-8 is no DSL call (none of the names above is).
         let Some(name) = self.src.str(name) else {
             return false;
         };
+        self.dsl_call(call, name, on_node, span)
+    }
+
+    /// `x[k] = v`: an attribute write when `x` is an attribute chain.
+    fn index_assignment(&mut self, call: &CallNode<'_>, receiver: Option<Node<'_>>) -> bool {
+        let Some(args) = call.arguments() else {
+            return false;
+        };
+        let mut it = args.arguments().iter();
+        let (Some(k), Some(v), None) = (it.next(), it.next(), it.next()) else {
+            return false;
+        };
+        let span = self.call_span(call);
+        self.write(receiver, Some(k), Some(v), span)
+    }
+
+    /// `x[k]`: an attribute read when `x[k]` is an attribute chain (on `node`, a precedence
+    /// level, an alias of one, or a hash that may be a node).
+    fn index_read(&mut self, call: &CallNode<'_>) -> bool {
+        let Some(chain) = self.chain(call) else {
+            return false;
+        };
+        let tested = self.take_tested(call);
+        let (path, indirect) = match chain.root {
+            // A hash that merely may be a node: only a namespace and a key say so.
+            Root::Loose if chain.path.keys.len() < 2 => return false,
+            Root::Loose => (chain.path, true),
+            Root::Alias(i) => {
+                let mut path = self.aliases[i].1.clone();
+                for k in chain.path.keys {
+                    path.push_key(Key::Lit(k));
+                }
+                if chain.path.partial {
+                    path.push_key(Key::Dynamic);
+                }
+                (path, true)
+            }
+            _ => (chain.path, false),
+        };
+        let nil = match chain.root {
+            // `node.default[…]` creates the keys it walks through.
+            Root::Level { via_node: true, .. } => NilCheck::Safe,
+            _ if tested => NilCheck::Tested,
+            _ => NilCheck::Unchecked,
+        };
+        let span = self.call_span(call);
+        self.push_read_via(path, span, nil, indirect);
+        if self.presence_at == Some(loc_of(call)) {
+            if let Some(read) = self.facts.reads.last_mut() {
+                read.presence = true;
+            }
+        }
+        if chain.dynamic {
+            self.visit_dynamic_keys(&call.as_node());
+        }
+        true
+    }
+
+    /// `<<`, `push`, `merge!`, … on an attribute chain (`node.default['a'] << 'x'`): a write.
+    fn append_write(&mut self, call: &CallNode<'_>, receiver: Option<Node<'_>>) -> bool {
+        let Some(recv) = receiver else {
+            return false;
+        };
+        let is_chain = recv.as_call_node().is_some_and(|c| {
+            is_index(c.name().as_slice())
+                && self
+                    .chain(&c)
+                    .is_some_and(|ch| matches!(ch.root, Root::Node | Root::Level { .. }))
+        });
+        if !is_chain {
+            return false;
+        }
+        let value = call.arguments().and_then(|a| a.arguments().iter().next());
+        let span = self.call_span(call);
+        self.write(Some(recv), None, value, span)
+    }
+
+    /// `node.read(…)`, `node.dig(…)`, `node.key?(…)`, …: a read, or a presence test.
+    fn node_method_read(&mut self, call: &CallNode<'_>, name: &[u8], span: Span) -> bool {
+        let path = match call.arguments() {
+            Some(args) => AttrPath::from_keys(args.arguments().iter().map(|k| key(self.src, &k))),
+            None => AttrPath::default(),
+        };
+        match name {
+            // `read!` raises on absence, like `[]` does on a missing parent.
+            b"read!" => self.push_read(path, span, NilCheck::Unchecked),
+            b"read" | b"dig" => self.push_read(path, span, NilCheck::Safe),
+            _ => self.push_presence(path, span),
+        }
+        false
+    }
+
+    /// `Chef::DataBagItem.load(…)`: a data bag read (another class's `load` is nothing).
+    fn data_bag_class_load(&mut self, receiver: Option<Node<'_>>, span: Span) -> bool {
+        if let Some(recv) = receiver {
+            if recv.location().as_slice().ends_with(b"DataBagItem") {
+                self.facts.data_bag_reads.push(span);
+            }
+        }
+        false
+    }
+
+    /// A DSL call (no receiver, or on `node`): its own facts, then the call itself, and when it
+    /// declares a resource, the resource with its block visited as the resource's properties.
+    fn dsl_call(&mut self, call: &CallNode<'_>, name: &str, on_node: bool, span: Span) -> bool {
         let arguments_node = call.arguments();
         let (args, kwargs) = arguments(self.src, arguments_node.as_ref());
         if !on_node {
             match name {
                 // ChefSpec's `expect(chef_run).to include_recipe('x::y')` includes nothing.
-                "include_recipe" if self.matchers == 0 => {
-                    let rescued = self.rescued > 0;
-                    for arg in &args {
-                        let target = match arg {
-                            Lit::Str(s) => parse_recipe_ref(s),
-                            _ => IncludeTarget::Dynamic,
-                        };
-                        self.facts.includes.push(Include {
-                            target,
-                            span,
-                            rescued,
-                        });
-                    }
-                }
+                "include_recipe" if self.matchers == 0 => self.include_recipe(&args, span),
                 "data_bag" | "data_bag_item" | "search" | "encrypted_data_bag_item" => {
                     self.facts.data_bag_reads.push(span);
                 }
                 // Roles: `default_attributes('app' => { 'port' => 80 })` defines ['app']['port'].
                 "default_attributes" | "override_attributes" => {
-                    let level = name.trim_end_matches("_attributes").to_string();
-                    for arg in arguments_node.iter().flat_map(|a| a.arguments().iter()) {
-                        self.hash_writes(&arg, &mut Vec::new(), &level, span);
-                    }
+                    self.role_attributes(name, arguments_node.as_ref(), span);
                 }
                 _ => {}
             }
@@ -1329,16 +1336,56 @@ impl<'a, 's> Collector<'a, 's> {
         let Some(resource_name) = resource_name else {
             return false;
         };
+        self.declare_resource(call, name, resource_name, arguments_node, block, span);
+        true
+    }
+
+    /// `include_recipe 'a::b'` (and `include_recipe x`, a dynamic target).
+    fn include_recipe(&mut self, args: &[Lit], span: Span) {
+        let rescued = self.rescued > 0;
+        for arg in args {
+            let target = match arg {
+                Lit::Str(s) => parse_recipe_ref(s),
+                _ => IncludeTarget::Dynamic,
+            };
+            self.facts.includes.push(Include {
+                target,
+                span,
+                rescued,
+            });
+        }
+    }
+
+    /// A role's `default_attributes`/`override_attributes`: every leaf of its hashes is a write
+    /// at that level.
+    fn role_attributes(&mut self, name: &str, args: Option<&ArgumentsNode<'_>>, span: Span) {
+        let level = name.trim_end_matches("_attributes").to_string();
+        for arg in args.iter().flat_map(|a| a.arguments().iter()) {
+            self.hash_writes(&arg, &mut Vec::new(), &level, span);
+        }
+    }
+
+    /// A resource declaration (`package 'x' do … end`): the resource, its named arguments,
+    /// then its block, whose calls are its properties.
+    fn declare_resource(
+        &mut self,
+        call: &CallNode<'_>,
+        kind: &str,
+        name: Lit,
+        args: Option<ArgumentsNode<'_>>,
+        block: Option<ruby_prism::BlockNode<'_>>,
+        span: Span,
+    ) {
         let resource = self.facts.resources.len() as u32;
         self.facts.resources.push(Resource {
-            kind: name.to_string(),
-            name: resource_name,
+            kind: kind.to_string(),
+            name,
             span,
             props: Vec::new(),
             arms: self.arms.clone(),
             guard: self.guard,
         });
-        if let Some(args) = arguments_node {
+        if let Some(args) = args {
             self.visit_named_arguments(call, &args);
         }
         if let Some(block) = block {
@@ -1350,8 +1397,23 @@ impl<'a, 's> Collector<'a, 's> {
             self.dsl_block = dsl;
             self.resource = outer;
         }
-        true
     }
+}
+
+/// The methods on `node` that read an attribute (`read`, `dig`) or test for one (`key?`, …).
+fn is_node_read_method(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"read"
+            | b"read!"
+            | b"dig"
+            | b"attribute?"
+            | b"exist?"
+            | b"key?"
+            | b"has_key?"
+            | b"include?"
+            | b"member?"
+    )
 }
 
 impl Collector<'_, '_> {
