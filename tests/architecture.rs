@@ -1,6 +1,6 @@
 //! The crate's layering, read from its source: every `crate::…` path in `src/**/*.rs` is an
 //! edge from the module of the file to the module it names, at top-level granularity (`lint`,
-//! `plan`, `deploy`, …) and one level deeper for the big ones (`lint::repo`, `plan::writer`,
+//! `plan`, `deploy`, …) and one level deeper for the big ones (`lint::model`, `plan::writer`,
 //! `generate::aws`, `stack::load`, …). Checked:
 //! - no library module imports `cmd`: the command line sits on top (clap, printing, exit
 //!   codes), the library below it returns typed outcomes;
