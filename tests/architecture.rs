@@ -101,7 +101,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The module path of a file under `src/`: `lint/rules/mod.rs` → `[lint, rules]`,
-/// `lint/repo.rs` → `[lint, repo]`, `lib.rs`/`main.rs` → `[]` (the root).
+/// `lint/source/walk.rs` → `[lint, source, walk]`, `lib.rs`/`main.rs` → `[]` (the root).
 fn module_of(rel: &Path) -> Vec<String> {
     let mut parts: Vec<String> = rel
         .iter()
