@@ -20,10 +20,10 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use stackchef::generate::Target;
 use stackchef::lint::{self, Options};
 use stackchef::plan::manifest::Manifest;
 use stackchef::plan::writer;
+use stackchef::plan::Target;
 use stackchef::templates::Templates;
 
 fn env(name: &str, default: usize) -> usize {

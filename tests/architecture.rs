@@ -747,3 +747,69 @@ fn super_paths_resolve_against_the_module_and_inline_modules() {
     assert_eq!(stage("lint::parse::facts"), Some(2));
     assert_eq!(stage("plan::writer"), None);
 }
+
+/// One voice for errors: `= help:`/`= note:` lines are laid out by `diag.rs` (for a
+/// `Diagnostic` or a `UserError`), never written into a message by hand elsewhere. Lines in
+/// comments and in test modules' assertions are not messages.
+#[test]
+fn only_diag_lays_out_help_and_note_lines() {
+    let src = src_dir();
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut hand_written = Vec::new();
+    for file in &files {
+        let rel = format!("src/{}", file.strip_prefix(&src).unwrap().display());
+        if rel == "src/diag.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        // Test modules sit at the end of a file: stop at the first `#[cfg(test)]`.
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in code.lines().enumerate() {
+            let l = line.trim_start();
+            if l.starts_with("//") {
+                continue;
+            }
+            if l.contains("= help:") || l.contains("= note:") {
+                hand_written.push(format!("{rel}:{}: {}", n + 1, l));
+            }
+        }
+    }
+    assert!(
+        hand_written.is_empty(),
+        "use diag::UserError (with_help/with_note) or a Diagnostic instead of writing `= help:` \
+         into a message:\n  {}",
+        hand_written.join("\n  ")
+    );
+}
+
+/// ARCHITECTURE.md has a paragraph for every folder of the source tree (named as `name/`), so
+/// a folder added without a word there fails here.
+#[test]
+fn architecture_md_names_every_source_folder() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap();
+    let mut missing = Vec::new();
+    let mut stack = vec![src_dir()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.is_dir() {
+                continue;
+            }
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !doc.contains(&format!("{name}/")) {
+                missing.push(format!(
+                    "src/{}",
+                    path.strip_prefix(src_dir()).unwrap().display()
+                ));
+            }
+            stack.push(path);
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md does not mention these folders: {missing:?}"
+    );
+}

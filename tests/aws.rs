@@ -6,8 +6,9 @@ mod support;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use stackchef::generate::{self, Target};
+use stackchef::generate;
 use stackchef::plan::PlannedFile;
+use stackchef::plan::Target;
 use stackchef::templates::Templates;
 
 fn aws_files(stack: &stackchef::stack::Stack) -> Vec<PlannedFile> {

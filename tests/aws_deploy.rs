@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use stackchef::generate::{self, Target};
+use stackchef::generate;
+use stackchef::plan::Target;
 use stackchef::templates::Templates;
 
 const REGION: &str = "eu-west-1";

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use packer_common::{generated, samples, set_executable, write_files};
-use stackchef::generate::Target;
 use stackchef::plan::PlannedFile;
+use stackchef::plan::Target;
 use stackchef::stack::Stack;
 
 fn sample(name: &str) -> Stack {

@@ -225,7 +225,7 @@ fn every_generated_file_passes_the_in_process_checks() {
 fn the_in_process_checks_catch_broken_files() {
     let bad = |path: &str, contents: &str| {
         in_process_problems(&[PlannedFile::new(
-            stackchef::generate::Target::Cookbooks,
+            stackchef::plan::Target::Cookbooks,
             path,
             contents,
         )])

@@ -3,8 +3,9 @@
 
 mod support;
 
-use stackchef::generate::{self, Target};
+use stackchef::generate;
 use stackchef::lint::{self, LintConfig, Options};
+use stackchef::plan::Target;
 use stackchef::templates::Templates;
 
 #[test]

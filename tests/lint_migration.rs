@@ -334,7 +334,7 @@ fn corpus_run_lists_rewrite_cleanly() {
     let (mut files, mut incomplete, mut lists, mut edited, mut bad) = (0, 0, 0, 0, 0);
     let tmp = tempfile::tempdir().unwrap();
     for file in &repo.files {
-        use stackchef::lint::repo::FileKind;
+        use stackchef::lint::model::FileKind;
         let name = file.rel.rsplit('/').next().unwrap_or("");
         let json = match file.kind {
             FileKind::Role | FileKind::Policyfile => false,

@@ -9,8 +9,8 @@ use std::path::Path;
 use std::process::Command;
 
 use packer_common::{generated, samples, write_files};
-use stackchef::generate::Target;
 use stackchef::plan::PlannedFile;
+use stackchef::plan::Target;
 use stackchef::stack::Stack;
 
 /// Constructs newer than Packer 1.6.6, the only Packer CI can install, that the generated

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use stackchef::generate::Target;
 use stackchef::plan::manifest::{Manifest, MANIFEST_PATH};
 use stackchef::plan::writer::{self, Action};
+use stackchef::plan::Target;
 use stackchef::plan::{Plan, PlannedFile};
 
 fn plan(files: &[(&str, &str)]) -> Plan {

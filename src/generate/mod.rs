@@ -2,9 +2,7 @@
 
 use anyhow::Result;
 
-use crate::plan::{Plan, PlannedFile};
-// Re-exported for callers that still name it through `generate` (the CLI, tests, benches).
-pub use crate::plan::Target;
+use crate::plan::{Plan, PlannedFile, Target};
 use crate::stack::Stack;
 use crate::templates::{Filters, Renderer, Templates};
 

@@ -32,10 +32,6 @@ use rayon::prelude::*;
 use crate::diag::{Diagnostic, Severity};
 
 pub use config::{LintConfig, Settings};
-/// The model's old path, still named by `tests/lint_migration.rs` (`lint::repo::FileKind`),
-/// which another branch is editing: point it at `lint::model`, then drop this alias.
-#[doc(hidden)]
-pub use model as repo;
 pub use model::Repo;
 pub use parse::facts;
 pub use rules::maturity::Maturity;

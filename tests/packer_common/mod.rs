@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use stackchef::generate::{self, Target};
+use stackchef::generate;
 use stackchef::plan::PlannedFile;
+use stackchef::plan::Target;
 use stackchef::stack::Stack;
 use stackchef::templates::Templates;
 

@@ -80,7 +80,7 @@ pub fn images_over_inline_limit() -> usize {
         .find(|&n| {
             let stack = stackchef::stack::load_str(&many_images_stack(n), "stack.yml").unwrap();
             let plan =
-                stackchef::generate::plan(&stack, &[stackchef::generate::Target::Aws], &templates)
+                stackchef::generate::plan(&stack, &[stackchef::plan::Target::Aws], &templates)
                     .unwrap();
             plan.get("aws/stack.cfn.yaml").unwrap().contents.len() > 51_200
         })
