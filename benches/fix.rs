@@ -1,9 +1,10 @@
 //! Autofix throughput: `stackchef lint --fix --unsafe-fixes`, in memory (nothing written), over
-//! the legacy and chef-repo rows of the real-world corpus — the issue's target is "autofixing
-//! the whole corpus under 1 s". Every rule runs (`--preview`), so every fixer is measured.
+//! the whole real-world corpus — the issue's target is "autofixing the whole corpus under 1 s".
+//! Every rule runs (`--preview`), so every fixer is measured.
 //!
-//! `cargo bench --bench fix` reads the rows of kind `legacy` and `chef-repo` from the corpus
-//! manifest (`STACKCHEF_CORPUS_MANIFEST`, default `../shared/corpus/manifest.tsv`) extracted
+//! `cargo bench --bench fix` reads every row of the corpus manifest
+//! (`STACKCHEF_CORPUS_MANIFEST`, default `../shared/corpus/manifest.tsv`; `STACKCHEF_BENCH_KINDS`,
+//! e.g. `legacy,chef-repo`, keeps only rows of those kinds) extracted
 //! under `STACKCHEF_CORPUS_DIR` (default `target/corpus`), fixes each row on its own (as
 //! `scripts/corpus` lints them: a row is one repository), and prints the wall time of the whole
 //! corpus (median and min of `STACKCHEF_BENCH_RUNS`, default 5), the fixes applied, the files
@@ -30,6 +31,8 @@ fn rows(root: &Path) -> Vec<PathBuf> {
     let Ok(text) = std::fs::read_to_string(&manifest) else {
         return Vec::new();
     };
+    let kinds = std::env::var("STACKCHEF_BENCH_KINDS").unwrap_or_default();
+    let wanted = |kind: &str| kinds.is_empty() || kinds.split(',').any(|k| k.trim() == kind);
     let mut header: Vec<&str> = Vec::new();
     let mut out = Vec::new();
     for line in text.lines() {
@@ -45,7 +48,7 @@ fn rows(root: &Path) -> Vec<PathBuf> {
                 .and_then(|i| cells.get(i).copied())
                 .unwrap_or("")
         };
-        if matches!(get("kind"), "legacy" | "chef-repo") {
+        if wanted(get("kind")) {
             let dir = corpus.join(get("folder"));
             if dir.is_dir() {
                 out.push(dir);
@@ -134,7 +137,7 @@ fn main() {
     println!(
         "autofix (--fix --unsafe-fixes, in memory) over {} {}: median {:.0} ms, min {:.0} ms ({} runs, {} threads)",
         rows.len(),
-        if corpus { "legacy and chef-repo corpus rows" } else { "fixtures (no corpus found)" },
+        if corpus { "corpus rows" } else { "fixtures (no corpus found)" },
         times[times.len() / 2].as_secs_f64() * 1000.0,
         times[0].as_secs_f64() * 1000.0,
         runs,
