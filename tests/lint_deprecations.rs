@@ -88,6 +88,15 @@ fn leg015_injects_into_the_dsl_module() {
     insta::assert_snapshot!("leg015_fixed", fixed);
 }
 
+#[test]
+fn leg018_turns_an_initialize_that_sets_the_default_action_into_default_action() {
+    // Only resources/site.rb is a plain `super` + `@action =`: the one that also forces a
+    // provider, the one contradicting a declared `default_action` and the library resource
+    // that sets its name and actions stay reported, unfixed.
+    let fixed = fix_fixture("leg018-initialize-sets-defaults", "LEG018", false, 1, 3);
+    insta::assert_snapshot!("leg018_fixed", fixed);
+}
+
 /// On the real-world corpus (`target/corpus`, extracted by `scripts/corpus`; skipped when
 /// absent): every LEG fixer, unsafe ones included, applied to a copy of each row that has a
 /// finding of its rule. Every changed `.rb` must pass `ruby -c`, a second run must change
@@ -106,7 +115,9 @@ fn leg_fixers_on_the_corpus_keep_ruby_valid() {
         .filter(|p| p.is_dir())
         .collect();
     rows.sort();
-    for code in ["LEG009", "LEG010", "LEG011", "LEG012", "LEG013", "LEG015"] {
+    for code in [
+        "LEG009", "LEG010", "LEG011", "LEG012", "LEG013", "LEG015", "LEG018",
+    ] {
         let (mut fixed, mut left) = (0, 0);
         for row in &rows {
             if support::lint_one_rule(row, code).is_empty() {

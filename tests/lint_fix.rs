@@ -483,12 +483,12 @@ fn the_summary_counts_findings_resolved_and_the_fixes_that_did_it() {
     let (code, _, err) = lint_in(tmp.path(), &["--diff", "--unsafe-fixes"]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("Would fix 9 problems with 7 fixes (3 remaining)"),
+        err.contains("Would fix 9 problems with 7 fixes (5 remaining)"),
         "{err}"
     );
     let (_, _, err) = lint_in(tmp.path(), &["--fix", "--unsafe-fixes"]);
     assert!(
-        err.contains("Fixed 9 problems with 7 fixes (3 remaining)"),
+        err.contains("Fixed 9 problems with 7 fixes (5 remaining)"),
         "{err}"
     );
 }

@@ -593,6 +593,10 @@ pub struct Def {
     /// The body when it is one literal and nothing else (`def whyrun_supported?; true; end`);
     /// [`Lit::Other`] for any other body, [`Lit::Nil`] for an empty one.
     pub returns: Lit,
+    /// The instance variables the body's top-level statements assign (`@action = :create`)
+    /// or append to (`@allowed_actions.push(:x)`, `@actions << :x`), in order: what an old
+    /// resource's `initialize` sets by hand. Kept for `initialize` only (empty otherwise).
+    pub sets_ivars: Vec<String>,
 }
 
 /// A call on a constant (`Chef::Application.fatal!(…)`, `Chef::Recipe.send(:include, X)`),

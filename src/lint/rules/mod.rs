@@ -56,6 +56,8 @@ mod leg013_application_fatal;
 mod leg014_removed_mixin;
 mod leg015_library_injection;
 mod leg016_node_save;
+mod leg017_set_or_return;
+mod leg018_initialize_sets_defaults;
 pub mod maturity;
 mod ops001_unguarded_execute;
 mod ops002_hard_coded_ip;
@@ -110,6 +112,8 @@ pub static RULES: &[&Rule] = &[
     &leg014_removed_mixin::RULE,
     &leg015_library_injection::RULE,
     &leg016_node_save::RULE,
+    &leg017_set_or_return::RULE,
+    &leg018_initialize_sets_defaults::RULE,
     &ops001_unguarded_execute::RULE,
     &ops002_hard_coded_ip::RULE,
     &ops003_secret_literal::RULE,

@@ -162,3 +162,27 @@ pub(super) fn arguments(
     }
     (positional, keywords)
 }
+
+/// The instance variables a method body's top-level statements assign (`@action = :create`)
+/// or append to (`@allowed_actions.push(:x)`, `@actions << :x`), in order.
+pub(super) fn ivars_set_by(src: Source<'_>, body: Option<Node<'_>>) -> Vec<String> {
+    let Some(stmts) = body.as_ref().and_then(|b| b.as_statements_node()) else {
+        return Vec::new();
+    };
+    stmts
+        .body()
+        .iter()
+        .filter_map(|stmt| {
+            let name = if let Some(write) = stmt.as_instance_variable_write_node() {
+                write.name()
+            } else {
+                let call = stmt.as_call_node()?;
+                if !matches!(call.name().as_slice(), b"push" | b"<<" | b"concat") {
+                    return None;
+                }
+                call.receiver()?.as_instance_variable_read_node()?.name()
+            };
+            Some(src.owned(name.as_slice()))
+        })
+        .collect()
+}

@@ -161,12 +161,18 @@ impl<'pr> Visit<'pr> for Collector<'_, '_> {
                     _ => Lit::Other,
                 },
             };
+            let sets_ivars = if name == "initialize" {
+                ivars_set_by(self.src, node.body())
+            } else {
+                Vec::new()
+            };
             self.facts.defs.push(Def {
                 name: name.to_string(),
                 line,
                 end,
                 span,
                 returns,
+                sets_ivars,
             });
         }
         // A method's locals are its own.
