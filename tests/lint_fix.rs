@@ -5,8 +5,10 @@
 
 mod support;
 
+use support::lint_in;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 use stackchef::diag::Diagnostic;
@@ -37,21 +39,6 @@ fn changed(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>
         out.push_str(&format!("== {path} == (deleted)\n"));
     }
     out
-}
-
-fn lint_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = stackchef()
-        .current_dir(dir)
-        .arg("lint")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 /// `--fix` on the must-fix fixture of `rule`: the fixed files (snapshot), the summary, and a

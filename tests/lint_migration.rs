@@ -448,3 +448,39 @@ fn fix_titles_say_what_changes_and_what_stays() {
     }
     insta::assert_snapshot!("include_all_migration_titles", titles);
 }
+
+/// Nodes converge a Policyfile's lock, not the Policyfile: when the migration rewrites a run
+/// list whose lock sits beside it, `--diff` and `--fix` say the lock is now out of date and
+/// how to regenerate it; without a lock they say nothing about one.
+#[test]
+fn a_rewritten_policyfile_with_a_lock_says_the_lock_is_stale() {
+    let run = |dir: &Path, args: &[&str]| support::lint_in(dir, args).2;
+    let fix = ["--fix", "--unsafe-fixes", "--select", "INC001"];
+    let diff = ["--diff", "--unsafe-fixes", "--select", "INC001"];
+
+    let dir = sample();
+    let err = run(dir.path(), &diff);
+    assert!(!err.contains("lock.json"), "{err}");
+    let err = run(dir.path(), &fix);
+    assert!(!err.contains("lock.json"), "{err}");
+
+    let dir = sample();
+    let lock = dir.path().join("Policyfile.lock.json");
+    std::fs::write(&lock, "{\"name\": \"shop\"}\n").unwrap();
+    let err = run(dir.path(), &diff);
+    assert!(
+        err.contains("warning: the fixes would leave Policyfile.lock.json out of date"),
+        "{err}"
+    );
+    assert!(err.contains("run `chef update Policyfile.rb`"), "{err}");
+    let err = run(dir.path(), &fix);
+    assert!(
+        err.contains("warning: the fixes left Policyfile.lock.json out of date"),
+        "{err}"
+    );
+    // The lock itself is never touched: regenerating it needs Chef's solver.
+    assert_eq!(
+        std::fs::read_to_string(&lock).unwrap(),
+        "{\"name\": \"shop\"}\n"
+    );
+}

@@ -134,6 +134,7 @@ fn run_fix(args: &LintArgs, paths: &[PathBuf], options: Options, color: bool) ->
             ));
         }
         crate::output::print_str(&text)?;
+        warn_stale_policy_locks(&outcome, "would leave");
         crate::errln!("Would fix {fixed} {problems} ({})", tail.join(", "));
         let code = exit_code(crate::lint::fix::engine::verdict(
             &outcome,
@@ -157,6 +158,9 @@ fn run_fix(args: &LintArgs, paths: &[PathBuf], options: Options, color: bool) ->
     if !args.fix_only {
         emit_report(args, &outcome.remaining, color)?;
     }
+    if written.stale.is_empty() {
+        warn_stale_policy_locks(&outcome, "left");
+    }
     let fixed_text = if written.stale.is_empty() {
         format!("Fixed {fixed} {problems}")
     } else {
@@ -179,6 +183,20 @@ fn run_fix(args: &LintArgs, paths: &[PathBuf], options: Options, color: bool) ->
     ));
     std::mem::forget(outcome);
     Ok(code)
+}
+
+/// A fix that edits a Policyfile's run list does not reach a node until its lock is regenerated.
+fn warn_stale_policy_locks(outcome: &crate::lint::fix::engine::FixOutcome, verb: &str) {
+    for lock in crate::lint::fix::engine::stale_policy_locks(outcome) {
+        let policyfile = format!("{}.rb", lock.trim_end_matches(".lock.json"));
+        let error = UserError::new(format!(
+            "the fixes {verb} {lock} out of date: nodes converge the run list of the lock"
+        ))
+        .with_help(format!(
+            "run `chef update {policyfile}` and commit the new lock (then `chef push` it)"
+        ));
+        crate::errln!("{}", error.render(Severity::Warning));
+    }
 }
 
 fn exit_code(verdict: crate::lint::fix::engine::Verdict) -> u8 {

@@ -147,6 +147,23 @@ pub fn fix_rule(dir: &Path, code: &str, allow_unsafe: bool) -> usize {
     outcome.applied.len()
 }
 
+/// `stackchef lint ARGS` run in `dir` as a user would (no color): exit code, stdout, stderr.
+pub fn lint_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = assert_cmd::Command::cargo_bin("stackchef")
+        .unwrap()
+        .current_dir(dir)
+        .arg("lint")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 /// Every file under `dir`: path relative to it (`/`-separated) → bytes.
 pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
