@@ -114,6 +114,52 @@ fn diff_writes_nothing_and_exits_1() {
     assert_eq!((code, out.as_str()), (0, ""));
 }
 
+/// `--diff --output FILE` writes the diff as a patch and nothing else: applied with
+/// `git apply`, it gives exactly the tree `--fix` gives (multi-file fixes and deletions
+/// included). `--diff` takes no `--format`: its output is a diff.
+#[test]
+fn diff_to_a_file_is_a_patch_that_does_what_fix_does() {
+    let sample = support::root().join("samples/lint/fix/include-all-migration");
+    let select = ["--unsafe-fixes", "--select", "INC001"];
+    let patched = support::copy_to_temp(&sample);
+    let before = support::read_tree(patched.path());
+    let out_dir = tempfile::tempdir().unwrap();
+    let patch = out_dir.path().join("fixes.patch");
+    let mut args = vec!["--diff", "--output", patch.to_str().unwrap()];
+    args.extend(select);
+    let (code, out, err) = lint_in(patched.path(), &args);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert_eq!(
+        support::read_tree(patched.path()),
+        before,
+        "--diff writes nothing"
+    );
+    let applied = std::process::Command::new("git")
+        .arg("apply")
+        .arg(&patch)
+        .current_dir(patched.path())
+        .output()
+        .unwrap();
+    assert!(applied.status.success(), "{applied:?}");
+
+    let fixed = support::copy_to_temp(&sample);
+    let mut args = vec!["--fix"];
+    args.extend(select);
+    lint_in(fixed.path(), &args);
+    assert_ne!(support::read_tree(fixed.path()), before);
+    assert_eq!(
+        support::read_tree(patched.path()),
+        support::read_tree(fixed.path())
+    );
+
+    let (code, _, err) = lint_in(patched.path(), &["--diff", "--format", "json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("'--diff' cannot be used with '--format"),
+        "{err}"
+    );
+}
+
 #[test]
 fn select_and_ignore_limit_which_rules_fix() {
     let tmp = support::copy_to_temp(&fixture("leg001", "must-fix"));

@@ -187,8 +187,8 @@ pub struct LintArgs {
     #[arg(long)]
     pub unsafe_fixes: bool,
     /// Print the unified diff of what `--fix` would change and write nothing (exit 1 if
-    /// there is any).
-    #[arg(long, conflicts_with_all = ["fix", "fix_only"])]
+    /// there is any). With `--output FILE`, write the diff there (a patch `git apply` takes).
+    #[arg(long, conflicts_with_all = ["fix", "fix_only", "format", "statistics"])]
     pub diff: bool,
     /// Apply the fixes like `--fix` but do not report the findings left (exit 0 unless a fix
     /// failed).

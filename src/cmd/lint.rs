@@ -124,16 +124,22 @@ fn run_fix(args: &LintArgs, paths: &[PathBuf], options: Options, color: bool) ->
         ),
     };
     if args.diff {
+        // With `--output`, the diff is the report: a patch file (`git apply` takes it).
+        let to_file = args.output.is_some();
         let mut text = String::new();
         for change in &outcome.changes {
             text.push_str(&crate::plan::report::unified_diff(
                 &change.path,
                 change.original.as_deref(),
                 change.fixed.as_deref(),
-                color,
+                color && !to_file,
             ));
         }
-        crate::output::print_str(&text)?;
+        match &args.output {
+            Some(path) => crate::plan::write_atomic(path, text.as_bytes(), false)
+                .with_context(|| format!("writing the diff to {}", path.display()))?,
+            None => crate::output::print_str(&text)?,
+        }
         warn_stale_policy_locks(&outcome, "would leave");
         crate::errln!("Would fix {fixed} {problems} ({})", tail.join(", "));
         let code = exit_code(crate::lint::fix::engine::verdict(
