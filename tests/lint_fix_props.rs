@@ -66,6 +66,8 @@ fn statement() -> impl Strategy<Value = String> {
         Just("# node.set['commented'] = 1\n".to_string()),
         Just("log \"node.set['in_a_string']\"\n".to_string()),
         Just("package 'curl'\n".to_string()),
+        Just("def initialize(*args)\n  super\n  @action = :create\nend\n".to_string()),
+        Just("def initialize(name, run_context = nil)\n  super\n  @action = :run\n  @home = name\nend\n".to_string()),
     ]
 }
 
@@ -74,16 +76,7 @@ fn statement() -> impl Strategy<Value = String> {
 /// is skipped, so every mutated file parses as the original did.
 fn mutate(picks: &[(usize, usize, String)]) -> Vec<(String, Vec<u8>)> {
     let mut files: BTreeMap<String, String> = samples().iter().cloned().collect();
-    let ruby: Vec<String> = files
-        .keys()
-        .filter(|p| {
-            p.ends_with(".rb")
-                && (p.contains("/recipes/")
-                    || p.contains("/attributes/")
-                    || p.contains("/resources/"))
-        })
-        .cloned()
-        .collect();
+    let ruby = mutable_files();
     for (file, line, stmt) in picks {
         let path = &ruby[file % ruby.len()];
         let text = &files[path];
@@ -107,6 +100,21 @@ fn mutate(picks: &[(usize, usize, String)]) -> Vec<(String, Vec<u8>)> {
     files
         .into_iter()
         .map(|(p, t)| (p, t.into_bytes()))
+        .collect()
+}
+
+/// The Ruby files `mutate` inserts into, in the order its picks index them.
+fn mutable_files() -> Vec<String> {
+    samples()
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| {
+            p.ends_with(".rb")
+                && (p.contains("/recipes/")
+                    || p.contains("/attributes/")
+                    || p.contains("/resources/"))
+        })
+        .cloned()
         .collect()
 }
 
@@ -193,7 +201,7 @@ fn ruby_check(path: &str, text: &str) -> Result<(), TestCaseError> {
 /// The mutations do give the fixes work (else the property above would hold vacuously).
 #[test]
 fn mutations_are_fixed() {
-    let picks: Vec<(usize, usize, String)> = (0..6)
+    let mut picks: Vec<(usize, usize, String)> = (0..6)
         .map(|i| {
             let stmt = if i % 2 == 0 {
                 "node.set['a']['b'] = 1\n"
@@ -203,6 +211,21 @@ fn mutations_are_fixed() {
             (i * 7, 0, stmt.to_string())
         })
         .collect();
+    // An `initialize` at the top of a resource that declares no default action yet (LEG018).
+    let resource = mutable_files()
+        .iter()
+        .position(|p| {
+            p.contains("/resources/")
+                && !samples()
+                    .iter()
+                    .any(|(q, text)| q == p && text.contains("default_action"))
+        })
+        .expect("a sample resource without default_action");
+    picks.push((
+        resource,
+        0,
+        "def initialize(*args)\n  super\n  @action = :create\nend\n".to_string(),
+    ));
     let files = mutate(&picks);
     let outcome = engine::fix_repo(
         Repo::from_memory(&files),
@@ -213,7 +236,7 @@ fn mutations_are_fixed() {
     );
     let codes: BTreeSet<&str> = outcome.applied.iter().map(|a| a.code).collect();
     assert!(
-        codes.contains("LEG001") && codes.contains("SVC001"),
+        codes.contains("LEG001") && codes.contains("SVC001") && codes.contains("LEG018"),
         "{:?}",
         outcome.applied
     );

@@ -1,8 +1,8 @@
 use ruby_prism::Node;
 
 use crate::diag::Diagnostic;
-use crate::lint::fix::legacy::{finding_start, indent_at, whole_lines, with_node_at};
-use crate::lint::fix::prism::{body_statements, symbol};
+use crate::lint::fix::legacy::{finding_start, indent_at, whole_lines};
+use crate::lint::fix::prism::{body_statements, parse, statements, symbol};
 use crate::lint::fix::{Applicability, Edit, Fix, FixContext, Fixer};
 
 use super::prelude::*;
@@ -155,20 +155,19 @@ fn make(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
         return None;
     }
     let text = &file.text;
-    let (start, end, action) = with_node_at(
-        text.as_bytes(),
-        at,
-        |n| {
-            n.as_def_node()
-                .is_some_and(|def| def.name().as_slice() == b"initialize")
-        },
-        |node, _| {
-            let def = node.as_def_node()?;
-            let action = only_super_and_default_action(&body_statements(def.body())?)?;
-            let loc = def.location();
-            Some((loc.start() as usize, loc.end() as usize, action))
-        },
-    )?;
+    // Only a method of the resource itself: a top-level `def` of the file (the file is the
+    // class body), not one nested in a block or another definition.
+    let parsed = parse(text)?;
+    let stmts = statements(&parsed);
+    let def = stmts
+        .iter()
+        .filter_map(|n| n.as_def_node())
+        .find(|d| d.location().start() as usize == at && d.name().as_slice() == b"initialize")?;
+    let action = only_super_and_default_action(&body_statements(def.body())?)?;
+    let (start, end) = (
+        def.location().start() as usize,
+        def.location().end() as usize,
+    );
     let indent = indent_at(text, start).to_string();
     let (line_start, line_end) = whole_lines(text, start, end)?;
     // Keep the line break (and the blank line whole_lines may take) after the new line.
