@@ -58,6 +58,16 @@ pub enum FileKind {
 }
 
 impl FileKind {
+    /// Recipes, resources, providers, libraries and definitions: the files that hold a
+    /// cookbook's logic (attributes files hold data, metadata describes the cookbook).
+    pub const CODE: &'static [FileKind] = &[
+        FileKind::Recipe,
+        FileKind::Resource,
+        FileKind::Provider,
+        FileKind::Library,
+        FileKind::Definition,
+    ];
+
     pub fn is_ruby(self) -> bool {
         !matches!(
             self,
@@ -238,6 +248,19 @@ impl Repo {
     /// Readable files of a kind, with their cookbook.
     pub fn files_of(&self, kind: FileKind) -> impl Iterator<Item = (&SourceFile, &Cookbook)> {
         self.files_of_kinds(&[kind])
+    }
+
+    /// Files of any of these kinds that belong to a cookbook, those with a problem included:
+    /// a file with a syntax error still has the facts prism recovered, and a rule about a
+    /// legacy API must not go quiet because the same file also fails to parse elsewhere
+    /// ([`Repo::files_of_kinds`] skips them, for rules that need every fact to hold).
+    pub fn cookbook_files<'a>(
+        &'a self,
+        kinds: &'a [FileKind],
+    ) -> impl Iterator<Item = &'a SourceFile> + 'a {
+        self.files
+            .iter()
+            .filter(move |f| f.cookbook.is_some() && kinds.contains(&f.kind))
     }
 
     /// Readable files of any of these kinds, with their cookbook.

@@ -50,15 +50,10 @@ impl Violation for UseInlineResources {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for file in &ctx.repo.files {
-        if file.cookbook.is_none()
-            || !matches!(
-                file.kind,
-                FileKind::Provider | FileKind::Resource | FileKind::Library
-            )
-        {
-            continue;
-        }
+    for file in
+        ctx.repo
+            .cookbook_files(&[FileKind::Provider, FileKind::Resource, FileKind::Library])
+    {
         let mut found: Vec<Span> = file
             .facts
             .calls

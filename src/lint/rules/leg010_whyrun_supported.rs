@@ -47,15 +47,10 @@ impl Violation for WhyrunSupported {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for file in &ctx.repo.files {
-        if file.cookbook.is_none()
-            || !matches!(
-                file.kind,
-                FileKind::Provider | FileKind::Resource | FileKind::Library
-            )
-        {
-            continue;
-        }
+    for file in
+        ctx.repo
+            .cookbook_files(&[FileKind::Provider, FileKind::Resource, FileKind::Library])
+    {
         for def in &file.facts.defs {
             if def.name == "whyrun_supported?" && def.returns == Lit::Bool(true) {
                 sink.report(file, def.span, WhyrunSupported);

@@ -64,10 +64,7 @@ impl Violation for RedundantMetadata<'_> {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for file in &ctx.repo.files {
-        if file.cookbook.is_none() || file.kind != FileKind::Metadata {
-            continue;
-        }
+    for file in ctx.repo.cookbook_files(&[FileKind::Metadata]) {
         for call in &file.facts.calls {
             if call.on_node
                 || call.resource.is_some()

@@ -47,20 +47,10 @@ impl Violation for ApplicationFatal {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for file in &ctx.repo.files {
-        if file.cookbook.is_none()
-            || !matches!(
-                file.kind,
-                FileKind::Recipe
-                    | FileKind::Resource
-                    | FileKind::Provider
-                    | FileKind::Library
-                    | FileKind::Definition
-                    | FileKind::Attributes
-            )
-        {
-            continue;
-        }
+    // Attributes files too: they are evaluated at the start of every run that loads the
+    // cookbook.
+    let kinds = [FileKind::CODE, &[FileKind::Attributes]].concat();
+    for file in ctx.repo.cookbook_files(&kinds) {
         for call in &file.facts.const_calls {
             if call.name == "fatal!" && call.receiver_path() == "Chef::Application" {
                 sink.report(file, call.span, ApplicationFatal);

@@ -38,19 +38,7 @@ impl Violation for NodeSave {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for file in &ctx.repo.files {
-        if file.cookbook.is_none()
-            || !matches!(
-                file.kind,
-                FileKind::Recipe
-                    | FileKind::Resource
-                    | FileKind::Provider
-                    | FileKind::Library
-                    | FileKind::Definition
-            )
-        {
-            continue;
-        }
+    for file in ctx.repo.cookbook_files(FileKind::CODE) {
         for call in &file.facts.calls {
             if call.on_node && call.name == "save" && call.args.is_empty() {
                 sink.report(file, call.span, NodeSave);

@@ -53,10 +53,10 @@ impl Violation for SetOrReturn {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for file in &ctx.repo.files {
-        if file.cookbook.is_none() || !matches!(file.kind, FileKind::Resource | FileKind::Library) {
-            continue;
-        }
+    for file in ctx
+        .repo
+        .cookbook_files(&[FileKind::Resource, FileKind::Library])
+    {
         for call in &file.facts.calls {
             if call.name != "set_or_return" || call.on_node || call.args.is_empty() {
                 continue;

@@ -101,10 +101,10 @@ impl Violation for InitializeSetsDefaults {
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for file in &ctx.repo.files {
-        if file.cookbook.is_none() || !matches!(file.kind, FileKind::Resource | FileKind::Library) {
-            continue;
-        }
+    for file in ctx
+        .repo
+        .cookbook_files(&[FileKind::Resource, FileKind::Library])
+    {
         for def in &file.facts.defs {
             if def.name != "initialize" || def.sets_ivars.is_empty() {
                 continue;

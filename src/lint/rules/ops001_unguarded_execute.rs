@@ -145,15 +145,10 @@ fn runs_when_asked(
 }
 
 fn check(ctx: &Context<'_>, sink: &mut Sink) {
-    for file in &ctx.repo.files {
-        if file.cookbook.is_none()
-            || !matches!(
-                file.kind,
-                FileKind::Recipe | FileKind::Resource | FileKind::Provider
-            )
-        {
-            continue;
-        }
+    for file in ctx
+        .repo
+        .cookbook_files(&[FileKind::Recipe, FileKind::Resource, FileKind::Provider])
+    {
         let facts = &file.facts;
         let mut memo = Vec::new();
         for resource in &facts.resources {
