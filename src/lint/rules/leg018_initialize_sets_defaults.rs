@@ -1,7 +1,7 @@
 use ruby_prism::Node;
 
 use crate::diag::Diagnostic;
-use crate::lint::fix::legacy::{finding_start, indent_at, whole_lines};
+use crate::lint::fix::legacy::finding_start;
 use crate::lint::fix::prism::{body_statements, parse, statements, symbol};
 use crate::lint::fix::{Applicability, Edit, Fix, FixContext, Fixer};
 
@@ -164,30 +164,18 @@ fn make(ctx: &FixContext<'_>, d: &Diagnostic) -> Option<Fix> {
         .filter_map(|n| n.as_def_node())
         .find(|d| d.location().start() as usize == at && d.name().as_slice() == b"initialize")?;
     let action = only_super_and_default_action(&body_statements(def.body())?)?;
-    let (start, end) = (
-        def.location().start() as usize,
-        def.location().end() as usize,
-    );
-    let indent = indent_at(text, start).to_string();
-    let (line_start, line_end) = whole_lines(text, start, end)?;
-    // Keep the line break (and the blank line whole_lines may take) after the new line.
-    let tail = &text[end..line_end];
-    let newline = if tail.contains("\r\n") { "\r\n" } else { "\n" };
-    let blank = if tail.matches('\n').count() > 1 {
-        newline
-    } else {
-        ""
-    };
-    let replacement = format!("{indent}default_action :{action}{newline}{blank}");
+    // The `def … end` itself becomes the DSL line: its indentation, the line break after
+    // it and any blank line around it stay as they were.
+    let loc = def.location();
     Some(Fix {
         title: format!("`default_action :{action}` instead of `initialize`"),
         applicability: Applicability::Safe,
         leaves_finding: false,
         edits: vec![Edit::replace(
             &file.path,
-            line_start,
-            line_end,
-            &replacement,
+            loc.start() as usize,
+            loc.end() as usize,
+            format!("default_action :{action}"),
         )],
     })
 }
