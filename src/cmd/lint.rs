@@ -66,13 +66,17 @@ fn emit_report(args: &LintArgs, outcome: &Outcome, color: bool) -> Result<()> {
     if args.statistics && args.format == LintFormat::Human {
         text = report::human::statistics(outcome);
     }
+    write_output(args, &text, "report")
+}
+
+/// `text` to `--output FILE`, replaced whole or not at all (CI must never upload half a report
+/// or apply half a patch), or to standard output.
+fn write_output(args: &LintArgs, text: &str, what: &str) -> Result<()> {
     match &args.output {
-        // Replaced whole or not at all: CI must never upload half a report.
         Some(path) => crate::plan::write_atomic(path, text.as_bytes(), false)
-            .with_context(|| format!("writing the report to {}", path.display()))?,
-        None => crate::output::print_str(&text)?,
+            .with_context(|| format!("writing the {what} to {}", path.display())),
+        None => crate::output::print_str(text),
     }
-    Ok(())
 }
 
 /// `stackchef lint --fix / --fix-only / --diff`: the engine does the work
@@ -135,11 +139,7 @@ fn run_fix(args: &LintArgs, paths: &[PathBuf], options: Options, color: bool) ->
                 color && !to_file,
             ));
         }
-        match &args.output {
-            Some(path) => crate::plan::write_atomic(path, text.as_bytes(), false)
-                .with_context(|| format!("writing the diff to {}", path.display()))?,
-            None => crate::output::print_str(&text)?,
-        }
+        write_output(args, &text, "diff")?;
         warn_stale_policy_locks(&outcome, "would leave");
         crate::errln!("Would fix {fixed} {problems} ({})", tail.join(", "));
         let code = exit_code(crate::lint::fix::engine::verdict(
@@ -193,8 +193,7 @@ fn run_fix(args: &LintArgs, paths: &[PathBuf], options: Options, color: bool) ->
 
 /// A fix that edits a Policyfile's run list does not reach a node until its lock is regenerated.
 fn warn_stale_policy_locks(outcome: &crate::lint::fix::engine::FixOutcome, verb: &str) {
-    for lock in crate::lint::fix::engine::stale_policy_locks(outcome) {
-        let policyfile = format!("{}.rb", lock.trim_end_matches(".lock.json"));
+    for (policyfile, lock) in crate::lint::fix::engine::stale_policy_locks(outcome) {
         let error = UserError::new(format!(
             "the fixes {verb} {lock} out of date: nodes converge the run list of the lock"
         ))

@@ -748,22 +748,21 @@ pub fn write(outcome: &FixOutcome, on_wait: &dyn Fn(&str)) -> Result<WriteReport
 }
 
 /// The Policyfile locks the changes leave out of date: for each Policyfile the fixes edit
-/// (`Policyfile.rb`, `policies/web.rb`: any `X.rb` beside an `X.lock.json`), its lock, as a
-/// display path. Nodes converge what the lock says, so the run-list migration reaches them only
-/// once the lock is regenerated (`chef update`); stackchef cannot do that without Chef's
-/// dependency solver and cookbook sources.
-pub fn stale_policy_locks(outcome: &FixOutcome) -> Vec<String> {
+/// (`Policyfile.rb`, `policies/web.rb`: any `X.rb` beside an `X.lock.json`), the display paths
+/// of the Policyfile and of its lock. Nodes converge what the lock says, so the run-list
+/// migration reaches them only once the lock is regenerated (`chef update`); stackchef cannot
+/// do that without Chef's dependency solver and cookbook sources.
+pub fn stale_policy_locks(outcome: &FixOutcome) -> Vec<(String, String)> {
     outcome
         .changes
         .iter()
         .filter(|c| c.original.is_some() && c.fixed.is_some())
         .filter_map(|c| {
             let stem = c.path.strip_suffix(".rb")?;
-            let disk = c.disk.to_str()?.strip_suffix(".rb")?;
-            let lock = format!("{disk}.lock.json");
-            std::path::Path::new(&lock)
+            c.disk
+                .with_extension("lock.json")
                 .is_file()
-                .then(|| format!("{stem}.lock.json"))
+                .then(|| (c.path.clone(), format!("{stem}.lock.json")))
         })
         .collect()
 }
